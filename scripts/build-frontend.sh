@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Build Candour's front-end static files from the npm packages pinned in package-lock.json.
+#
+#   bash scripts/build-frontend.sh      (from the repository root; safe to run again)
+#
+# Installs node_modules with `npm ci` when it is missing or older than package-lock.json, then
+# copies the compiled GOV.UK Frontend and Chart.js files into candour/static/govuk/ and
+# candour/static/vendor/. Both folders are git-ignored: they are rebuilt at install time, never
+# committed, and nothing is fetched from a CDN at run time. See docs/frontend.md.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+if ! command -v npm >/dev/null 2>&1; then
+    echo "build-frontend: npm is not installed. Install Node.js 20 or later (with npm), then run this again." >&2
+    exit 1
+fi
+
+# `npm ci` only when needed: the marker npm writes inside node_modules is older than the lock file,
+# or node_modules is missing. --include=dev keeps axe-core (browser tests) even if NODE_ENV=production.
+marker=node_modules/.package-lock.json
+if [[ ! -d node_modules || ! -f "$marker" || package-lock.json -nt "$marker" ]]; then
+    npm ci --no-audit --no-fund --include=dev
+fi
+
+govuk_src=node_modules/govuk-frontend/dist/govuk
+govuk_out=candour/static/govuk
+vendor_out=candour/static/vendor
+
+for required in "$govuk_src/govuk-frontend.min.css" "$govuk_src/govuk-frontend.min.js" \
+    "$govuk_src/assets" node_modules/chart.js/dist/chart.umd.js; do
+    if [[ ! -e "$required" ]]; then
+        echo "build-frontend: $required is missing; the npm package layout may have changed." \
+            "Check package.json versions, or delete node_modules and run this again." >&2
+        exit 1
+    fi
+done
+
+# Start from empty folders so files dropped by a package upgrade do not linger.
+rm -rf "$govuk_out" "$vendor_out"
+mkdir -p "$govuk_out" "$vendor_out"
+
+# The source maps are copied too: Django's manifest storage (collectstatic in production)
+# follows each sourceMappingURL comment and fails if the map it names is missing.
+cp "$govuk_src/govuk-frontend.min.css" "$govuk_src/govuk-frontend.min.css.map" \
+    "$govuk_src/govuk-frontend.min.js" "$govuk_src/govuk-frontend.min.js.map" "$govuk_out/"
+cp -R "$govuk_src/assets" "$govuk_out/assets"
+
+# The compiled CSS asks for its fonts and images at the site root (url(/assets/...)). Make the
+# URLs relative to the CSS file, so they resolve under any STATIC_URL and the manifest storage
+# can fingerprint them.
+sed -i.bak 's#url(/assets/#url(assets/#g' "$govuk_out/govuk-frontend.min.css"
+rm "$govuk_out/govuk-frontend.min.css.bak"
+if grep -q 'url(/assets/' "$govuk_out/govuk-frontend.min.css"; then
+    echo "build-frontend: some url(/assets/...) references in govuk-frontend.min.css were not rewritten." >&2
+    exit 1
+fi
+# Every asset the CSS names must exist beside it.
+grep -o 'url([^)]*)' "$govuk_out/govuk-frontend.min.css" | sed 's/^url(//; s/)$//; s/["'\'']//g' |
+    sort -u | while read -r asset; do
+        if [[ ! -f "$govuk_out/$asset" ]]; then
+            echo "build-frontend: govuk-frontend.min.css refers to $asset, which is not in $govuk_out." >&2
+            exit 1
+        fi
+    done
+
+cp node_modules/chart.js/dist/chart.umd.js node_modules/chart.js/dist/chart.umd.js.map "$vendor_out/"
+cp node_modules/chart.js/LICENSE.md "$vendor_out/chart.js-LICENSE.md"
+
+echo "build-frontend: GOV.UK Frontend $(node -p 'require("./node_modules/govuk-frontend/package.json").version')" \
+    "and Chart.js $(node -p 'require("./node_modules/chart.js/package.json").version')" \
+    "copied into $govuk_out and $vendor_out."
