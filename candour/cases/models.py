@@ -1,0 +1,202 @@
+"""The case core: matters, their allegations, and each subject's part in an allegation.
+
+One matter (``Case``) holds allegations; each allegation concerns zero or more subjects through
+``AllegationSubject``, which carries what can differ per subject: the severity assessment,
+proceedings and outcome (Police (Conduct) Regulations 2020). Blank means "not known".
+Field codes are those of spec/interchange.md §1.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
+from candour.core.roles import Capability
+
+
+class CaseType(models.TextChoices):
+    COMPLAINT = "complaint", "Complaint"
+    CONDUCT_MATTER = "conduct_matter", "Conduct matter"
+    DSI_MATTER = "dsi_matter", "Death or serious injury matter"
+
+
+class FlagCode(models.TextChoices):
+    SEXUAL = "sexual", "Sexual"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    VAWG = "vawg", "Violence against women and girls"
+    DISCRIMINATION = "discrimination", "Discrimination"
+    CORRUPTION = "corruption", "Corruption"
+    USE_OF_FORCE = "use_of_force", "Use of force"
+    DISHONESTY = "dishonesty", "Dishonesty"
+
+
+class IopcReferral(models.TextChoices):
+    MANDATORY = "mandatory", "Mandatory referral"
+    VOLUNTARY = "voluntary", "Voluntary referral"
+    NONE = "none", "Not referred"
+
+
+class Investigation(models.TextChoices):
+    NONE = "none", "Not investigated"
+    LOCAL = "local", "Local"
+    DIRECTED = "directed", "Directed"
+    INDEPENDENT = "independent", "Independent"
+
+
+class Severity(models.TextChoices):
+    NONE = "none", "No misconduct"
+    MISCONDUCT = "misconduct", "Misconduct"
+    GROSS_MISCONDUCT = "gross_misconduct", "Gross misconduct"
+
+
+class Proceedings(models.TextChoices):
+    NONE = "none", "None"
+    RPRP = "rprp", "Reflective practice review process"
+    MANAGEMENT_ACTION = "management_action", "Management action"
+    MISCONDUCT_MEETING = "misconduct_meeting", "Misconduct meeting"
+    GROSS_MISCONDUCT_HEARING = "gross_misconduct_hearing", "Gross misconduct hearing"
+    ACCELERATED_HEARING = "accelerated_hearing", "Accelerated misconduct hearing"
+
+
+class Outcome(models.TextChoices):
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+    NO_CASE_TO_ANSWER = "no_case_to_answer", "No case to answer"
+    NOT_PROVEN = "not_proven", "Not proven"
+    REFLECTIVE_PRACTICE = "reflective_practice", "Reflective practice"
+    MANAGEMENT_ACTION = "management_action", "Management action"
+    MANAGEMENT_ADVICE = "management_advice", "Management advice"
+    WRITTEN_WARNING = "written_warning", "Written warning"
+    FINAL_WRITTEN_WARNING = "final_written_warning", "Final written warning"
+    REDUCTION_IN_RANK = "reduction_in_rank", "Reduction in rank"
+    DISMISSAL_WITH_NOTICE = "dismissal_with_notice", "Dismissal with notice"
+    DISMISSAL_WITHOUT_NOTICE = "dismissal_without_notice", "Dismissal without notice"
+    WOULD_HAVE_BEEN_DISMISSED = "would_have_been_dismissed", "Would have been dismissed"
+    RESIGNED_OR_RETIRED = "resigned_or_retired", "Resigned or retired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    OTHER = "other", "Other"
+
+
+class Category(models.Model):
+    """Allegation categories (spec/categories.csv): IOPC 2020, Standards of Professional
+    Behaviour and the pre-2020 lettered scheme. Codes stay stable when labels are corrected."""
+
+    code = models.SlugField(primary_key=True, max_length=60)
+    scheme = models.CharField(max_length=24)
+    group = models.CharField(max_length=80)
+    label = models.CharField(max_length=120)
+    default_flags = models.ManyToManyField("Flag", blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["scheme", "group", "label"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.group})"
+
+
+class Flag(models.Model):
+    """Themes that cut across categories (e.g. domestic abuse, which is no category)."""
+
+    code = models.SlugField(primary_key=True, max_length=24, choices=FlagCode.choices)
+    label = models.CharField(max_length=60)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: User) -> CaseQuerySet:
+        """Deny by default: only cases of the user's forces, only for roles that may read
+        cases, and never a case in which the user is a subject."""
+        if not user.is_authenticated or not user.can(Capability.VIEW_CASES):
+            return self.none()
+        visible = self.filter(force__in=user.forces.all())
+        if user.person_id is not None:
+            own = AllegationSubject.objects.filter(
+                allegation__case=OuterRef("pk"), subject_id=user.person_id
+            )
+            visible = visible.exclude(Exists(own))
+        return visible
+
+
+class Case(models.Model):
+    """A complaint, conduct matter or DSI matter (Police Reform Act 2002, Schedule 3)."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="cases")
+    ref = models.CharField("case reference", max_length=64)
+    case_type = models.CharField(max_length=16, choices=CaseType.choices)
+    received_date = models.DateField()
+    version = models.PositiveIntegerField(default=1, help_text="Raised by every change.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_date", "ref"]
+        constraints = [models.UniqueConstraint(fields=["force", "ref"], name="case_unique_ref")]
+        indexes = [models.Index(fields=["force", "received_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.ref} ({self.force_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return AllegationSubject.objects.filter(allegation__case=self, outcome="").exists()
+
+
+class Allegation(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allegations")
+    ref = models.CharField("allegation reference", max_length=64)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="allegations")
+    flags = models.ManyToManyField(Flag, blank=True, related_name="allegations")
+
+    class Meta:
+        ordering = ["case", "ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "ref"], name="allegation_unique_ref")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.ref}/{self.ref}"
+
+
+class AllegationSubject(models.Model):
+    """One subject's part in one allegation: one row of interchange §1.
+
+    ``subject`` is empty where the subject was not identified. Role, sex and rank are kept as
+    they were recorded for this allegation (a rank can change between cases)."""
+
+    allegation = models.ForeignKey(Allegation, on_delete=models.CASCADE, related_name="subjects")
+    subject = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="allegations"
+    )
+    subject_role = models.CharField(max_length=20, choices=PersonRole.choices, blank=True)
+    subject_sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
+    subject_rank = models.CharField(max_length=24, choices=Rank.choices, blank=True)
+    iopc_referral = models.CharField(max_length=12, choices=IopcReferral.choices, blank=True)
+    investigation = models.CharField(max_length=12, choices=Investigation.choices, blank=True)
+    severity = models.CharField(max_length=20, choices=Severity.choices, blank=True)
+    proceedings = models.CharField(max_length=28, choices=Proceedings.choices, blank=True)
+    outcome = models.CharField(max_length=28, choices=Outcome.choices, blank=True)
+    outcome_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["allegation", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["allegation", "subject"],
+                name="allegation_subject_unique",
+                condition=Q(subject__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["allegation"],
+                name="allegation_unidentified_subject_unique",
+                condition=Q(subject__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.subject.ref if self.subject_id else "unidentified subject"
+        return f"{self.allegation} – {who}"

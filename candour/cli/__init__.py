@@ -1,0 +1,57 @@
+"""The ``candour`` command: Django's management commands under one name (spec/cli.md).
+
+Exit codes: 0 success; 1 the job ran and failed; 2 bad usage. Errors are printed as sentences;
+a traceback is shown only with CANDOUR_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "candour.settings")
+    if argv[:1] == ["demo"]:
+        # The demo runs on the embedded database without two-factor sign-in (settings refuse
+        # this anywhere else, and every page shows a banner while it is on).
+        os.environ.setdefault("CANDOUR_DEMO_SKIP_2FA", "1")
+    try:
+        from django.core.exceptions import ImproperlyConfigured
+        from django.core.management import execute_from_command_line
+        from django.db import DatabaseError
+
+        try:
+            execute_from_command_line(["candour", *argv])
+        except ImproperlyConfigured as exc:
+            print(f"Candour is not configured correctly: {exc}", file=sys.stderr)
+            return 2
+        except DatabaseError as exc:
+            if os.environ.get("CANDOUR_DEBUG"):
+                raise
+            print(
+                f"The database refused the operation: {str(exc).strip()}. "
+                "Check DATABASE_URL and run 'candour migrate'.",
+                file=sys.stderr,
+            )
+            return 1
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 130
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except Exception as exc:  # noqa: BLE001 - the last guard against a bare traceback
+        if os.environ.get("CANDOUR_DEBUG"):
+            raise
+        print(
+            f"Candour stopped on an unexpected error: {type(exc).__name__}: {exc}. "
+            "Run again with CANDOUR_DEBUG=1 for the details, and report it if it persists.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def entrypoint() -> None:
+    sys.exit(main())

@@ -1,0 +1,257 @@
+"""Reference data (forces), the workforce, users and the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models, transaction
+from django.utils import timezone
+
+from candour.core.roles import SENSITIVE_CAPABILITIES, Capability, Role, capabilities_of
+
+
+class Force(models.Model):
+    """A police force; codes are data.police.uk's identifiers (spec/forces.csv)."""
+
+    code = models.SlugField(primary_key=True, max_length=40)
+    name = models.CharField(max_length=120)
+    country = models.CharField(max_length=40)
+    region = models.CharField(max_length=60)
+    territorial = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonRole(models.TextChoices):
+    OFFICER = "officer", "Police officer"
+    SPECIAL_CONSTABLE = "special_constable", "Special constable"
+    PCSO = "pcso", "PCSO"
+    STAFF = "staff", "Police staff"
+    VOLUNTEER = "volunteer", "Volunteer"
+    CONTRACTOR = "contractor", "Contractor"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Rank(models.TextChoices):
+    CONSTABLE = "constable", "Constable"
+    SERGEANT = "sergeant", "Sergeant"
+    INSPECTOR = "inspector", "Inspector"
+    CHIEF_INSPECTOR = "chief_inspector", "Chief inspector"
+    SUPERINTENDENT = "superintendent", "Superintendent"
+    CHIEF_SUPERINTENDENT = "chief_superintendent", "Chief superintendent"
+    CHIEF_OFFICER = "chief_officer", "Chief officer"
+    STAFF = "staff", "Staff"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Person(models.Model):
+    """A member of a force's workforce (interchange §2). ``ref`` is pseudonymous and is the
+    same key as a case file's ``subject_ref``. Blank fields mean "not known"."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="people")
+    ref = models.CharField("person reference", max_length=64)
+    role = models.CharField(max_length=20, choices=PersonRole.choices, blank=True)
+    rank = models.CharField(max_length=24, choices=Rank.choices, blank=True)
+    sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
+    joined_date = models.DateField(null=True, blank=True)
+    left_date = models.DateField(null=True, blank=True)
+    in_workforce_file = models.BooleanField(
+        default=False, help_text="Loaded from a workforce file, not only named in a case."
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["force", "ref"], name="person_unique_ref")]
+        indexes = [models.Index(fields=["force", "joined_date", "left_date"])]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return f"{self.ref} ({self.force_id})"
+
+
+class User(AbstractUser):
+    """A Candour user: one role, scoped to one or more forces."""
+
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    forces = models.ManyToManyField(Force, blank=True, related_name="users")
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user_accounts",
+        help_text="The workforce record of this user, so they never see a case about themselves.",
+    )
+
+    def capabilities(self) -> frozenset[str]:
+        if not self.is_active:
+            return frozenset()
+        return capabilities_of(self.role)
+
+    def can(self, capability: str) -> bool:
+        return capability in self.capabilities()
+
+    def force_codes(self) -> list[str]:
+        return list(self.forces.values_list("code", flat=True))
+
+    def needs_two_factor(self) -> bool:
+        return bool(self.capabilities() & SENSITIVE_CAPABILITIES) or self.is_staff
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.can(Capability.ADMINISTER)
+
+
+class ApiToken(models.Model):
+    """A per-user API token. Only its SHA-256 digest is stored; the token is shown once."""
+
+    PREFIX = "cdr_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, default="script")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        # Tokens carry 256 bits of randomness, so a fast hash is enough (no stretching needed).
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str = "script") -> tuple[ApiToken, str]:
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, digest=cls.hash(raw)), raw
+
+    @classmethod
+    def authenticate(cls, raw: str) -> User | None:
+        token = (
+            cls.objects.select_related("user")
+            .filter(digest=cls.hash(raw), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    LIST = "list", "Listed"
+    EXPORT = "export", "Exported"
+    CREATE = "create", "Created"
+    UPDATE = "update", "Changed"
+    DELETE = "delete", "Deleted"
+    IMPORT = "import", "Imported"
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    TOKEN = "token", "API token issued"
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEntry(models.Model):
+    """One entry of the append-only audit log. Each entry's hash covers its content and the
+    previous entry's hash, so editing or deleting any entry breaks the chain."""
+
+    GENESIS = "0" * 64
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=80, blank=True)
+    force_code = models.CharField(max_length=40, blank=True)
+    channel = models.CharField(max_length=10, blank=True, help_text="web, api or cli")
+    detail = models.TextField(blank=True, help_text="Canonical JSON")
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.username} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("The audit log is append-only.")
+
+    def content(self) -> dict[str, Any]:
+        return {
+            "sequence": self.sequence,
+            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds")
+            if isinstance(self.at, datetime)
+            else str(self.at),
+            "user_id": self.user_id,
+            "username": self.username,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "force_code": self.force_code,
+            "channel": self.channel,
+            "detail": self.detail,
+        }
+
+    def compute_hash(self) -> str:
+        payload = json.dumps(self.content(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256((self.previous_hash + payload).encode()).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """A single row locked while appending, so concurrent writers extend the chain in turn."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.PositiveBigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, default=AuditEntry.GENESIS)
+
+
+def append_audit_entry(**fields: Any) -> AuditEntry:
+    """Append one entry to the chain (see candour.core.audit for the public helpers)."""
+    with transaction.atomic():
+        AuditChainHead.objects.get_or_create(id=1)
+        head = AuditChainHead.objects.select_for_update().get(id=1)
+        entry = AuditEntry(
+            sequence=head.sequence + 1,
+            at=timezone.now(),
+            previous_hash=head.entry_hash,
+            **fields,
+        )
+        entry.entry_hash = entry.compute_hash()
+        entry.save()
+        AuditChainHead.objects.filter(id=1).update(
+            sequence=entry.sequence, entry_hash=entry.entry_hash
+        )
+    return entry

@@ -1,0 +1,62 @@
+"""Roles and what each may do: the one table the access rules read.
+
+Deny by default: a capability not listed for a role is refused, in pages and API alike.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    INVESTIGATOR = "investigator", "PSD investigator"
+    APPROPRIATE_AUTHORITY = "appropriate_authority", "Appropriate authority"
+    VETTING_OFFICER = "vetting_officer", "Vetting officer"
+    CCU_ANALYST = "ccu_analyst", "Counter-corruption analyst"
+    FOI_OFFICER = "foi_officer", "FOI officer"
+    PCC_OFFICE = "pcc_office", "PCC office"
+    SYSTEM_ADMIN = "system_admin", "System administrator"
+
+
+class Capability(models.TextChoices):
+    VIEW_CASES = "view_cases", "Read case records"
+    EDIT_CASES = "edit_cases", "Record and change cases"
+    DECIDE_OUTCOMES = "decide_outcomes", "Decide severity and outcomes"
+    EXPORT_CASES = "export_cases", "Export case records"
+    VIEW_VETTING = "view_vetting", "Read and decide vetting"
+    VIEW_INTELLIGENCE = "view_intelligence", "Early-warning patterns"
+    VIEW_STATISTICS = "view_statistics", "Statistics for the user's forces"
+    ANSWER_FOI = "answer_foi", "Prepare FOI answers"
+    ADMINISTER = "administer", "Manage users and reference data"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.INVESTIGATOR: frozenset(
+        {Capability.VIEW_CASES, Capability.EDIT_CASES, Capability.VIEW_STATISTICS}
+    ),
+    Role.APPROPRIATE_AUTHORITY: frozenset(
+        {
+            Capability.VIEW_CASES,
+            Capability.EDIT_CASES,
+            Capability.DECIDE_OUTCOMES,
+            Capability.EXPORT_CASES,
+            Capability.VIEW_STATISTICS,
+        }
+    ),
+    Role.VETTING_OFFICER: frozenset({Capability.VIEW_VETTING, Capability.VIEW_STATISTICS}),
+    Role.CCU_ANALYST: frozenset(
+        {Capability.VIEW_CASES, Capability.VIEW_INTELLIGENCE, Capability.VIEW_STATISTICS}
+    ),
+    Role.FOI_OFFICER: frozenset({Capability.VIEW_STATISTICS, Capability.ANSWER_FOI}),
+    Role.PCC_OFFICE: frozenset({Capability.VIEW_STATISTICS}),
+    Role.SYSTEM_ADMIN: frozenset({Capability.ADMINISTER}),
+}
+
+# Roles that can see personal case or vetting data must use two-factor authentication.
+SENSITIVE_CAPABILITIES = frozenset(
+    {Capability.VIEW_CASES, Capability.VIEW_VETTING, Capability.VIEW_INTELLIGENCE, Capability.ADMINISTER}
+)
+
+
+def capabilities_of(role: str) -> frozenset[str]:
+    return ROLE_CAPABILITIES.get(role, frozenset())

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from candour.cases.models import Case
+from candour.core import twofactor
+from candour.core.forms import TokenForm
+from candour.core.models import Force
+from candour.core.roles import Capability
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"force_count": Force.objects.count()})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict[str, object] = {
+        "role_label": user.get_role_display() or "No role assigned",  # type: ignore[union-attr]
+        "forces": user.forces.all(),  # type: ignore[union-attr]
+    }
+    if user.can(Capability.VIEW_CASES):  # type: ignore[union-attr]
+        visible = Case.objects.visible_to(user)  # type: ignore[arg-type]
+        context["case_counts"] = visible.values("force__name").annotate(n=Count("id")).order_by("force__name")
+        context["open_cases"] = visible.filter(allegations__subjects__outcome="").distinct().count()
+    return render(request, "core/dashboard.html", context)
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator on first sign-in, or check its code on later ones."""
+    user = request.user
+    next_url = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    device = twofactor.confirmed_device(user)  # type: ignore[arg-type]
+    enrolling = device is None
+    if enrolling:
+        device = twofactor.pending_device(user)  # type: ignore[arg-type]
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if twofactor.verify(request, device, form.cleaned_data["token"]):
+            return redirect(next_url or "dashboard")
+        form.add_error("token", "That code is not right. Enter the code your app shows now.")
+    context = {"form": form, "enrolling": enrolling, "next": next_url}
+    if enrolling:
+        context["qr_code"] = twofactor.qr_code_data_uri(device)
+        context["manual_key"] = twofactor.manual_key(device)
+    return render(request, "core/two_factor.html", context)

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from candour.core import views as core_views
+from candour.core.api import api
+
+admin.site.site_header = "Candour administration"
+admin.site.site_title = "Candour"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("dashboard/", core_views.dashboard, name="dashboard"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", core_views.two_factor, name="two_factor"),
+    path("cases/", include("candour.cases.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
