@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", core_views.two_factor, name="two_factor"),
     path("cases/", include("candour.cases.urls")),
+    path("transparency/", include("candour.transparency.urls")),
+    path("vetting/", include("candour.vetting.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -27,3 +27,5 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/cases", "candour.cases.api.router")
+api.add_router("/transparency", "candour.transparency.api.router")
+api.add_router("/vetting", "candour.vetting.api.router")

@@ -20,6 +20,9 @@ class NavItem:
 NAV = [
     NavItem("Dashboard", "dashboard", None),
     NavItem("Cases", "cases:list", Capability.VIEW_CASES),
+    NavItem("Vetting", "vetting:queue", Capability.VIEW_VETTING),
+    NavItem("Statistics", "transparency:statistics", Capability.VIEW_STATISTICS),
+    NavItem("FOI answers", "transparency:foi", Capability.ANSWER_FOI),
     NavItem("Administration", "admin:index", Capability.ADMINISTER),
 ]
 
