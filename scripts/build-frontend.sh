@@ -44,13 +44,26 @@ mkdir -p "$govuk_out" "$vendor_out"
 # follows each sourceMappingURL comment and fails if the map it names is missing.
 cp "$govuk_src/govuk-frontend.min.css" "$govuk_src/govuk-frontend.min.css.map" \
     "$govuk_src/govuk-frontend.min.js" "$govuk_src/govuk-frontend.min.js.map" "$govuk_out/"
-cp -R "$govuk_src/assets" "$govuk_out/assets"
+# Images and the icon manifest only. The GDS Transport font is left out: its licence notice says
+# it "has been customised for exclusive use on gov.uk", and Candour is not served from gov.uk.
+# Text falls back to the rest of GOV.UK Frontend's font stack (Arial, then sans-serif).
+mkdir -p "$govuk_out/assets"
+cp -R "$govuk_src/assets/images" "$govuk_out/assets/images"
+cp "$govuk_src/assets/manifest.json" "$govuk_out/assets/manifest.json"
 
-# The compiled CSS asks for its fonts and images at the site root (url(/assets/...)). Make the
+# The compiled CSS asks for its images (and fonts) at the site root (url(/assets/...)). Make the
 # URLs relative to the CSS file, so they resolve under any STATIC_URL and the manifest storage
 # can fingerprint them.
-sed -i.bak 's#url(/assets/#url(assets/#g' "$govuk_out/govuk-frontend.min.css"
+# The font's @font-face rules and notice go too (see above), so browsers never ask for it.
+sed -i.bak -e 's#url(/assets/#url(assets/#g' \
+    -e 's#/\*! Copyright (c) 2011 by Margaret Calvert[^*]*\*/##g' \
+    -e 's#@font-face{font-family:GDS Transport;[^}]*}##g' "$govuk_out/govuk-frontend.min.css"
 rm "$govuk_out/govuk-frontend.min.css.bak"
+if grep -q -e '@font-face' -e 'assets/fonts/' "$govuk_out/govuk-frontend.min.css"; then
+    echo "build-frontend: could not remove the GDS Transport @font-face rules from govuk-frontend.min.css;" \
+        "its minified form may have changed. Update the sed patterns in this script." >&2
+    exit 1
+fi
 if grep -q 'url(/assets/' "$govuk_out/govuk-frontend.min.css"; then
     echo "build-frontend: some url(/assets/...) references in govuk-frontend.min.css were not rewritten." >&2
     exit 1
