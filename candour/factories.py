@@ -62,6 +62,7 @@ class CaseFactory(DjangoModelFactory):
 class AllegationFactory(DjangoModelFactory):
     class Meta:
         model = Allegation
+        skip_postgeneration_save = True
 
     case = factory.SubFactory(CaseFactory)
     ref = factory.Sequence(lambda n: f"A{n}")

@@ -165,7 +165,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -176,7 +179,10 @@ LOGOUT_REDIRECT_URL = "home"
 # Lock-out after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = envint("CANDOUR_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("CANDOUR_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either repeated failures from one address or on one account
+AXES_LOCKOUT_PARAMETERS = [
+    "ip_address",
+    "username",
+]  # either repeated failures from one address or on one account
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

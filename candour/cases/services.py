@@ -14,7 +14,9 @@ def cases_for(user: User, *, force: str | None = None, channel: str = "web"):  #
     cases = Case.objects.visible_to(user).select_related("force")
     if force:
         cases = cases.filter(force_id=force)
-    audit.record(user, "list", object_type="cases.case", channel=channel, detail={"force": force or ""})
+    audit.record(
+        user, "list", object_type="cases.case", channel=channel, detail={"force": force or ""}
+    )
     return cases
 
 
@@ -30,7 +32,9 @@ def open_case(user: User, pk: int, *, channel: str = "web") -> Case:
                 "allegations",
                 queryset=Allegation.objects.select_related("category").prefetch_related(
                     "flags",
-                    Prefetch("subjects", queryset=AllegationSubject.objects.select_related("subject")),
+                    Prefetch(
+                        "subjects", queryset=AllegationSubject.objects.select_related("subject")
+                    ),
                 ),
             )
         )

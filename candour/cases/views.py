@@ -6,8 +6,8 @@ from django.shortcuts import render
 
 from candour.cases import services
 from candour.cases.models import Case
-from candour.core.roles import Capability
 from candour.core.permissions import capability_required
+from candour.core.roles import Capability
 
 
 @capability_required(Capability.VIEW_CASES)

@@ -34,7 +34,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["sequence", "at", "username", "action", "object_type", "object_id", "force_code"]
+    list_display = [
+        "sequence",
+        "at",
+        "username",
+        "action",
+        "object_type",
+        "object_id",
+        "force_code",
+    ]
     list_filter = ["action", "object_type", "force_code"]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]

@@ -68,7 +68,9 @@ def verify_chain(progress: Any = None) -> list[ChainBreak]:
         if entry.previous_hash != expected_previous:
             breaks.append(ChainBreak(entry.sequence, "does not follow the entry before it."))
         if entry.compute_hash() != entry.entry_hash:
-            breaks.append(ChainBreak(entry.sequence, "its content was changed after it was written."))
+            breaks.append(
+                ChainBreak(entry.sequence, "its content was changed after it was written.")
+            )
         expected_previous = entry.entry_hash
         expected_sequence = entry.sequence + 1
         if progress is not None:
@@ -79,7 +81,9 @@ def verify_chain(progress: Any = None) -> list[ChainBreak]:
         expected_previous,
     ):
         breaks.append(
-            ChainBreak(head.sequence, "the newest entries were removed (the chain head no longer matches).")
+            ChainBreak(
+                head.sequence, "the newest entries were removed (the chain head no longer matches)."
+            )
         )
     return breaks
 

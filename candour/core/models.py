@@ -128,6 +128,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.name} token of {self.user}"
+
     @staticmethod
     def hash(raw: str) -> str:
         # Tokens carry 256 bits of randomness, so a fast hash is enough (no stretching needed).
@@ -236,6 +239,9 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.PositiveBigIntegerField(default=0)
     entry_hash = models.CharField(max_length=64, default=AuditEntry.GENESIS)
+
+    def __str__(self) -> str:
+        return f"audit chain head at entry {self.sequence}"
 
 
 def append_audit_entry(**fields: Any) -> AuditEntry:

@@ -39,6 +39,8 @@ def nav_items_for(request: HttpRequest) -> list[dict[str, object]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = request.path == url or (url != "/" and request.path.startswith(url) and item.url_name != "dashboard")
+        active = request.path == url or (
+            url != "/" and request.path.startswith(url) and item.url_name != "dashboard"
+        )
         items.append({"label": item.label, "url": url, "active": active})
     return items

@@ -54,7 +54,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 
 # Roles that can see personal case or vetting data must use two-factor authentication.
 SENSITIVE_CAPABILITIES = frozenset(
-    {Capability.VIEW_CASES, Capability.VIEW_VETTING, Capability.VIEW_INTELLIGENCE, Capability.ADMINISTER}
+    {
+        Capability.VIEW_CASES,
+        Capability.VIEW_VETTING,
+        Capability.VIEW_INTELLIGENCE,
+        Capability.ADMINISTER,
+    }
 )
 
 

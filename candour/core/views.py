@@ -26,7 +26,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if user.can(Capability.VIEW_CASES):  # type: ignore[union-attr]
         visible = Case.objects.visible_to(user)  # type: ignore[arg-type]
-        context["case_counts"] = visible.values("force__name").annotate(n=Count("id")).order_by("force__name")
+        context["case_counts"] = (
+            visible.values("force__name").annotate(n=Count("id")).order_by("force__name")
+        )
         context["open_cases"] = visible.filter(allegations__subjects__outcome="").distinct().count()
     return render(request, "core/dashboard.html", context)
 
@@ -52,3 +54,33 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         context["qr_code"] = twofactor.qr_code_data_uri(device)
         context["manual_key"] = twofactor.manual_key(device)
     return render(request, "core/two_factor.html", context)
+
+
+STATIC_PAGES = {
+    "accessibility": (
+        "Accessibility statement",
+        [
+            "Candour is built with GOV.UK Frontend and aims to meet the Web Content Accessibility "
+            "Guidelines (WCAG) 2.2 at level AA. Its main pages are checked with axe-core in every "
+            "test run.",
+            "If you find a page you cannot use, tell your force's Professional Standards Department "
+            "or open an issue with the Candour project.",
+        ],
+    ),
+    "privacy": (
+        "Privacy",
+        [
+            "Candour holds personal information about police officers, staff and complainants for "
+            "the purposes of the Police Reform Act 2002 and the Police (Conduct) Regulations 2020.",
+            "Every time a case is viewed, exported or changed, Candour records who did it and when "
+            "in a tamper-evident audit log. Published statistics withhold small numbers that could "
+            "identify anyone (Freedom of Information Act 2000, section 40).",
+            "StreetSafe reports are anonymous: no name, address, IP address or free text is stored.",
+        ],
+    ),
+}
+
+
+def static_page(request: HttpRequest, page: str) -> HttpResponse:
+    heading, paragraphs = STATIC_PAGES[page]
+    return render(request, "core/static_page.html", {"heading": heading, "paragraphs": paragraphs})

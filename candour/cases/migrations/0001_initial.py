@@ -5,75 +5,234 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Allegation',
+            name="Allegation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(max_length=64, verbose_name='allegation reference')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ref", models.CharField(max_length=64, verbose_name="allegation reference")),
             ],
             options={
-                'ordering': ['case', 'ref'],
+                "ordering": ["case", "ref"],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(max_length=64, verbose_name='case reference')),
-                ('case_type', models.CharField(choices=[('complaint', 'Complaint'), ('conduct_matter', 'Conduct matter'), ('dsi_matter', 'Death or serious injury matter')], max_length=16)),
-                ('received_date', models.DateField()),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised by every change.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ref", models.CharField(max_length=64, verbose_name="case reference")),
+                (
+                    "case_type",
+                    models.CharField(
+                        choices=[
+                            ("complaint", "Complaint"),
+                            ("conduct_matter", "Conduct matter"),
+                            ("dsi_matter", "Death or serious injury matter"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("received_date", models.DateField()),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, help_text="Raised by every change."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['-received_date', 'ref'],
+                "ordering": ["-received_date", "ref"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('code', models.SlugField(max_length=60, primary_key=True, serialize=False)),
-                ('scheme', models.CharField(max_length=24)),
-                ('group', models.CharField(max_length=80)),
-                ('label', models.CharField(max_length=120)),
+                ("code", models.SlugField(max_length=60, primary_key=True, serialize=False)),
+                ("scheme", models.CharField(max_length=24)),
+                ("group", models.CharField(max_length=80)),
+                ("label", models.CharField(max_length=120)),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['scheme', 'group', 'label'],
+                "verbose_name_plural": "categories",
+                "ordering": ["scheme", "group", "label"],
             },
         ),
         migrations.CreateModel(
-            name='Flag',
+            name="Flag",
             fields=[
-                ('code', models.SlugField(choices=[('sexual', 'Sexual'), ('domestic_abuse', 'Domestic abuse'), ('vawg', 'Violence against women and girls'), ('discrimination', 'Discrimination'), ('corruption', 'Corruption'), ('use_of_force', 'Use of force'), ('dishonesty', 'Dishonesty')], max_length=24, primary_key=True, serialize=False)),
-                ('label', models.CharField(max_length=60)),
+                (
+                    "code",
+                    models.SlugField(
+                        choices=[
+                            ("sexual", "Sexual"),
+                            ("domestic_abuse", "Domestic abuse"),
+                            ("vawg", "Violence against women and girls"),
+                            ("discrimination", "Discrimination"),
+                            ("corruption", "Corruption"),
+                            ("use_of_force", "Use of force"),
+                            ("dishonesty", "Dishonesty"),
+                        ],
+                        max_length=24,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("label", models.CharField(max_length=60)),
             ],
         ),
         migrations.CreateModel(
-            name='AllegationSubject',
+            name="AllegationSubject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_role', models.CharField(blank=True, choices=[('officer', 'Police officer'), ('special_constable', 'Special constable'), ('pcso', 'PCSO'), ('staff', 'Police staff'), ('volunteer', 'Volunteer'), ('contractor', 'Contractor'), ('unknown', 'Unknown')], max_length=20)),
-                ('subject_sex', models.CharField(blank=True, choices=[('male', 'Male'), ('female', 'Female'), ('unknown', 'Unknown')], max_length=8)),
-                ('subject_rank', models.CharField(blank=True, choices=[('constable', 'Constable'), ('sergeant', 'Sergeant'), ('inspector', 'Inspector'), ('chief_inspector', 'Chief inspector'), ('superintendent', 'Superintendent'), ('chief_superintendent', 'Chief superintendent'), ('chief_officer', 'Chief officer'), ('staff', 'Staff'), ('unknown', 'Unknown')], max_length=24)),
-                ('iopc_referral', models.CharField(blank=True, choices=[('mandatory', 'Mandatory referral'), ('voluntary', 'Voluntary referral'), ('none', 'Not referred')], max_length=12)),
-                ('investigation', models.CharField(blank=True, choices=[('none', 'Not investigated'), ('local', 'Local'), ('directed', 'Directed'), ('independent', 'Independent')], max_length=12)),
-                ('severity', models.CharField(blank=True, choices=[('none', 'No misconduct'), ('misconduct', 'Misconduct'), ('gross_misconduct', 'Gross misconduct')], max_length=20)),
-                ('proceedings', models.CharField(blank=True, choices=[('none', 'None'), ('rprp', 'Reflective practice review process'), ('management_action', 'Management action'), ('misconduct_meeting', 'Misconduct meeting'), ('gross_misconduct_hearing', 'Gross misconduct hearing'), ('accelerated_hearing', 'Accelerated misconduct hearing')], max_length=28)),
-                ('outcome', models.CharField(blank=True, choices=[('no_further_action', 'No further action'), ('no_case_to_answer', 'No case to answer'), ('not_proven', 'Not proven'), ('reflective_practice', 'Reflective practice'), ('management_action', 'Management action'), ('management_advice', 'Management advice'), ('written_warning', 'Written warning'), ('final_written_warning', 'Final written warning'), ('reduction_in_rank', 'Reduction in rank'), ('dismissal_with_notice', 'Dismissal with notice'), ('dismissal_without_notice', 'Dismissal without notice'), ('would_have_been_dismissed', 'Would have been dismissed'), ('resigned_or_retired', 'Resigned or retired'), ('withdrawn', 'Withdrawn'), ('other', 'Other')], max_length=28)),
-                ('outcome_date', models.DateField(blank=True, null=True)),
-                ('allegation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subjects', to='cases.allegation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "subject_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("officer", "Police officer"),
+                            ("special_constable", "Special constable"),
+                            ("pcso", "PCSO"),
+                            ("staff", "Police staff"),
+                            ("volunteer", "Volunteer"),
+                            ("contractor", "Contractor"),
+                            ("unknown", "Unknown"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "subject_sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("male", "Male"), ("female", "Female"), ("unknown", "Unknown")],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "subject_rank",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("constable", "Constable"),
+                            ("sergeant", "Sergeant"),
+                            ("inspector", "Inspector"),
+                            ("chief_inspector", "Chief inspector"),
+                            ("superintendent", "Superintendent"),
+                            ("chief_superintendent", "Chief superintendent"),
+                            ("chief_officer", "Chief officer"),
+                            ("staff", "Staff"),
+                            ("unknown", "Unknown"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "iopc_referral",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("mandatory", "Mandatory referral"),
+                            ("voluntary", "Voluntary referral"),
+                            ("none", "Not referred"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "investigation",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "Not investigated"),
+                            ("local", "Local"),
+                            ("directed", "Directed"),
+                            ("independent", "Independent"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "No misconduct"),
+                            ("misconduct", "Misconduct"),
+                            ("gross_misconduct", "Gross misconduct"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "proceedings",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "None"),
+                            ("rprp", "Reflective practice review process"),
+                            ("management_action", "Management action"),
+                            ("misconduct_meeting", "Misconduct meeting"),
+                            ("gross_misconduct_hearing", "Gross misconduct hearing"),
+                            ("accelerated_hearing", "Accelerated misconduct hearing"),
+                        ],
+                        max_length=28,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_further_action", "No further action"),
+                            ("no_case_to_answer", "No case to answer"),
+                            ("not_proven", "Not proven"),
+                            ("reflective_practice", "Reflective practice"),
+                            ("management_action", "Management action"),
+                            ("management_advice", "Management advice"),
+                            ("written_warning", "Written warning"),
+                            ("final_written_warning", "Final written warning"),
+                            ("reduction_in_rank", "Reduction in rank"),
+                            ("dismissal_with_notice", "Dismissal with notice"),
+                            ("dismissal_without_notice", "Dismissal without notice"),
+                            ("would_have_been_dismissed", "Would have been dismissed"),
+                            ("resigned_or_retired", "Resigned or retired"),
+                            ("withdrawn", "Withdrawn"),
+                            ("other", "Other"),
+                        ],
+                        max_length=28,
+                    ),
+                ),
+                ("outcome_date", models.DateField(blank=True, null=True)),
+                (
+                    "allegation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subjects",
+                        to="cases.allegation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['allegation', 'id'],
+                "ordering": ["allegation", "id"],
             },
         ),
     ]

@@ -5,63 +5,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('core', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='allegationsubject',
-            name='subject',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='allegations', to='core.person'),
+            model_name="allegationsubject",
+            name="subject",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="allegations",
+                to="core.person",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='force',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='core.force'),
+            model_name="case",
+            name="force",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="core.force"
+            ),
         ),
         migrations.AddField(
-            model_name='allegation',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allegations', to='cases.case'),
+            model_name="allegation",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="allegations",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='allegation',
-            name='category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allegations', to='cases.category'),
+            model_name="allegation",
+            name="category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="allegations",
+                to="cases.category",
+            ),
         ),
         migrations.AddField(
-            model_name='category',
-            name='default_flags',
-            field=models.ManyToManyField(blank=True, related_name='+', to='cases.flag'),
+            model_name="category",
+            name="default_flags",
+            field=models.ManyToManyField(blank=True, related_name="+", to="cases.flag"),
         ),
         migrations.AddField(
-            model_name='allegation',
-            name='flags',
-            field=models.ManyToManyField(blank=True, related_name='allegations', to='cases.flag'),
+            model_name="allegation",
+            name="flags",
+            field=models.ManyToManyField(blank=True, related_name="allegations", to="cases.flag"),
         ),
         migrations.AddConstraint(
-            model_name='allegationsubject',
-            constraint=models.UniqueConstraint(condition=models.Q(('subject__isnull', False)), fields=('allegation', 'subject'), name='allegation_subject_unique'),
+            model_name="allegationsubject",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("subject__isnull", False)),
+                fields=("allegation", "subject"),
+                name="allegation_subject_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allegationsubject',
-            constraint=models.UniqueConstraint(condition=models.Q(('subject__isnull', True)), fields=('allegation',), name='allegation_unidentified_subject_unique'),
+            model_name="allegationsubject",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("subject__isnull", True)),
+                fields=("allegation",),
+                name="allegation_unidentified_subject_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['force', 'received_date'], name='cases_case_force_i_57990d_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["force", "received_date"], name="cases_case_force_i_57990d_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(fields=('force', 'ref'), name='case_unique_ref'),
+            model_name="case",
+            constraint=models.UniqueConstraint(fields=("force", "ref"), name="case_unique_ref"),
         ),
         migrations.AddConstraint(
-            model_name='allegation',
-            constraint=models.UniqueConstraint(fields=('case', 'ref'), name='allegation_unique_ref'),
+            model_name="allegation",
+            constraint=models.UniqueConstraint(
+                fields=("case", "ref"), name="allegation_unique_ref"
+            ),
         ),
     ]

@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        sub.add_parser("verify", help="Recompute the hash chain; exit 1 if any entry was changed or removed.")
+        sub.add_parser(
+            "verify", help="Recompute the hash chain; exit 1 if any entry was changed or removed."
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         total = AuditEntry.objects.count()

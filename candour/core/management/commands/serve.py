@@ -21,7 +21,9 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
             self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
-            self.cfg.set("forwarded_allow_ips", os.environ.get("CANDOUR_FORWARDED_ALLOW_IPS", "127.0.0.1"))
+            self.cfg.set(
+                "forwarded_allow_ips", os.environ.get("CANDOUR_FORWARDED_ALLOW_IPS", "127.0.0.1")
+            )
 
         def load(self) -> Any:
             return application
@@ -35,10 +37,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("CANDOUR_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("CANDOUR_PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("CANDOUR_WORKERS", "2")))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("CANDOUR_THREADS", "4")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("CANDOUR_WORKERS", "2"))
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("CANDOUR_THREADS", "4"))
+        )
 
-    def handle(self, *args: Any, host: str, port: int, workers: int, threads: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, host: str, port: int, workers: int, threads: int, **options: Any
+    ) -> None:
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Candour is serving at http://{host}:{port}/ (press Ctrl+C to stop).")
