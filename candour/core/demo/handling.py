@@ -1,0 +1,214 @@
+"""How a demo matter is handled, from referral to outcome: tables of plausible paths.
+
+The outcome each forum may give follows the Police (Conduct) Regulations 2020 as summarised in
+domain.md: a misconduct meeting gives at most a final written warning; a gross misconduct
+hearing or an accelerated hearing may dismiss, or find that someone who has left would have been
+dismissed; the Reflective Practice Review Process is not a disciplinary outcome. The shares are
+invented for the demo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+# Categories and flags that make a matter serious enough for a mandatory IOPC referral.
+SERIOUS_FLAGS = frozenset({"sexual", "corruption", "domestic_abuse"})
+SERIOUS_CATEGORIES = frozenset(
+    {
+        "legacy_a_serious_non_sexual_assault",
+        "legacy_b_sexual_assault",
+        "legacy_h_corrupt_practice",
+        "sexual_assault",
+        "abuse_of_position_sexual",
+        "abuse_of_position_other",
+    }
+)
+
+Weights = dict[str, float]
+
+IOPC_REFERRAL: dict[str, Weights] = {
+    "dsi_matter": {"mandatory": 1},
+    "serious": {"mandatory": 0.6, "voluntary": 0.15, "none": 0.25},
+    "conduct_matter": {"none": 0.85, "voluntary": 0.1, "mandatory": 0.05},
+    "complaint": {"none": 0.93, "voluntary": 0.04, "mandatory": 0.03},
+}
+
+INVESTIGATION: dict[str, Weights] = {
+    "dsi_matter": {"independent": 0.5, "directed": 0.1, "local": 0.3, "none": 0.1},
+    "referred": {"independent": 0.2, "directed": 0.05, "local": 0.6, "none": 0.15},
+    "conduct_matter": {"local": 0.9, "none": 0.1},
+    "complaint": {"none": 0.65, "local": 0.35},
+}
+
+SEVERITY: dict[str, Weights] = {
+    "complaint": {"none": 0.7, "misconduct": 0.25, "gross_misconduct": 0.05},
+    "conduct_matter": {"none": 0.3, "misconduct": 0.45, "gross_misconduct": 0.25},
+    "serious": {"none": 0.2, "misconduct": 0.3, "gross_misconduct": 0.5},
+    "dsi_matter": {"none": 0.75, "misconduct": 0.2, "gross_misconduct": 0.05},
+}
+
+PROCEEDINGS: dict[str, Weights] = {
+    "none": {"none": 0.85, "rprp": 0.15},
+    "misconduct": {
+        "rprp": 0.35,
+        "management_action": 0.15,
+        "misconduct_meeting": 0.3,
+        "none": 0.2,
+    },
+    "gross_misconduct": {
+        "gross_misconduct_hearing": 0.55,
+        "accelerated_hearing": 0.1,
+        "misconduct_meeting": 0.1,
+        "none": 0.25,
+    },
+}
+
+# The outcomes each kind of proceedings can give (severity "none" + proceedings "none" means
+# the matter closed without a case to answer).
+OUTCOMES: dict[str, Weights] = {
+    "rprp": {"reflective_practice": 1},
+    "management_action": {"management_action": 1},
+    "misconduct_meeting": {
+        "no_further_action": 0.2,
+        "management_advice": 0.3,
+        "written_warning": 0.3,
+        "final_written_warning": 0.15,
+        "not_proven": 0.05,
+    },
+    "gross_misconduct_hearing": {
+        "dismissal_without_notice": 0.35,
+        "final_written_warning": 0.2,
+        "written_warning": 0.1,
+        "reduction_in_rank": 0.05,
+        "management_advice": 0.1,
+        "not_proven": 0.2,
+    },
+    "accelerated_hearing": {"dismissal_without_notice": 0.8, "final_written_warning": 0.2},
+    "none_after_investigation": {"no_case_to_answer": 0.7, "no_further_action": 0.3},
+    "none_without_investigation": {
+        "no_further_action": 0.75,
+        "no_case_to_answer": 0.1,
+        "withdrawn": 0.1,
+        "other": 0.05,
+    },
+}
+DISMISSALS = frozenset({"dismissal_without_notice", "would_have_been_dismissed"})
+# Outcomes only a hearing may give to someone who has already left.
+FOR_LEAVERS = {"dismissal_without_notice": "would_have_been_dismissed"}
+RANKS_THAT_CAN_BE_REDUCED = frozenset(
+    {"sergeant", "inspector", "chief_inspector", "superintendent", "chief_superintendent"}
+)
+
+# Days from receipt to outcome: (shortest, longest) by the path taken.
+DAYS_TO_OUTCOME: dict[str, tuple[int, int]] = {
+    "no_investigation": (20, 150),
+    "investigated": (90, 420),
+    "rprp": (120, 450),
+    "management_action": (120, 450),
+    "misconduct_meeting": (240, 700),
+    "gross_misconduct_hearing": (365, 1100),
+    "accelerated_hearing": (120, 400),
+}
+INDEPENDENT_EXTRA_DAYS = 180
+
+
+def pick(rng: random.Random, weights: Weights) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+@dataclass
+class Handling:
+    """How one allegation is handled (the same for every subject of it)."""
+
+    iopc_referral: str
+    investigation: str
+    serious: bool
+
+
+def handle_allegation(
+    rng: random.Random, case_type: str, category: str, flags: set[str]
+) -> Handling:
+    serious = bool(flags & SERIOUS_FLAGS) or category in SERIOUS_CATEGORIES
+    if case_type == "dsi_matter":
+        referral = pick(rng, IOPC_REFERRAL["dsi_matter"])
+    else:
+        referral = pick(rng, IOPC_REFERRAL["serious" if serious else case_type])
+    if case_type == "dsi_matter":
+        investigation = pick(rng, INVESTIGATION["dsi_matter"])
+    elif referral != "none":
+        investigation = pick(rng, INVESTIGATION["referred"])
+    else:
+        investigation = pick(rng, INVESTIGATION[case_type])
+    return Handling(referral, investigation, serious)
+
+
+@dataclass
+class SubjectResult:
+    severity: str
+    proceedings: str
+    outcome: str
+    outcome_date: dt.date | None
+
+
+def decide_for_subject(
+    rng: random.Random,
+    *,
+    case_type: str,
+    handling: Handling,
+    received: dt.date,
+    end: dt.date,
+    identified: bool,
+    rank: str,
+    left_date: dt.date | None,
+) -> SubjectResult:
+    """Severity, proceedings and outcome of one subject; open (blank outcome) when the outcome
+    would fall after ``end``. ``left_date`` is when the subject left, if they have."""
+    if handling.investigation == "none":
+        severity = rng.choice(["", "none"]) if case_type == "complaint" else "none"
+    elif not identified:
+        severity = "none"
+    else:
+        key = "serious" if handling.serious and case_type != "dsi_matter" else case_type
+        severity = pick(rng, SEVERITY[key])
+
+    if not identified or handling.investigation == "none":
+        proceedings = "none"
+    else:
+        proceedings = pick(rng, PROCEEDINGS[severity or "none"])
+
+    if proceedings == "none":
+        path = "investigated" if handling.investigation != "none" else "no_investigation"
+    else:
+        path = proceedings
+    low, high = DAYS_TO_OUTCOME[path]
+    days = int(rng.triangular(low, high, low + (high - low) / 3))
+    if handling.investigation == "independent":
+        days += INDEPENDENT_EXTRA_DAYS
+    outcome_date = received + dt.timedelta(days=days)
+
+    if outcome_date > end:
+        # Still open: proceedings are known once the investigation has reported.
+        decided = received + dt.timedelta(days=int(days * 0.6)) <= end
+        return SubjectResult(severity, proceedings if decided else "", "", None)
+
+    left_before_outcome = left_date is not None and left_date < outcome_date
+    if proceedings == "none":
+        if left_before_outcome and severity in {"misconduct", "gross_misconduct"}:
+            outcome = "resigned_or_retired"
+        elif handling.investigation == "none":
+            outcome = pick(rng, OUTCOMES["none_without_investigation"])
+        else:
+            outcome = pick(rng, OUTCOMES["none_after_investigation"])
+    else:
+        outcome = pick(rng, OUTCOMES[proceedings])
+        if outcome == "reduction_in_rank" and rank not in RANKS_THAT_CAN_BE_REDUCED:
+            outcome = "final_written_warning"
+        if left_before_outcome:
+            if proceedings in {"gross_misconduct_hearing", "accelerated_hearing"}:
+                # Hearings continue for former officers (since 2017); lesser sanctions lapse.
+                outcome = "would_have_been_dismissed" if outcome in DISMISSALS else "not_proven"
+            else:
+                proceedings, outcome = "none", "resigned_or_retired"
+    return SubjectResult(severity, proceedings, outcome, outcome_date)

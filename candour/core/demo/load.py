@@ -1,0 +1,218 @@
+"""Write the demo data set and the demo logins into the database.
+
+Idempotent: people are keyed by (force, ref), cases by (force, ref) and users by user name, so
+a second run finds everything in place and writes nothing. Rows go in with bulk_create.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from candour.cases.models import Allegation, AllegationSubject, Case, Category, Flag
+from candour.core import audit
+from candour.core.demo import figures as F
+from candour.core.demo.generate import DemoData, Reference, generate
+from candour.core.models import Force, Person, User
+from candour.core.roles import Role
+
+DEFAULT_DEMO_PASSWORD = "candour-demo"
+BATCH_SIZE = 2000
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    forces: tuple[str, ...]
+    is_superuser: bool = False
+
+
+# One login per role; Bedfordshire, Cambridgeshire and Hertfordshire share one PSD and CCU.
+JOINT_PSD = ("bedfordshire", "cambridgeshire", "hertfordshire")
+DEMO_LOGINS = (
+    DemoLogin("admin", Role.SYSTEM_ADMIN, tuple(F.HEADCOUNTS), is_superuser=True),
+    DemoLogin("investigator", Role.INVESTIGATOR, JOINT_PSD),
+    DemoLogin("authority", Role.APPROPRIATE_AUTHORITY, ("cambridgeshire",)),
+    DemoLogin("vetting", Role.VETTING_OFFICER, ("norfolk", "suffolk")),
+    DemoLogin("analyst", Role.CCU_ANALYST, JOINT_PSD),
+    DemoLogin("foi", Role.FOI_OFFICER, ("cambridgeshire",)),
+    DemoLogin("pcc", Role.PCC_OFFICE, ("cambridgeshire",)),
+)
+
+
+def demo_password() -> str:
+    return os.environ.get("CANDOUR_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+
+
+@dataclass
+class LoginResult:
+    login: DemoLogin
+    created: bool
+    password_works: bool
+
+
+@dataclass
+class DemoResult:
+    people_created: int = 0
+    cases_created: int = 0
+    allegations_created: int = 0
+    subjects_created: int = 0
+    logins: list[LoginResult] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(
+            self.people_created or self.cases_created or any(login.created for login in self.logins)
+        )
+
+
+def load_demo(
+    *, scale: float = 1.0, seed: int = F.SEED, progress: Progress | None = None
+) -> DemoResult:
+    """Load the demo data set and logins; a second run with the same scale and seed adds
+    nothing. ``scale`` shrinks or grows the workforce and case volumes (tests use 0.1)."""
+    say = progress or (lambda message: None)
+    say("Generating the synthetic data set")
+    data = generate(_reference(), scale=scale, seed=seed)
+    result = DemoResult()
+    with transaction.atomic():
+        say(f"Writing the workforce ({len(data.people):,} people)")
+        person_ids = _write_people(data, result)
+        say(f"Writing the cases ({len(data.cases):,} matters)")
+        _write_cases(data, person_ids, result)
+        say("Creating the demo logins")
+        result.logins = [_ensure_login(login, demo_password()) for login in DEMO_LOGINS]
+        if result.changed_anything:
+            audit.record(
+                None,
+                "import",
+                object_type="cases.case",
+                channel="cli",
+                detail={
+                    "source": "candour demo",
+                    "seed": seed,
+                    "scale": scale,
+                    "people": result.people_created,
+                    "cases": result.cases_created,
+                    "allegations": result.allegations_created,
+                },
+            )
+    return result
+
+
+def _reference() -> Reference:
+    categories = Category.objects.prefetch_related("default_flags")
+    return Reference(
+        category_schemes={c.code: c.scheme for c in categories},
+        default_flags={
+            c.code: frozenset(f.code for f in c.default_flags.all()) for c in categories
+        },
+        flags=frozenset(Flag.objects.values_list("code", flat=True)),
+    )
+
+
+def _write_people(data: DemoData, result: DemoResult) -> dict[tuple[str, str], int]:
+    forces = list(F.HEADCOUNTS)
+    existing = set(Person.objects.filter(force_id__in=forces).values_list("force_id", "ref"))
+    new = [
+        Person(
+            force_id=p.force,
+            ref=p.ref,
+            role=p.role,
+            rank=p.rank,
+            sex=p.sex,
+            joined_date=p.joined_date,
+            left_date=p.left_date,
+            in_workforce_file=True,
+        )
+        for p in data.people
+        if (p.force, p.ref) not in existing
+    ]
+    Person.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    result.people_created = len(new)
+    return {
+        (force, ref): pk
+        for pk, force, ref in Person.objects.filter(force_id__in=forces).values_list(
+            "pk", "force_id", "ref"
+        )
+    }
+
+
+def _write_cases(
+    data: DemoData, person_ids: dict[tuple[str, str], int], result: DemoResult
+) -> None:
+    existing = set(
+        Case.objects.filter(force_id__in=list(F.HEADCOUNTS)).values_list("force_id", "ref")
+    )
+    specs = [c for c in data.cases if (c.force, c.ref) not in existing]
+    if not specs:
+        return
+    cases = Case.objects.bulk_create(
+        [
+            Case(force_id=c.force, ref=c.ref, case_type=c.case_type, received_date=c.received_date)
+            for c in specs
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    allegation_specs = [
+        (case, a) for case, spec in zip(cases, specs, strict=True) for a in spec.allegations
+    ]
+    allegations = Allegation.objects.bulk_create(
+        [Allegation(case=case, ref=a.ref, category_id=a.category) for case, a in allegation_specs],
+        batch_size=BATCH_SIZE,
+    )
+    Through = Allegation.flags.through
+    Through.objects.bulk_create(
+        [
+            Through(allegation_id=allegation.pk, flag_id=flag)
+            for allegation, (_, spec) in zip(allegations, allegation_specs, strict=True)
+            for flag in sorted(spec.flags)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    subjects = [
+        AllegationSubject(
+            allegation=allegation,
+            subject_id=person_ids[s.person.force, s.person.ref] if s.person else None,
+            subject_role=s.role,
+            subject_sex=s.sex,
+            subject_rank=s.rank,
+            iopc_referral=s.iopc_referral,
+            investigation=s.investigation,
+            severity=s.severity,
+            proceedings=s.proceedings,
+            outcome=s.outcome,
+            outcome_date=s.outcome_date,
+        )
+        for allegation, (_, spec) in zip(allegations, allegation_specs, strict=True)
+        for s in spec.subjects
+    ]
+    AllegationSubject.objects.bulk_create(subjects, batch_size=BATCH_SIZE)
+    result.cases_created = len(cases)
+    result.allegations_created = len(allegations)
+    result.subjects_created = len(subjects)
+
+
+def _ensure_login(login: DemoLogin, password: str) -> LoginResult:
+    """Create a demo login if it is missing. An existing account of that name is left as it
+    is (it may be a real one), and the result says whether the demo password opens it."""
+    user = User.objects.filter(username=login.username).first()
+    if user is not None:
+        return LoginResult(login, created=False, password_works=user.check_password(password))
+    user = User(
+        username=login.username,
+        role=login.role,
+        is_staff=login.is_superuser,
+        is_superuser=login.is_superuser,
+    )
+    # Demo passwords skip the validators on purpose: they are printed for anyone to use.
+    user.set_password(password)
+    user.save()
+    user.forces.set(Force.objects.filter(code__in=login.forces))
+    return LoginResult(login, created=True, password_works=True)
