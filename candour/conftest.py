@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -34,3 +37,85 @@ def signed_in(client: Client, db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def password() -> str:
     return TEST_PASSWORD
+
+
+# --- Browser tests -------------------------------------------------------------------------
+# Playwright drives Debian's Chromium (/usr/bin/chromium); nothing downloads a browser.
+
+CHROMIUM = os.environ.get("CANDOUR_CHROMIUM", "/usr/bin/chromium")
+AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: run 'make system-deps'.")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def reference_data(transactional_db):  # type: ignore[no-untyped-def]
+    """Transactional tests (live server, browser) flush the database after each test, taking
+    the migration-loaded forces and categories with it: load them again."""
+    from candour.cases.models import Category, Flag
+    from candour.core.models import Force
+    from candour.core.reference import load_categories, load_forces
+
+    load_forces(Force)
+    load_categories(Category, Flag)
+
+
+@pytest.fixture
+def page(browser, live_server, reference_data):  # type: ignore[no-untyped-def]
+    """A fresh browser page on the live server; ``page.csp_violations`` collects any
+    Content-Security-Policy errors the page logs, so tests can assert there are none."""
+    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+    page = context.new_page()
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Run axe-core (from npm, never a CDN) on the current page; return serious violations."""
+    if not AXE_JS.exists():
+        pytest.fail("axe-core is missing: run 'make install' (it runs npm ci).")
+    page.evaluate(AXE_JS.read_text())
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})"
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical", "moderate")
+    ]

@@ -1,0 +1,51 @@
+# Candour: `make demo` to try it, `make test` to check it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+PYTEST_ARGS ?=
+
+.PHONY: install demo test lint typecheck test-sqlite test-postgres system-deps benchmarks clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock package.json package-lock.json scripts/build-frontend.sh
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv sync --frozen --python $(BIN)/python
+	bash scripts/build-frontend.sh
+	@touch $@
+
+# Debian packages the tests need: Chromium for browser tests, Pango for PDF letters, Java for Spark.
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: install
+	$(BIN)/candour demo
+
+lint: install
+	$(BIN)/ruff check candour benchmarks
+	$(BIN)/ruff format --check candour benchmarks
+
+typecheck: install
+	$(BIN)/mypy candour
+
+# The suite runs on SQLite, then on PostgreSQL too when DATABASE_URL names a PostgreSQL server.
+test: install system-deps lint typecheck
+	$(MAKE) --no-print-directory test-sqlite
+	@case "$$DATABASE_URL" in postgres*) $(MAKE) --no-print-directory test-postgres ;; \
+	  *) echo "DATABASE_URL names no PostgreSQL server: the PostgreSQL run is skipped." ;; esac
+
+test-sqlite:
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== Test suite on PostgreSQL ($$DATABASE_URL) =="
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+benchmarks: install
+	@echo "See docs/benchmarks.md for each benchmark's command."
+
+clean:
+	rm -rf $(VENV) node_modules candour/static/govuk candour/static/vendor
