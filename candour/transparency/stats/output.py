@@ -1,0 +1,216 @@
+"""A statistics result as JSON (spec/cli.md), as a flat table, and as CSV, XLSX, ODS files.
+
+Every output says the same thing: one row per combination of the dimensions' values, the count
+(empty when withheld), whether it was withheld, and the total. Machine-readable outputs carry the
+codes and a ``<dimension>_label`` column in words; the human table carries only words.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from candour.transparency.stats.dimensions import DIMENSIONS
+from candour.transparency.stats.engine import Cell, StatsResult
+from candour.transparency.stats.labels import Labeller
+
+WITHHELD = "withheld"
+FORMATS = ("table", "csv", "json", "xlsx", "ods")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+def _cell_json(cell: Cell, rates: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "value": None if cell.suppressed else cell.value,
+        "suppressed": cell.suppressed,
+    }
+    if rates:
+        out["rate"] = None if cell.suppressed else cell.rate
+        out["workforce"] = cell.workforce
+    return out
+
+
+def to_json(result: StatsResult) -> dict[str, Any]:
+    """The object ``candour stats --format json`` prints and the API returns."""
+    labeller = Labeller(result.query.by)
+    rates = result.per is not None
+    rows = []
+    for key in result.keys():
+        row: dict[str, Any] = {
+            code: labeller.json_value(code, value)
+            for code, value in zip(result.query.by, key, strict=True)
+        }
+        row.update(_cell_json(result.cells[key], rates))
+        rows.append(row)
+    out: dict[str, Any] = {
+        **result.query.to_json(),
+        "rows": rows,
+        "total": _cell_json(result.total, rates),
+    }
+    if result.suppress:
+        out["suppress"] = result.suppress
+    if rates:
+        out["per"] = result.per
+    return out
+
+
+def _columns(result: StatsResult, labels: bool) -> list[str]:
+    headers: list[str] = []
+    for code in result.query.by:
+        headers.append(code)
+        if labels and DIMENSIONS[code].kind not in {"year", "financial_year"}:
+            headers.append(f"{code}_label")
+    headers += ["value", "suppressed"]
+    if result.per is not None:
+        headers += [f"rate_per_{result.per}", "workforce"]
+    return headers
+
+
+def table_rows(result: StatsResult, *, labels: bool = True) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows for CSV and spreadsheets: codes, labels, value (None when withheld)."""
+    labeller = Labeller(result.query.by)
+    rows: list[list[Any]] = []
+
+    def tail(cell: Cell) -> list[Any]:
+        out: list[Any] = [
+            None if cell.suppressed else cell.value,
+            "true" if cell.suppressed else "false",
+        ]
+        if result.per is not None:
+            out += [None if cell.suppressed else cell.rate, cell.workforce]
+        return out
+
+    for key in result.keys():
+        row: list[Any] = []
+        for code, value in zip(result.query.by, key, strict=True):
+            row.append(labeller.json_value(code, value))
+            if labels and DIMENSIONS[code].kind not in {"year", "financial_year"}:
+                row.append(labeller.label(code, value))
+        rows.append(row + tail(result.cells[key]))
+    width = len(_columns(result, labels)) - len(tail(result.total))
+    rows.append((["total"] + [""] * (width - 1) if width else []) + tail(result.total))
+    return _columns(result, labels), rows
+
+
+def human_rows(result: StatsResult) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows in words, for the terminal table and the pages."""
+    labeller = Labeller(result.query.by)
+    headers = [DIMENSIONS[c].title for c in result.query.by] + [result.query.count.capitalize()]
+    if result.per is not None:
+        headers.append(f"Per {result.per:,} in post")
+
+    def tail(cell: Cell) -> list[str]:
+        out = [WITHHELD if cell.suppressed else f"{cell.value:,}"]
+        if result.per is not None:
+            out.append("" if cell.rate is None else f"{cell.rate:,.1f}")
+        return out
+
+    rows = [
+        [labeller.label(c, v) for c, v in zip(result.query.by, key, strict=True)]
+        + tail(result.cells[key])
+        for key in result.keys()
+    ]
+    if result.query.by:
+        rows.append(["Total"] + [""] * (len(result.query.by) - 1) + tail(result.total))
+    return headers, rows
+
+
+def to_csv(result: StatsResult) -> str:
+    headers, rows = table_rows(result)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _notes(result: StatsResult) -> list[list[str]]:
+    query = result.query
+    notes = [
+        ["count", query.count],
+        ["by", ",".join(query.by)],
+        *[
+            [k, ",".join(v) if isinstance(v, list) else str(v)]
+            for k, v in query.filters_json().items()
+        ],
+    ]
+    if result.suppress:
+        notes.append(
+            [
+                "suppression",
+                f"Counts from 1 to {result.suppress - 1} are withheld, and enough others that no "
+                "withheld count can be worked out from the totals (Freedom of Information Act "
+                "2000, section 40).",
+            ]
+        )
+    return notes
+
+
+def to_xlsx(result: StatsResult) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "statistics"
+    headers, rows = table_rows(result)
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    notes = book.create_sheet("about")
+    for row in _notes(result):
+        notes.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def to_ods(result: StatsResult) -> bytes:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+
+    def add_sheet(name: str, rows: list[list[Any]]) -> None:
+        table = Table(name=name)
+        for row in rows:
+            tr = TableRow()
+            for value in row:
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    cell = TableCell(valuetype="float", value=value)
+                    cell.addElement(P(text=str(value)))
+                else:
+                    cell = TableCell(valuetype="string")
+                    if value is not None:
+                        cell.addElement(P(text=str(value)))
+                tr.addElement(cell)
+            table.addElement(tr)
+        document.spreadsheet.addElement(table)
+
+    headers, rows = table_rows(result)
+    add_sheet("statistics", [headers, *rows])
+    add_sheet("about", _notes(result))
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()
+
+
+def render(result: StatsResult, fmt: str) -> bytes:
+    """The bytes of a download in one of csv, json, xlsx, ods."""
+    import json
+
+    if fmt == "csv":
+        return to_csv(result).encode()
+    if fmt == "json":
+        return (json.dumps(to_json(result), indent=1) + "\n").encode()
+    if fmt == "xlsx":
+        return to_xlsx(result)
+    if fmt == "ods":
+        return to_ods(result)
+    raise ValueError(f"Unknown format {fmt!r}.")
