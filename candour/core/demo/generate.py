@@ -15,7 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from candour.core.demo import figures as F
-from candour.core.demo.handling import decide_for_subject, handle_allegation, pick
+from candour.core.demo.handling import (
+    decide_for_subject,
+    handle_allegation,
+    pick,
+    settle_for_leaver,
+)
 
 DAYS_PER_YEAR = 365.25
 
@@ -92,6 +97,7 @@ def generate(reference: Reference, *, scale: float = 1.0, seed: int = F.SEED) ->
         cases.extend(_cases(rng, force, workforce, scale, reference))
     _cover_every_category(rng, cases, reference)
     _cover_every_flag(rng, cases, reference)
+    _settle_leavers(cases)
     return DemoData(people, cases)
 
 
@@ -241,13 +247,9 @@ def _cases(
         number = numbering[case_type, received.year]
         ref = f"{F.FORCE_PREFIXES[force]}/{type_codes[case_type]}/{received:%y}/{number:05d}"
         case = CaseSpec(force, ref, case_type, received)
-        subject_count = int(
-            pick(rng, {str(k): v for k, v in F.SUBJECTS_PER_CASE[case_type].items()})
-        )
+        subject_count = pick(rng, F.SUBJECTS_PER_CASE[case_type])
         subjects = pools[case_type].draw(rng, received, subject_count)
-        allegation_count = int(
-            pick(rng, {str(k): v for k, v in F.ALLEGATIONS_PER_CASE[case_type].items()})
-        )
+        allegation_count = pick(rng, F.ALLEGATIONS_PER_CASE[case_type])
         for n in range(1, allegation_count + 1):
             category = _category(rng, case_type, received)
             involved = subjects if n == 1 or len(subjects) < 2 else _some_of(rng, subjects)
@@ -258,6 +260,7 @@ def _cases(
 
 def _category(rng: random.Random, case_type: str, received: dt.date) -> str:
     modern = received >= F.CATEGORIES_2020_FROM
+    table: Mapping[str, float]
     if case_type == "conduct_matter":
         table = F.CONDUCT_CATEGORIES
     elif case_type == "dsi_matter":
@@ -288,7 +291,8 @@ def _allegation(
     flags = _flags_for(rng, category, reference)
     allegation = AllegationSpec(ref, category, flags)
     handling = handle_allegation(rng, case.case_type, category, flags)
-    for person in subjects or [None]:
+    people: list[PersonSpec | None] = [*subjects] or [None]
+    for person in people:
         result = decide_for_subject(
             rng,
             case_type=case.case_type,
@@ -374,6 +378,19 @@ def _cover_every_flag(rng: random.Random, cases: list[CaseSpec], reference: Refe
     for flag in sorted(reference.flags - used):
         if conduct:
             rng.choice(conduct).flags.add(flag)
+
+
+def _settle_leavers(cases: list[CaseSpec]) -> None:
+    """A dismissal decided in one matter ends the person's service, so outcomes of their other
+    matters decided later must be those open to someone who has left."""
+    for case in cases:
+        for allegation in case.allegations:
+            for s in allegation.subjects:
+                left = s.person.left_date if s.person else None
+                if s.outcome_date and left and left < s.outcome_date:
+                    s.proceedings, s.outcome = settle_for_leaver(
+                        s.severity, s.proceedings, s.outcome
+                    )
 
 
 # --- Helpers ---------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 # Categories and flags that make a matter serious enough for a mandatory IOPC referral.
 SERIOUS_FLAGS = frozenset({"sexual", "corruption", "domestic_abuse"})
@@ -26,7 +28,8 @@ SERIOUS_CATEGORIES = frozenset(
     }
 )
 
-Weights = dict[str, float]
+Weights = Mapping[str, float]
+K = TypeVar("K")
 
 IOPC_REFERRAL: dict[str, Weights] = {
     "dsi_matter": {"mandatory": 1},
@@ -95,8 +98,19 @@ OUTCOMES: dict[str, Weights] = {
     },
 }
 DISMISSALS = frozenset({"dismissal_without_notice", "would_have_been_dismissed"})
-# Outcomes only a hearing may give to someone who has already left.
-FOR_LEAVERS = {"dismissal_without_notice": "would_have_been_dismissed"}
+# Outcomes that only someone still serving can receive.
+SANCTIONS_FOR_SERVING = frozenset(
+    {
+        "reflective_practice",
+        "management_action",
+        "management_advice",
+        "written_warning",
+        "final_written_warning",
+        "reduction_in_rank",
+        "dismissal_with_notice",
+        "dismissal_without_notice",
+    }
+)
 RANKS_THAT_CAN_BE_REDUCED = frozenset(
     {"sergeant", "inspector", "chief_inspector", "superintendent", "chief_superintendent"}
 )
@@ -114,7 +128,8 @@ DAYS_TO_OUTCOME: dict[str, tuple[int, int]] = {
 INDEPENDENT_EXTRA_DAYS = 180
 
 
-def pick(rng: random.Random, weights: Weights) -> str:
+def pick(rng: random.Random, weights: Mapping[K, float]) -> K:
+    """One key, drawn in proportion to its weight."""
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -193,22 +208,31 @@ def decide_for_subject(
         decided = received + dt.timedelta(days=int(days * 0.6)) <= end
         return SubjectResult(severity, proceedings if decided else "", "", None)
 
-    left_before_outcome = left_date is not None and left_date < outcome_date
     if proceedings == "none":
-        if left_before_outcome and severity in {"misconduct", "gross_misconduct"}:
-            outcome = "resigned_or_retired"
-        elif handling.investigation == "none":
-            outcome = pick(rng, OUTCOMES["none_without_investigation"])
-        else:
-            outcome = pick(rng, OUTCOMES["none_after_investigation"])
+        key = (
+            "none_without_investigation"
+            if handling.investigation == "none"
+            else "none_after_investigation"
+        )
+        outcome = pick(rng, OUTCOMES[key])
     else:
         outcome = pick(rng, OUTCOMES[proceedings])
         if outcome == "reduction_in_rank" and rank not in RANKS_THAT_CAN_BE_REDUCED:
             outcome = "final_written_warning"
-        if left_before_outcome:
-            if proceedings in {"gross_misconduct_hearing", "accelerated_hearing"}:
-                # Hearings continue for former officers (since 2017); lesser sanctions lapse.
-                outcome = "would_have_been_dismissed" if outcome in DISMISSALS else "not_proven"
-            else:
-                proceedings, outcome = "none", "resigned_or_retired"
+    if left_date is not None and left_date < outcome_date:
+        proceedings, outcome = settle_for_leaver(severity, proceedings, outcome)
     return SubjectResult(severity, proceedings, outcome, outcome_date)
+
+
+def settle_for_leaver(severity: str, proceedings: str, outcome: str) -> tuple[str, str]:
+    """The proceedings and outcome for a subject who left before the outcome. Gross misconduct
+    hearings continue for former officers (Police (Conduct) Regulations 2020, since 2017) and
+    can find they would have been dismissed; lesser sanctions lapse when someone leaves."""
+    if proceedings in {"gross_misconduct_hearing", "accelerated_hearing"}:
+        return (
+            proceedings,
+            "would_have_been_dismissed" if outcome in DISMISSALS else "no_further_action",
+        )
+    if outcome in SANCTIONS_FOR_SERVING or severity in {"misconduct", "gross_misconduct"}:
+        return "none", "resigned_or_retired"
+    return proceedings, outcome

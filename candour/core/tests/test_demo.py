@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count
+from django.db.models import Count, F
 
 from candour.cases.models import Allegation, AllegationSubject, Case, Category, Flag
 from candour.core.demo import DEMO_END, DEMO_START, load_demo
@@ -38,12 +38,13 @@ OUTCOMES_OF = {
         "reduction_in_rank",
         "management_advice",
         "not_proven",
+        "no_further_action",
     },
     "accelerated_hearing": {
         "dismissal_without_notice",
         "would_have_been_dismissed",
         "final_written_warning",
-        "not_proven",
+        "no_further_action",
     },
     "none": {
         "no_further_action",
@@ -200,6 +201,22 @@ def test_outcomes_fit_the_proceedings_that_gave_them(demo):
         assert outcome in OUTCOMES_OF[proceedings], (proceedings, outcome)
     assert not closed.filter(outcome="reflective_practice").exclude(proceedings="rprp").exists()
     assert closed.filter(proceedings="gross_misconduct_hearing").exists()
+
+
+def test_no_one_is_sanctioned_after_leaving(demo):
+    after_leaving = AllegationSubject.objects.filter(
+        subject__left_date__isnull=False, outcome_date__gt=F("subject__left_date")
+    )
+    outcomes = set(after_leaving.values_list("outcome", flat=True))
+    assert not outcomes & {
+        "reflective_practice",
+        "management_advice",
+        "written_warning",
+        "final_written_warning",
+        "reduction_in_rank",
+        "dismissal_without_notice",
+    }
+    assert AllegationSubject.objects.filter(outcome="would_have_been_dismissed").exists()
 
 
 def test_outcome_dates_follow_receipt_and_open_matters_have_none(demo):
