@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from candour.transparency import views
 
 app_name = "transparency"
-urlpatterns: list = []
+urlpatterns = [
+    path("statistics/", views.statistics, name="statistics"),
+    path("foi/", views.foi, name="foi"),
+    path("foi/answers/", views.foi_answers, name="foi_answers"),
+    path("foi/answers/<int:pk>/", views.foi_answer, name="foi_answer"),
+    path("foi/answers/<int:pk>/download.<str:fmt>", views.foi_download, name="foi_download"),
+    path("public/", views.public, name="public"),
+    path("public/data/<slug:slug>.csv", views.public_data, name="public_data"),
+    path("public/<slug:force>/", views.public, name="public_force"),
+    path("public/<slug:force>/data/<slug:slug>.csv", views.public_data, name="public_force_data"),
+]

@@ -214,3 +214,114 @@ def render(result: StatsResult, fmt: str) -> bytes:
     if fmt == "ods":
         return to_ods(result)
     raise ValueError(f"Unknown format {fmt!r}.")
+
+
+def _raw_value(code: str, value: Any) -> Any:
+    if DIMENSIONS[code].kind == "financial_year" and isinstance(value, str) and "/" in value:
+        return int(value.split("/")[0])
+    return value
+
+
+def from_json(data: dict[str, Any]) -> StatsResult:
+    """A published result back from its JSON (a saved FOI answer's figures as given)."""
+    from candour.transparency.stats.engine import StatsQuery
+
+    query = StatsQuery.from_json(data)
+
+    def cell(item: dict[str, Any]) -> Cell:
+        return Cell(
+            item.get("value"), bool(item.get("suppressed")), item.get("rate"), item.get("workforce")
+        )
+
+    cells = {
+        tuple(_raw_value(code, row[code]) for code in query.by): cell(row)
+        for row in data.get("rows", [])
+    }
+    result = StatsResult(
+        query,
+        cells,
+        cell(data.get("total", {})),
+        suppress=data.get("suppress"),
+        per=data.get("per"),
+    )
+    if "margins" in data:
+        result.margins = [
+            {_raw_value(code, m[code]): cell(m) for m in margin}
+            for code, margin in zip(query.by, data["margins"], strict=True)
+        ]
+    return result
+
+
+def to_json_with_margins(result: StatsResult) -> dict[str, Any]:
+    """``to_json`` plus the published row and column totals of a two-dimension table."""
+    data = to_json(result)
+    if result.margins is not None:
+        labeller = Labeller(result.query.by)
+        data["margins"] = [
+            [
+                {
+                    code: labeller.json_value(code, value),
+                    **_cell_json(margin[value], result.per is not None),
+                }
+                for value in result.values_of(position)
+                if value in margin
+            ]
+            for position, (code, margin) in enumerate(
+                zip(result.query.by, result.margins, strict=True)
+            )
+        ]
+    return data
+
+
+def _shown(cell: Cell | None) -> str:
+    if cell is None:
+        return ""
+    return WITHHELD if cell.suppressed else f"{cell.value:,}"
+
+
+def crosstab(result: StatsResult) -> tuple[list[str], list[list[str]]]:
+    """A two-dimension result as rows by columns with totals, for pages and letters."""
+    labeller = Labeller(result.query.by)
+    rows_v, cols_v = result.values_of(0), result.values_of(1)
+    margins = result.margins or [{}, {}]
+    headers = [DIMENSIONS[result.query.by[0]].title] + [
+        labeller.label(result.query.by[1], c) for c in cols_v
+    ]
+    headers.append("Total")
+    rows = [
+        [labeller.label(result.query.by[0], r)]
+        + [_shown(result.cells[(r, c)]) for c in cols_v]
+        + [_shown(margins[0].get(r))]
+        for r in rows_v
+    ]
+    rows.append(["Total"] + [_shown(margins[1].get(c)) for c in cols_v] + [_shown(result.total)])
+    return headers, rows
+
+
+def chart_data(result: StatsResult) -> dict[str, Any]:
+    """Labels and series for Chart.js; withheld values are gaps (null), never numbers."""
+    labeller = Labeller(result.query.by)
+    by = result.query.by
+    title = result.query.count.capitalize()
+    if not by:
+        return {"labels": [], "datasets": [], "title": title}
+
+    def value(cell: Cell) -> int | None:
+        return None if cell.suppressed else cell.value
+
+    first = result.values_of(0)
+    labels = [labeller.label(by[0], v) for v in first]
+    if len(by) == 1:
+        datasets = [{"label": title, "data": [value(result.cells[(v,)]) for v in first]}]
+    else:
+        datasets = [
+            {
+                "label": labeller.label(by[1], c),
+                "data": [value(result.cells[(v, c)]) for v in first],
+            }
+            for c in result.values_of(1)
+        ]
+    kind = (
+        "line" if DIMENSIONS[by[0]].kind in {"year", "financial_year"} and len(first) > 2 else "bar"
+    )
+    return {"labels": labels, "datasets": datasets, "title": title, "type": kind}

@@ -1,0 +1,393 @@
+"""Statistics for signed-in users, FOI answers, and the public transparency pages.
+
+Every page asks the one query engine (``candour.transparency.stats``) and shows only what
+disclosure control lets out: the public pages and FOI answers always withhold small numbers at
+``settings.SUPPRESSION_THRESHOLD``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from candour.core import audit
+from candour.core.models import Force, User
+from candour.core.permissions import capability_required
+from candour.core.roles import Capability
+from candour.transparency import letters
+from candour.transparency.forms import FoiForm, StatisticsForm
+from candour.transparency.models_foi import FoiAnswer
+from candour.transparency.stats import StatsQuery, StatsResult, compute
+from candour.transparency.stats.cache import cached_compute, fingerprint
+from candour.transparency.stats.output import (
+    CONTENT_TYPES,
+    chart_data,
+    crosstab,
+    from_json,
+    human_rows,
+    to_json_with_margins,
+)
+from candour.transparency.stats.output import (
+    render as render_file,
+)
+from candour.transparency.stats.sentences import sentences, suppression_note
+
+DOWNLOADS = ("csv", "xlsx", "ods")
+
+
+def threshold() -> int:
+    return settings.SUPPRESSION_THRESHOLD
+
+
+def presentation(result: StatsResult) -> dict[str, Any]:
+    """What a page needs to show a result: a table, chart data, sentences and the s40 note."""
+    if len(result.query.by) == 2:
+        headers, rows = crosstab(result)
+        numeric = list(range(1, len(headers)))
+    else:
+        headers, rows = human_rows(result)
+        numeric = list(range(len(result.query.by), len(headers)))
+    withheld = result.total.suppressed or any(c.suppressed for c in result.cells.values())
+    return {
+        "result": result,
+        "headers": headers,
+        "rows": rows,
+        "numeric_columns": numeric,
+        "chart": chart_data(result),
+        "sentences": sentences(result),
+        "suppression_note": suppression_note(result.suppress, withheld),
+    }
+
+
+def _download(result: StatsResult, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(render_file(result, fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _user_forces(user: User):  # type: ignore[no-untyped-def]
+    return Force.objects.filter(users=user).order_by("name")
+
+
+# ------------------------------------------------------------------------------------------
+# Statistics for signed-in users
+
+
+@capability_required(Capability.VIEW_STATISTICS)
+def statistics(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    submitted = "by" in request.GET
+    form = StatisticsForm(request.GET if submitted else None, forces=_user_forces(user))
+    context: dict[str, Any] = {"form": form}
+    if submitted and form.is_valid():
+        query = form.to_query()
+        suppress = None if form.cleaned_data.get("show_small") else threshold()
+        result = compute(
+            query,
+            suppress=suppress,
+            per=1000 if form.cleaned_data.get("per") else None,
+            margins=len(query.by) == 2,
+        )
+        fmt = request.GET.get("format", "")
+        audit.record(
+            user,
+            "export" if fmt else "view",
+            object_type="transparency.statistics",
+            detail={**query.to_json(), "suppress": suppress, "format": fmt},
+        )
+        if fmt in DOWNLOADS:
+            return _download(result, fmt, "candour-statistics")
+        context.update(presentation(result))
+        query_string = request.GET.copy()
+        context["download_links"] = []
+        for fmt in DOWNLOADS:
+            query_string["format"] = fmt
+            context["download_links"].append((fmt.upper(), f"?{query_string.urlencode()}"))
+    return render(request, "transparency/statistics.html", context)
+
+
+# ------------------------------------------------------------------------------------------
+# FOI answers
+
+
+@capability_required(Capability.ANSWER_FOI)
+def foi(request: HttpRequest) -> HttpResponse:
+    """Prepare an FOI answer: choose the figures; the answer is saved as given."""
+    user: User = request.user  # type: ignore[assignment]
+    form = FoiForm(request.POST or None, forces=_user_forces(user))
+    if request.method == "POST" and form.is_valid():
+        query = form.to_query()
+        result = compute(
+            query,
+            suppress=threshold(),
+            per=1000 if form.cleaned_data.get("per") else None,
+            margins=len(query.by) == 2,
+        )
+        with transaction.atomic():
+            answer = FoiAnswer.objects.create(
+                reference=form.cleaned_data["reference"],
+                request_text=form.cleaned_data["request_text"],
+                query=query.to_json(),
+                threshold=threshold(),
+                figures=to_json_with_margins(result),
+                sentences=sentences(result),
+                created_by=user,
+            )
+            answer.forces.set(Force.objects.filter(code__in=query.forces))
+            audit.record(
+                user, "create", answer, detail={"reference": answer.reference, **query.to_json()}
+            )
+        return redirect(answer)
+    recent = FoiAnswer.objects.filter(forces__in=_user_forces(user)).distinct()[:5]
+    return render(
+        request,
+        "transparency/foi_form.html",
+        {"form": form, "recent": recent, "threshold": threshold()},
+    )
+
+
+def _answers_for(user: User):  # type: ignore[no-untyped-def]
+    """Answers about only the user's forces."""
+    mine = set(user.force_codes())
+    return [
+        a
+        for a in FoiAnswer.objects.prefetch_related("forces").select_related("created_by")
+        if {f.code for f in a.forces.all()} <= mine
+    ]
+
+
+@capability_required(Capability.ANSWER_FOI)
+def foi_answers(request: HttpRequest) -> HttpResponse:
+    page = Paginator(_answers_for(request.user), 25).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    rows = [
+        [
+            a.reference,
+            ", ".join(f.name for f in a.forces.all()),
+            a.created_at.date().strftime("%-d %B %Y"),
+            a.created_by.get_username(),
+        ]
+        for a in page
+    ]
+    return render(
+        request,
+        "transparency/foi_answers.html",
+        {"page": page, "answers": list(page), "rows": rows},
+    )
+
+
+def _answer(request: HttpRequest, pk: int) -> FoiAnswer:
+    answer = get_object_or_404(FoiAnswer.objects.prefetch_related("forces"), pk=pk)
+    if not {f.code for f in answer.forces.all()} <= set(request.user.force_codes()):  # type: ignore[union-attr]
+        raise Http404("No such answer.")
+    return answer
+
+
+def compare(saved: StatsResult, now: StatsResult) -> list[dict[str, Any]]:
+    """Row by row: the figure as given and the figure the records give now, with the same
+    disclosure control."""
+    from candour.transparency.stats.labels import Labeller
+
+    labeller = Labeller(saved.query.by)
+    keys = list(dict.fromkeys([*saved.keys(), *now.keys()]))
+    seen: set[Any] = set()
+    out = []
+
+    def shown(cell: Any) -> str:
+        if cell is None:
+            return "–"
+        return "withheld" if cell.suppressed else f"{cell.value:,}"
+
+    for key in [*keys, "total"]:
+        if key in seen:
+            continue
+        seen.add(key)
+        before = saved.total if key == "total" else saved.cells.get(key)
+        after = now.total if key == "total" else now.cells.get(key)
+        label = (
+            "Total"
+            if key == "total"
+            else ", ".join(
+                labeller.label(code, value) for code, value in zip(saved.query.by, key, strict=True)
+            )
+        )
+        changed = shown(before) != shown(after)
+        out.append(
+            {"label": label, "before": shown(before), "after": shown(after), "changed": changed}
+        )
+    return out
+
+
+@capability_required(Capability.ANSWER_FOI)
+def foi_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = _answer(request, pk)
+    saved = from_json(answer.figures)
+    audit.record(request.user, "view", answer)  # type: ignore[arg-type]
+    context: dict[str, Any] = {"answer": answer, **presentation(saved)}
+    context["sentences"] = answer.sentences
+    context["downloads"] = [
+        (fmt.upper(), reverse("transparency:foi_download", args=[answer.pk, fmt]))
+        for fmt in (*DOWNLOADS, "pdf")
+    ]
+    if request.GET.get("rerun"):
+        now = compute(
+            StatsQuery.from_json(answer.query),
+            suppress=answer.threshold,
+            per=saved.per,
+            margins=len(saved.query.by) == 2,
+        )
+        context["comparison"] = compare(saved, now)
+        context["changed"] = any(row["changed"] for row in context["comparison"])
+    return render(request, "transparency/foi_answer.html", context)
+
+
+@capability_required(Capability.ANSWER_FOI)
+def foi_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    answer = _answer(request, pk)
+    saved = from_json(answer.figures)
+    audit.record(request.user, "export", answer, detail={"format": fmt})  # type: ignore[arg-type]
+    name = "foi-" + "".join(ch if ch.isalnum() else "-" for ch in answer.reference)
+    if fmt == "pdf":
+        response = HttpResponse(
+            letters.answer_letter(answer, presentation(saved)), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    if fmt not in DOWNLOADS:
+        raise Http404("No such format.")
+    return _download(saved, fmt, name)
+
+
+# ------------------------------------------------------------------------------------------
+# Public transparency pages: no sign-in, always suppressed, cached until the data change.
+
+PUBLIC_TABLES: dict[str, tuple[str, StatsQuery, str]] = {
+    "allegations-by-year": (
+        "Allegations by year received",
+        StatsQuery(count="allegations", by=("year",)),
+        "",
+    ),
+    "cases-by-year": ("Cases by year received", StatsQuery(count="cases", by=("year",)), ""),
+    "officers-by-year": (
+        "Officers and staff subject to allegations, by year, per 1,000 in post",
+        StatsQuery(count="officers", by=("year",)),
+        "per",
+    ),
+    "allegations-by-theme": (
+        "Allegations by theme",
+        StatsQuery(count="allegations", by=("flag",)),
+        "",
+    ),
+    "officers-by-outcome": (
+        "Officers and staff by outcome",
+        StatsQuery(count="officers", by=("outcome",)),
+        "",
+    ),
+    "cases-by-type": ("Cases by type of matter", StatsQuery(count="cases", by=("case_type",)), ""),
+}
+FORCE_TABLE = (
+    "officers-by-force",
+    (
+        "Officers and staff subject to allegations, by force, per 1,000 in post",
+        StatsQuery(count="officers", by=("force",)),
+        "per",
+    ),
+)
+
+
+def _public_result(slug: str, force: Force | None, version: str) -> tuple[str, StatsResult]:
+    tables = dict(PUBLIC_TABLES)
+    if force is None:
+        tables[FORCE_TABLE[0]] = FORCE_TABLE[1]
+    if slug not in tables:
+        raise Http404("No such table.")
+    title, query, extra = tables[slug]
+    if force is not None:
+        query = StatsQuery(**{**query.__dict__, "forces": (force.code,)})
+    result = cached_compute(
+        query, suppress=threshold(), per=1000 if extra == "per" else None, data_version=version
+    )
+    return title, result
+
+
+def public(request: HttpRequest, force: str | None = None) -> HttpResponse:
+    chosen = get_object_or_404(Force, code=force) if force else None
+    version = fingerprint()
+    slugs = list(PUBLIC_TABLES) + ([] if chosen else [FORCE_TABLE[0]])
+    tables = []
+    for slug in slugs:
+        title, result = _public_result(slug, chosen, version)
+        base = (
+            reverse("transparency:public_force_data", args=[chosen.code, slug])
+            if chosen
+            else reverse("transparency:public_data", args=[slug])
+        )
+        tables.append({"slug": slug, "title": title, "csv": base, **presentation(result)})
+    context = {
+        "force": chosen,
+        "forces": Force.objects.order_by("name"),
+        "tables": tables,
+        "threshold": threshold(),
+        "published": published_figures(chosen, version) if chosen else [],
+    }
+    return render(request, "transparency/public.html", context)
+
+
+def public_data(request: HttpRequest, slug: str, force: str | None = None) -> HttpResponse:
+    chosen = get_object_or_404(Force, code=force) if force else None
+    _, result = _public_result(slug, chosen, fingerprint())
+    return _download(result, "csv", f"candour-{chosen.code + '-' if chosen else ''}{slug}")
+
+
+def published_figures(force: Force, version: str) -> list[dict[str, Any]]:
+    """Figures other bodies published for this force (interchange §4), beside the force's own
+    counts for the same period: cases, allegations and officers, each with small numbers
+    withheld. What each publisher counted may differ from these definitions."""
+    try:
+        from candour.transparency.models import PublishedFigure  # the import engineer's model
+    except ImportError:
+        return []
+    out = []
+    for figure in PublishedFigure.objects.filter(force=force).order_by(
+        "period_start", "source", "measure"
+    )[:50]:
+        flags = tuple(
+            code
+            for code in (
+                "sexual",
+                "domestic_abuse",
+                "vawg",
+                "discrimination",
+                "corruption",
+                "use_of_force",
+                "dishonesty",
+            )
+            if code in figure.measure
+        )
+        own = {}
+        for count in ("cases", "allegations", "officers"):
+            query = StatsQuery(
+                count=count,
+                forces=(force.code,),
+                date_from=figure.period_start,
+                date_to=figure.period_end,
+                flags=flags,
+            )
+            cell = cached_compute(query, suppress=threshold(), data_version=version).total
+            own[count] = "withheld" if cell.suppressed else f"{cell.value:,}"
+        value = figure.value
+        out.append(
+            {
+                "figure": figure,
+                "value": "not given" if value is None else f"{value.normalize():f}",
+                "own": own,
+                "period": f"{figure.period_start:%-d %b %Y} to {figure.period_end:%-d %b %Y}",
+                "themes": ", ".join(flags) or "all themes",
+            }
+        )
+    return out
