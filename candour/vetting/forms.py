@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from candour.vetting.models import (
+    AppealOutcome,
+    CandidateStatus,
+    CheckResult,
+    CheckType,
+    Decision,
+    RefusalReason,
+)
+from candour.vetting.services import PERIODS
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision", choices=Decision.choices, widget=forms.RadioSelect
+    )
+    reason = forms.ChoiceField(
+        label="Reason for refusing or withdrawing",
+        choices=[("", "Not refused")] + list(RefusalReason.choices),
+        required=False,
+        help_text="Required when clearance is refused or withdrawn.",
+    )
+    conditions = forms.CharField(
+        label="Conditions", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    note = forms.CharField(
+        label="Rationale", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        decision = data.get("decision")
+        if decision in (Decision.REFUSED, Decision.WITHDRAWN) and not data.get("reason"):
+            self.add_error("reason", "Choose the reason for refusing or withdrawing clearance.")
+        if decision == Decision.GRANTED_WITH_CONDITIONS and not data.get("conditions", "").strip():
+            self.add_error("conditions", "Say what the conditions of the clearance are.")
+        return data
+
+
+class CheckForm(forms.Form):
+    check_type = forms.ChoiceField(label="Check", choices=CheckType.choices)
+    result = forms.ChoiceField(
+        label="Result", choices=CheckResult.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class AppealForm(forms.Form):
+    grounds = forms.CharField(label="Grounds of appeal", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AppealOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome of the appeal", choices=AppealOutcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="Reasons", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class CandidateDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[c for c in CandidateStatus.choices if c[0] != CandidateStatus.PENDING]
+    )
+    seen_status = forms.ChoiceField(choices=CandidateStatus.choices, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Note (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class CountsForm(forms.Form):
+    date_from = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    date_to = forms.DateField(
+        label="To", widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    period = forms.ChoiceField(
+        label="Count per",
+        choices=[(p, p.replace("_", " ").capitalize()) for p in PERIODS],
+        required=False,
+    )
+
+    def range(self) -> tuple[dt.date, dt.date, str]:
+        today = dt.date.today()
+        data = self.cleaned_data if self.is_valid() else {}
+        date_to = data.get("date_to") or today
+        date_from = data.get("date_from") or date_to.replace(year=date_to.year - 5, month=1, day=1)
+        return date_from, date_to, data.get("period") or "year"

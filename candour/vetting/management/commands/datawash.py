@@ -1,0 +1,206 @@
+"""``candour datawash``: link the workforce to the national records (spec/cli.md, interchange §3).
+
+Writes the §3 candidate file. With ``--force F --load`` it also stores the candidates in F's
+review queue for vetting officers (a Candour extension; the output file is the same either way).
+Exit codes: 0 done; 1 the data wash ran and failed (e.g. a bad row); 2 bad usage or a missing file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+def probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number.") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(
+            f"the threshold is a probability between 0 and 1 (exclusive), not {text}."
+        )
+    return value
+
+
+class Command(BaseCommand):
+    help = (
+        "Link every workforce record to the national records that may be the same person "
+        "(the data wash) and write the candidate pairs with their reasons (interchange §3)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        from candour.vetting.datawash import DEFAULT_THRESHOLD
+
+        parser.add_argument(
+            "--workforce", required=True, metavar="FILE", help="Workforce identities (§3 CSV)."
+        )
+        parser.add_argument(
+            "--national", required=True, metavar="FILE", help="National extract (§3 CSV)."
+        )
+        parser.add_argument(
+            "--out", required=True, metavar="FILE", help="Where to write the candidate pairs."
+        )
+        parser.add_argument(
+            "--engine",
+            choices=["duckdb", "spark"],
+            default="duckdb",
+            help="duckdb (default) or spark (local mode; the path to a cluster).",
+        )
+        parser.add_argument(
+            "--threshold",
+            type=probability,
+            default=DEFAULT_THRESHOLD,
+            metavar="P",
+            help=f"Keep pairs with match probability at least P (default {DEFAULT_THRESHOLD}).",
+        )
+        parser.add_argument(
+            "--force",
+            metavar="F",
+            help="Force code the workforce file belongs to (with --load).",
+        )
+        parser.add_argument(
+            "--load",
+            action="store_true",
+            help="Also store the candidates in the force's review queue (needs --force).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from candour.vetting.datawash import DataWashInputError, run_datawash
+
+        workforce, national = Path(options["workforce"]), Path(options["national"])
+        for label, path in (("workforce", workforce), ("national", national)):
+            if not path.is_file():
+                raise CommandError(
+                    f"The {label} file {path} does not exist: check the path.", returncode=2
+                )
+        force = self._force(options["force"], options["load"])
+
+        try:
+            with self._progress() as progress:
+                summary = run_datawash(
+                    workforce,
+                    national,
+                    options["out"],
+                    engine=options["engine"],
+                    threshold=options["threshold"],
+                    progress=progress,
+                )
+        except DataWashInputError as error:
+            raise CommandError(str(error), returncode=1) from None
+
+        self.stdout.write(summary_paragraph(summary))
+        if options["load"] and force is not None:
+            self._load(summary, options, force)
+
+    def _force(self, code: str | None, load: bool) -> Any:
+        if load and not code:
+            raise CommandError(
+                "--load stores candidates in one force's review queue: say which with --force F.",
+                returncode=2,
+            )
+        if not code:
+            return None
+        from candour.core.models import Force
+
+        try:
+            return Force.objects.get(code=code)
+        except Force.DoesNotExist:
+            raise CommandError(
+                f"There is no force with code {code!r}; see spec/forces.csv for the codes.",
+                returncode=2,
+            ) from None
+
+    def _load(self, summary: dict[str, Any], options: dict[str, Any], force: Any) -> None:
+        from candour.vetting import services
+
+        run = services.record_datawash_run(
+            workforce_file=str(Path(options["workforce"]).resolve()),
+            national_file=str(Path(options["national"]).resolve()),
+            out_file=str(Path(options["out"]).resolve()),
+            engine=options["engine"],
+            threshold=options["threshold"],
+            summary=summary,
+            force=force,
+            run_by=_os_user(),
+        )
+        loaded = services.load_candidates(run, force, weight_parts=summary.get("weight_parts"))
+        self.stdout.write(
+            f"Loaded {loaded} candidate pair{'s' if loaded != 1 else ''} into the review queue "
+            f"of {force.name} (data wash run {run.pk})."
+        )
+
+    @contextmanager
+    def _progress(self) -> Iterator[Any]:
+        """A rich progress bar on a terminal; nothing at all otherwise (cron, pipes, tests)."""
+        stream = getattr(self.stdout, "_out", sys.stdout)
+        if not (hasattr(stream, "isatty") and stream.isatty()):
+            yield None
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(file=stream),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("Starting the data wash", total=None)
+
+            def report(description: str, done: int, total: int) -> None:
+                bar.update(task, description=description, completed=done, total=total)
+
+            yield report
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def _n(value: Any) -> str:
+    return f"{int(value):,}" if isinstance(value, int | float) else "?"
+
+
+def summary_paragraph(summary: dict[str, Any]) -> str:
+    """One paragraph saying what was compared, what was found and where it went."""
+    pairs = int(summary.get("candidate_pairs", 0))
+    people = summary.get("workforce_people_with_candidates")
+    text = (
+        f"Compared {_n(summary.get('workforce_records'))} workforce records with "
+        f"{_n(summary.get('national_records'))} national records using "
+        f"{summary.get('engine', '?')} at a match-probability threshold of "
+        f"{summary.get('threshold', '?')}: {pairs:,} candidate pair{'s' if pairs != 1 else ''}"
+    )
+    if people is not None:
+        text += f" for {int(people):,} member{'s' if people != 1 else ''} of the workforce"
+    text += f", written to {summary.get('out_path', '?')}."
+    if summary.get("estimated_comparisons") is not None:
+        text += (
+            f" The blocking rules kept about {int(summary['estimated_comparisons']):,} comparisons"
+        )
+        if summary.get("blocking_recall") is not None:
+            text += f", with an expected recall of {float(summary['blocking_recall']):.3f}"
+        text += "."
+    if summary.get("seconds") is not None:
+        text += f" It took {summary['seconds']} seconds."
+    text += " Every candidate is for a vetting officer to review; nothing has been decided."
+    return text

@@ -1,0 +1,286 @@
+"""Vetting pages: the vetting officer's queue, a person's vetting record, decisions, counts and
+the data-wash review queue. Every page needs VIEW_VETTING and shows only the user's forces."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from candour.core import audit
+from candour.core.models import Person
+from candour.core.permissions import capability_required
+from candour.core.roles import Capability
+from candour.vetting import reference, services
+from candour.vetting.forms import (
+    AppealForm,
+    AppealOutcomeForm,
+    CandidateDecisionForm,
+    CheckForm,
+    CountsForm,
+    DecisionForm,
+)
+from candour.vetting.models import (
+    CandidateMatch,
+    CandidateStatus,
+    Decision,
+    RefusalReason,
+    VettingAppeal,
+    VettingApplication,
+)
+
+VETTING = capability_required(Capability.VIEW_VETTING)
+
+
+@VETTING
+def queue(request: HttpRequest) -> HttpResponse:
+    forces = request.user.force_codes()  # type: ignore[union-attr]
+    today = timezone.localdate()
+    due = list(services.vetting_due(forces, on=today)[:200])
+    audit.record(request.user, "list", object_type="vetting.queue", detail={"forces": forces})  # type: ignore[arg-type]
+    context = {
+        "today": today,
+        "window": reference.DUE_WINDOW_DAYS,
+        "overdue": [a for a in due if a.overdue],
+        "due": [a for a in due if not a.overdue],
+        "awaiting": services.awaiting_decision(forces)[:200],
+        "appeals": services.appeals_awaiting_outcome(forces)[:200],
+        "pending_candidates": CandidateMatch.objects.filter(
+            force_id__in=forces, status=CandidateStatus.PENDING
+        ).count(),
+        "referred_candidates": CandidateMatch.objects.filter(
+            force_id__in=forces, status=CandidateStatus.REFERRED
+        ).count(),
+    }
+    return render(request, "vetting/queue.html", context)
+
+
+def _person(request: HttpRequest, pk: int) -> Person:
+    try:
+        return Person.objects.select_related("force").get(
+            pk=pk,
+            force_id__in=request.user.force_codes(),  # type: ignore[union-attr]
+        )
+    except Person.DoesNotExist:
+        raise Http404("No person with that number is in your forces.") from None
+
+
+@VETTING
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    applications = person.vetting.prefetch_related(
+        "checks", Prefetch("appeals", queryset=VettingAppeal.objects.order_by("lodged_on"))
+    ).select_related("decided_by")
+    audit.record(request.user, "view", person, object_type="vetting.person")  # type: ignore[arg-type]
+    return render(
+        request,
+        "vetting/person_detail.html",
+        {
+            "person": person,
+            "applications": applications,
+            "clearances": services.current_clearances(person),
+            "candidates": person.datawash_candidates.order_by("-match_weight"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _application(request: HttpRequest, pk: int) -> VettingApplication:
+    try:
+        return VettingApplication.objects.select_related("person", "person__force").get(
+            pk=pk,
+            person__force_id__in=request.user.force_codes(),  # type: ignore[union-attr]
+        )
+    except VettingApplication.DoesNotExist:
+        raise Http404("No vetting application with that number is in your forces.") from None
+
+
+@VETTING
+@require_http_methods(["GET", "POST"])
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One application: its checks, the decision form, and appeals."""
+    application = _application(request, pk)
+    user = request.user
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms = {
+        "check_form": CheckForm(request.POST if action == "check" else None),
+        "decision_form": DecisionForm(request.POST if action == "decide" else None),
+        "appeal_form": AppealForm(request.POST if action == "appeal" else None),
+        "appeal_outcome_form": AppealOutcomeForm(
+            request.POST if action == "appeal_outcome" else None
+        ),
+    }
+    if action:
+        try:
+            done = _act(application, action, forms, user)  # type: ignore[arg-type]
+        except services.VettingError as error:
+            messages.error(request, str(error))
+            done = False
+        if done:
+            messages.success(request, done)
+            return redirect("vetting:application", pk=application.pk)
+    else:
+        audit.record(user, "view", application)  # type: ignore[arg-type]
+    open_appeal = application.appeals.filter(outcome="").first()
+    return render(
+        request,
+        "vetting/application_detail.html",
+        {
+            "application": application,
+            "level": reference.level(application.level),
+            "checks": application.checks.all(),
+            "appeals": application.appeals.all(),
+            "open_appeal": open_appeal,
+            "can_appeal": application.decision in (Decision.REFUSED, Decision.WITHDRAWN)
+            and open_appeal is None,
+            "form_with_errors": next((f for f in forms.values() if f.errors), None),
+            **forms,
+        },
+    )
+
+
+def _act(application: VettingApplication, action: str, forms: dict, user) -> str | bool:  # type: ignore[no-untyped-def,type-arg]
+    if action == "check" and forms["check_form"].is_valid():
+        data = forms["check_form"].cleaned_data
+        services.record_check(
+            application, data["check_type"], data["result"], note=data["note"], by=user
+        )
+        return "Check recorded."
+    if action == "decide" and forms["decision_form"].is_valid():
+        data = forms["decision_form"].cleaned_data
+        services.decide_vetting(
+            application,
+            data["decision"],
+            reason=data["reason"],
+            note=data["note"],
+            conditions=data["conditions"],
+            by=user,
+        )
+        return "Decision recorded."
+    if action == "appeal" and forms["appeal_form"].is_valid():
+        services.lodge_appeal(application, forms["appeal_form"].cleaned_data["grounds"], by=user)
+        return "Appeal lodged."
+    if action == "appeal_outcome" and forms["appeal_outcome_form"].is_valid():
+        appeal = application.appeals.filter(outcome="").first()
+        if appeal is None:
+            raise services.VettingError("There is no appeal waiting for an outcome.")
+        data = forms["appeal_outcome_form"].cleaned_data
+        services.decide_appeal(appeal, data["outcome"], note=data["note"], by=user)
+        return "Appeal outcome recorded."
+    return False
+
+
+@VETTING
+def counts(request: HttpRequest) -> HttpResponse:
+    form = CountsForm(request.GET or None)
+    date_from, date_to, period = form.range()
+    forces = request.user.force_codes()  # type: ignore[union-attr]
+    result = services.vetting_counts(forces, date_from, date_to, by=period)
+    audit.record(
+        request.user,  # type: ignore[arg-type]
+        "list",
+        object_type="vetting.counts",
+        detail={"from": str(date_from), "to": str(date_to), "by": period},
+    )
+    reasons = dict(RefusalReason.choices)
+    return render(
+        request,
+        "vetting/counts.html",
+        {
+            "form": form,
+            "date_from": date_from,
+            "date_to": date_to,
+            "headers": ["Period", "Applications", "Granted", "Refused", "Withdrawn"],
+            "rows": [
+                [r["period"], r["applications"], r["granted"], r["refused"], r["withdrawn"]]
+                for r in result["rows"]
+            ],
+            "numeric": [1, 2, 3, 4],
+            "levels": reference.LEVELS,
+            "triggers": reference.TRIGGERS,
+            "reason_rows": [
+                [r["period"], reasons.get(r["reason"], "Not recorded"), r["refused"]]
+                for r in result["refusals_by_reason"]
+            ],
+        },
+    )
+
+
+STATUS_TABS = [
+    (CandidateStatus.PENDING, "Awaiting review"),
+    (CandidateStatus.REFERRED, "Referred"),
+    (CandidateStatus.SAME_PERSON, "Same person"),
+    (CandidateStatus.NOT_SAME_PERSON, "Not the same person"),
+]
+
+
+@VETTING
+def candidate_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or CandidateStatus.PENDING
+    if status not in CandidateStatus.values:
+        status = CandidateStatus.PENDING
+    candidates = services.candidates_for(request.user, status=status)  # type: ignore[arg-type]
+    page = Paginator(candidates, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "vetting/candidate_list.html",
+        {"page": page, "status": status, "tabs": STATUS_TABS},
+    )
+
+
+@VETTING
+@require_http_methods(["GET", "POST"])
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        form = CandidateDecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                candidate = services.decide_candidate(
+                    request.user,  # type: ignore[arg-type]
+                    pk,
+                    form.cleaned_data["decision"],
+                    seen_status=form.cleaned_data["seen_status"],
+                    note=form.cleaned_data["note"],
+                )
+            except CandidateMatch.DoesNotExist:
+                raise Http404("No candidate with that number is in your forces.") from None
+            except services.VettingError as error:
+                messages.error(request, str(error))
+                return redirect("vetting:candidate", pk=pk)
+            text = f"{candidate.person_ref} and {candidate.record_id}: {candidate.get_status_display().lower()}."
+            if candidate.review_id:
+                text += " A vetting review of this person has been opened."
+            messages.success(request, text)
+            return redirect("vetting:candidates")
+        messages.error(request, "Choose a decision.")
+        return redirect("vetting:candidate", pk=pk)
+    try:
+        candidate = services.open_candidate(request.user, pk)  # type: ignore[arg-type]
+    except CandidateMatch.DoesNotExist:
+        raise Http404("No candidate with that number is in your forces.") from None
+    fields = [
+        (
+            name.replace("_", " ").capitalize(),
+            candidate.workforce_record.get(name, ""),
+            candidate.national_record.get(name, ""),
+        )
+        for name in services.RECORD_FIELDS
+    ]
+    return render(
+        request,
+        "vetting/candidate_detail.html",
+        {
+            "candidate": candidate,
+            "fields": [
+                {"label": label, "workforce": w, "national": n, "same": bool(w) and w == n}
+                for label, w, n in fields
+            ],
+            "reasons": [r.strip() for r in candidate.reasons.split(";") if r.strip()],
+            "bars": services.weight_bars(candidate),
+            "decidable": candidate.status in (CandidateStatus.PENDING, CandidateStatus.REFERRED),
+        },
+    )
