@@ -9,7 +9,13 @@ import pytest
 from django.urls import reverse
 
 from candour.core.models import AuditEntry
-from candour.factories import AllegationFactory, AllegationSubjectFactory, CaseFactory, PersonFactory, force
+from candour.factories import (
+    AllegationFactory,
+    AllegationSubjectFactory,
+    CaseFactory,
+    PersonFactory,
+    force,
+)
 from candour.transparency.models_foi import FoiAnswer
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +28,13 @@ def records():  # type: ignore[no-untyped-def]
     for n in range(17):
         flag = "sexual" if n < 9 else "domestic_abuse" if n < 15 else "dishonesty"
         case = CaseFactory(ref=f"C{n}", received_date=dt.date(2016 + n % 6, 6, 1))
-        AllegationSubjectFactory(allegation=AllegationFactory(case=case, flags=[flag]), subject=PersonFactory(ref=f"O{n}"))
-    AllegationSubjectFactory(allegation__case=CaseFactory(force=force("norfolk")), subject__ref="N1")
+        AllegationSubjectFactory(
+            allegation=AllegationFactory(case=case, flags=[flag]),
+            subject=PersonFactory(ref=f"O{n}"),
+        )
+    AllegationSubjectFactory(
+        allegation__case=CaseFactory(force=force("norfolk")), subject__ref="N1"
+    )
 
 
 def answer_form(**overrides: object) -> dict[str, object]:
@@ -85,7 +96,9 @@ def test_downloads_carry_the_figures_as_given(signed_in, client, records, fmt): 
     else:
         import pandas
 
-        sheet = pandas.read_excel(io.BytesIO(body), sheet_name="statistics", engine="openpyxl" if fmt == "xlsx" else "odf")
+        sheet = pandas.read_excel(
+            io.BytesIO(body), sheet_name="statistics", engine="openpyxl" if fmt == "xlsx" else "odf"
+        )
         assert sheet["value"].iloc[0] == 9
 
 
@@ -96,7 +109,9 @@ def test_rerun_compares_with_the_records_now(signed_in, client, records):  # typ
     same = client.get(answer.get_absolute_url() + "?rerun=1").content.decode()
     assert "The records give the same figures" in same
     case = CaseFactory(ref="LATE", received_date=dt.date(2020, 1, 1))
-    AllegationSubjectFactory(allegation=AllegationFactory(case=case, flags=["sexual"]), subject__ref="NEW")
+    AllegationSubjectFactory(
+        allegation=AllegationFactory(case=case, flags=["sexual"]), subject__ref="NEW"
+    )
     changed = client.get(answer.get_absolute_url() + "?rerun=1").content.decode()
     assert "Some figures differ" in changed
     answer.refresh_from_db()

@@ -1,0 +1,116 @@
+"""GET /api/transparency/stats returns the command's JSON over the caller's forces; the
+statistics page shows the same figures to signed-in users with VIEW_STATISTICS."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from candour.core.models import ApiToken
+from candour.factories import (
+    AllegationFactory,
+    AllegationSubjectFactory,
+    CaseFactory,
+    UserFactory,
+    force,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records():  # type: ignore[no-untyped-def]
+    for n in range(6):
+        case = CaseFactory(ref=f"C{n}", received_date=dt.date(2018 + n % 2, 1, 1))
+        AllegationSubjectFactory(
+            allegation=AllegationFactory(case=case, flags=["sexual"]), subject__ref=f"O{n}"
+        )
+    AllegationSubjectFactory(
+        allegation__case=CaseFactory(force=force("norfolk")), subject__ref="N1"
+    )
+
+
+def api_get(client, role: str, forces: list[str], url: str):  # type: ignore[no-untyped-def]
+    _, raw = ApiToken.issue(UserFactory(role=role, forces=forces))
+    return client.get(url, HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def test_api_returns_the_cli_json_for_the_callers_forces(client, records):  # type: ignore[no-untyped-def]
+    response = api_get(
+        client,
+        "pcc_office",
+        ["cambridgeshire"],
+        "/api/transparency/stats?by=year&count=officers&from=2018-01-01",
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "count": "officers",
+        "by": ["year"],
+        "filters": {"force": ["cambridgeshire"], "from": "2018-01-01"},
+        "rows": [
+            {"year": 2018, "value": 3, "suppressed": False},
+            {"year": 2019, "value": 3, "suppressed": False},
+        ],
+        "total": {"value": 6, "suppressed": False},
+    }
+
+
+def test_api_applies_suppression_when_asked(client, records):  # type: ignore[no-untyped-def]
+    data = api_get(
+        client,
+        "pcc_office",
+        ["cambridgeshire"],
+        "/api/transparency/stats?by=year&count=officers&suppress=5",
+    ).json()
+    assert all(row["suppressed"] and row["value"] is None for row in data["rows"])
+
+
+def test_api_refuses_other_forces(client, records):  # type: ignore[no-untyped-def]
+    response = api_get(
+        client, "pcc_office", ["cambridgeshire"], "/api/transparency/stats?by=year&force=norfolk"
+    )
+    assert response.status_code == 403
+    assert "norfolk" in response.json()["detail"]
+
+
+def test_api_refuses_roles_without_statistics(client, records):  # type: ignore[no-untyped-def]
+    assert (
+        api_get(
+            client, "system_admin", ["cambridgeshire"], "/api/transparency/stats?by=year"
+        ).status_code
+        == 403
+    )
+
+
+def test_api_reports_bad_usage_in_a_sentence(client, records):  # type: ignore[no-untyped-def]
+    response = api_get(
+        client, "pcc_office", ["cambridgeshire"], "/api/transparency/stats?by=colour"
+    )
+    assert response.status_code == 400
+    assert "'colour' is not a dimension" in response.json()["detail"]
+
+
+def test_statistics_page_withholds_small_numbers_by_default(signed_in, client, records):  # type: ignore[no-untyped-def]
+    signed_in("pcc_office", ["cambridgeshire"])
+    html = client.get("/transparency/statistics/?by=year&count=officers&then_by=").content.decode()
+    assert ">withheld<" in html
+    shown = client.get(
+        "/transparency/statistics/?by=year&count=officers&then_by=&show_small=on"
+    ).content.decode()
+    assert ">withheld<" not in shown
+    assert "6 officers" in shown
+
+
+def test_statistics_page_downloads_csv(signed_in, client, records):  # type: ignore[no-untyped-def]
+    signed_in("pcc_office", ["cambridgeshire"])
+    response = client.get(
+        "/transparency/statistics/?by=year&count=cases&then_by=&show_small=on&format=csv"
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode().splitlines()[-1] == "total,6,false"
+
+
+def test_statistics_page_needs_view_statistics(signed_in, client):  # type: ignore[no-untyped-def]
+    signed_in("system_admin", [])
+    assert client.get("/transparency/statistics/").status_code == 403
