@@ -14,7 +14,7 @@ from candour.cases.models import Allegation, AllegationSubject, Case, Category, 
 from candour.core.demo import DEMO_END, DEMO_START, load_demo
 from candour.core.demo.figures import CATEGORIES_2020_FROM, HEADCOUNTS
 from candour.core.demo.generate import generate
-from candour.core.demo.load import _reference
+from candour.core.demo.load import reference_tables, write_demo_data
 from candour.core.models import AuditEntry, Person, User
 
 SMALL = 0.1  # a tenth of the full demo keeps each test to a second or two
@@ -79,19 +79,19 @@ def table_counts() -> dict[str, int]:
 
 
 def test_the_same_seed_gives_the_same_data_set(db):
-    reference = _reference()
+    reference = reference_tables()
     first, second = generate(reference, scale=SMALL), generate(reference, scale=SMALL)
     assert first == second
     assert generate(reference, scale=SMALL, seed=7) != first
 
 
 def test_the_full_demo_holds_at_least_5000_allegations(db):
-    data = generate(_reference())
+    data = generate(reference_tables())
     assert sum(len(case.allegations) for case in data.cases) >= 5000
 
 
 def test_the_full_workforce_is_in_proportion_to_the_real_forces(db):
-    people = generate(_reference()).people
+    people = generate(reference_tables()).people
     officers = {
         force: sum(
             1 for p in people if p.force == force and p.role == "officer" and not p.left_date
@@ -108,6 +108,23 @@ def test_running_it_twice_changes_nothing(demo):
     assert not again.changed_anything
     assert table_counts() == before
     assert before["cases"] > 0 and before["people"] > 0
+
+
+def test_a_loaded_demo_is_not_loaded_again_at_another_scale(demo):
+    before = table_counts()
+    again = load_demo(scale=SMALL * 2)
+    assert again.already_loaded and not again.changed_anything
+    assert table_counts() == before
+
+
+def test_rows_already_present_are_not_written_again(db):
+    data = generate(reference_tables(), scale=0.02)
+    first = write_demo_data(data)
+    before = table_counts()
+    second = write_demo_data(data)
+    assert first.people_created > 0 and first.cases_created > 0
+    assert (second.people_created, second.cases_created) == (0, 0)
+    assert table_counts() == before
 
 
 def test_the_six_forces_have_a_workforce_of_every_role(demo):
