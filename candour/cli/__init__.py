@@ -23,6 +23,17 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import DatabaseError
 
         try:
+            if argv and not argv[0].startswith("-") and argv[0] != "help":
+                import django
+                from django.core.management import get_commands
+
+                django.setup()
+                if argv[0] not in get_commands():
+                    print(
+                        f"'{argv[0]}' is not a candour command. Run 'candour help' to list them.",
+                        file=sys.stderr,
+                    )
+                    return 2
             execute_from_command_line(["candour", *argv])
         except ImproperlyConfigured as exc:
             print(f"Candour is not configured correctly: {exc}", file=sys.stderr)

@@ -1,0 +1,68 @@
+"""The candour command's contract (spec/cli.md): exit codes and sentences, never a traceback."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CANDOUR = Path(sys.executable).with_name("candour")
+
+
+def run(*args: str, env: dict[str, str] | None = None, tmp: Path) -> subprocess.CompletedProcess:
+    base = {
+        **os.environ,
+        "CANDOUR_DATA_DIR": str(tmp),
+        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+    }
+    return subprocess.run(
+        [CANDOUR, *args], env={**base, **(env or {})}, capture_output=True, text=True
+    )
+
+
+def test_an_unknown_command_is_bad_usage(tmp_path: Path) -> None:
+    result = run("frobnicate", tmp=tmp_path)
+    assert result.returncode == 2
+    assert "is not a candour command" in result.stderr
+
+
+def test_an_unknown_flag_is_bad_usage(tmp_path: Path) -> None:
+    result = run("audit", "verify", "--no-such-flag", tmp=tmp_path)
+    assert result.returncode == 2
+
+
+def test_a_token_for_an_unknown_user_fails_with_a_sentence(tmp_path: Path) -> None:
+    assert run("migrate", "-v0", tmp=tmp_path).returncode == 0
+    result = run("token", "nobody", tmp=tmp_path)
+    assert result.returncode == 1
+    assert "There is no active user called 'nobody'." in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unmigrated_database_gets_advice_not_a_traceback(tmp_path: Path) -> None:
+    result = run("token", "nobody", tmp=tmp_path)
+    assert result.returncode == 1
+    assert "candour migrate" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
+    env = {
+        "CANDOUR_MODE": "production",
+        "CANDOUR_SECRET_KEY": secrets.token_urlsafe(64),
+        "CANDOUR_ALLOWED_HOSTS": "candour.example.org",
+    }
+    result = run("check", "--deploy", "--fail-level", "WARNING", env=env, tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    env = {"CANDOUR_MODE": "production", "CANDOUR_ALLOWED_HOSTS": "candour.example.org"}
+    result = run("check", env=env, tmp=tmp_path)
+    assert result.returncode != 0
+    assert "CANDOUR_SECRET_KEY must be set in production" in result.stderr
+    assert "Traceback" not in result.stderr
