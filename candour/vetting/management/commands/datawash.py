@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,6 +83,9 @@ class Command(BaseCommand):
                     f"The {label} file {path} does not exist: check the path.", returncode=2
                 )
         force = self._force(options["force"], options["load"])
+        if options["verbosity"] < 2:
+            # Splink logs its training warnings; the summary says what a user needs.
+            logging.getLogger("splink").setLevel(logging.ERROR)
 
         try:
             with self._progress() as progress:
