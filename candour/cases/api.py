@@ -28,7 +28,7 @@ class SubjectOut(Schema):
 
     @staticmethod
     def resolve_subject_ref(part: AllegationSubject) -> str | None:
-        return part.subject.ref if part.subject_id else None
+        return part.subject.ref if part.subject is not None else None
 
 
 class AllegationOut(Schema):

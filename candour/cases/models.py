@@ -8,6 +8,8 @@ Field codes are those of spec/interchange.md §1.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
@@ -85,7 +87,9 @@ class Category(models.Model):
     scheme = models.CharField(max_length=24)
     group = models.CharField(max_length=80)
     label = models.CharField(max_length=120)
-    default_flags = models.ManyToManyField("Flag", blank=True, related_name="+")
+    default_flags: models.ManyToManyField[Flag, Any] = models.ManyToManyField(
+        "Flag", blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["scheme", "group", "label"]
@@ -198,5 +202,5 @@ class AllegationSubject(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.subject.ref if self.subject_id else "unidentified subject"
+        who = self.subject.ref if self.subject is not None else "unidentified subject"
         return f"{self.allegation} – {who}"

@@ -27,7 +27,7 @@ class RequireTwoFactorMiddleware:
             user.is_authenticated
             and not settings.DEMO_SKIP_2FA
             and user.needs_two_factor()  # type: ignore[union-attr]
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             if request.path.startswith("/api/"):
