@@ -33,7 +33,7 @@ class DecisionForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         decision = data.get("decision")
         if decision in (Decision.REFUSED, Decision.WITHDRAWN) and not data.get("reason"):
             self.add_error("reason", "Choose the reason for refusing or withdrawing clearance.")

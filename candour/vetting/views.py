@@ -45,8 +45,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "today": today,
         "window": reference.DUE_WINDOW_DAYS,
-        "overdue": [a for a in due if a.overdue],
-        "due": [a for a in due if not a.overdue],
+        "overdue": [a for a in due if a.overdue],  # type: ignore[attr-defined]
+        "due": [a for a in due if not a.overdue],  # type: ignore[attr-defined]
         "awaiting": services.awaiting_decision(forces)[:200],
         "appeals": services.appeals_awaiting_outcome(forces)[:200],
         "pending_candidates": CandidateMatch.objects.filter(
@@ -119,7 +119,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             done = _act(application, action, forms, user)  # type: ignore[arg-type]
         except services.VettingError as error:
             messages.error(request, str(error))
-            done = False
+            done = ""
         if done:
             messages.success(request, done)
             return redirect("vetting:application", pk=application.pk)
@@ -143,7 +143,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(application: VettingApplication, action: str, forms: dict, user) -> str | bool:  # type: ignore[no-untyped-def,type-arg]
+def _act(application: VettingApplication, action: str, forms: dict, user) -> str:  # type: ignore[no-untyped-def,type-arg]
     if action == "check" and forms["check_form"].is_valid():
         data = forms["check_form"].cleaned_data
         services.record_check(
@@ -171,7 +171,7 @@ def _act(application: VettingApplication, action: str, forms: dict, user) -> str
         data = forms["appeal_outcome_form"].cleaned_data
         services.decide_appeal(appeal, data["outcome"], note=data["note"], by=user)
         return "Appeal outcome recorded."
-    return False
+    return ""
 
 
 @VETTING
