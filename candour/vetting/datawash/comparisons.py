@@ -1,0 +1,231 @@
+"""The data wash's linkage model: what is compared, how candidate pairs are found, how it is trained.
+
+Every comparison is a list of levels, best agreement first. Each level carries the plain words the
+``reasons`` column uses for it, so the model and its explanation cannot drift apart. A level marked
+``rules_out_match`` has its m probability fixed near zero instead of learned: a wholly different
+first name (twins) or dates of birth more than ten years apart (father and son at one address) is
+treated as all but conclusive evidence of two different people, whatever else agrees.
+
+The columns named here are made by ``inputs.prepare`` (see ``docs/datawash.md`` for each one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+# m probability of a level that rules a match out: a Bayes factor of about 2**-40, which outweighs
+# full agreement on every other field (about +35 bits) so the pair scores well under any threshold.
+RULES_OUT_M_PROBABILITY = 1e-12
+
+# Years apart beyond which two dates of birth cannot be one person's, typos included.
+DOB_YEARS_APART = 10
+
+
+@dataclass(frozen=True)
+class Level:
+    """One comparison level and the words that explain it, e.g. ``nickname ({l}/{r})``."""
+
+    creator: ComparisonLevelCreator
+    reason: str
+    rules_out_match: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    """One compared field: its name in ``reasons``, the columns it reads, and its levels."""
+
+    name: str
+    display_columns: tuple[str, str]  # columns whose _l/_r values fill {l} and {r} in reasons
+    levels: tuple[Level, ...]
+    null_level: ComparisonLevelCreator = field(default=None)  # type: ignore[assignment]
+
+    def comparison(self) -> cl.CustomComparison:
+        levels: list[ComparisonLevelCreator] = [self.null_level]
+        for level in self.levels:
+            creator = level.creator.configure(label_for_charts=level.reason)
+            if level.rules_out_match:
+                creator = creator.configure(
+                    m_probability=RULES_OUT_M_PROBABILITY, fix_m_probability=True
+                )
+            levels.append(creator)
+        return cl.CustomComparison(comparison_levels=levels, output_column_name=self.name)
+
+    def reason_for(self, gamma: int) -> Level | None:
+        """The level a Splink comparison vector value stands for (``-1`` is the null level)."""
+        if gamma < 0:
+            return None
+        return self.levels[len(self.levels) - 1 - gamma]
+
+
+def _either_null(*columns: str) -> ComparisonLevelCreator:
+    condition = " or ".join(f"{c}_l is null or {c}_r is null" for c in columns)
+    return cll.CustomLevel(condition).configure(is_null_level=True)
+
+
+def _both_sides_null(*columns: str) -> ComparisonLevelCreator:
+    left = " and ".join(f"{c}_l is null" for c in columns)
+    right = " and ".join(f"{c}_r is null" for c in columns)
+    return cll.CustomLevel(f"({left}) or ({right})").configure(is_null_level=True)
+
+
+FORENAMES = Field(
+    name="forenames",
+    display_columns=("first_forename", "first_forename"),
+    null_level=_either_null("first_forename"),
+    levels=(
+        Level(cll.ExactMatchLevel("first_forename"), "same"),
+        # Names sharing a formal name are always in one family; testing that first is cheap.
+        Level(
+            cll.And(
+                cll.CustomLevel("forename_family_l = forename_family_r"),
+                cll.ArrayIntersectLevel("forename_formal", 1),
+            ),
+            "nickname ({l}/{r})",
+        ),
+        Level(
+            cll.CustomLevel(
+                "array_contains(forenames_all_r, first_forename_l)"
+                " or array_contains(forenames_all_l, first_forename_r)"
+            ),
+            "middle name used as first name ({l}/{r})",
+        ),
+        Level(cll.JaroWinklerLevel("first_forename", 0.92), "close spelling ({l}/{r})"),
+        Level(cll.JaroWinklerLevel("first_forename", 0.85), "similar spelling ({l}/{r})"),
+        Level(
+            cll.CustomLevel(
+                "(length(first_forename_l) = 1 or length(first_forename_r) = 1)"
+                " and substr(first_forename_l, 1, 1) = substr(first_forename_r, 1, 1)"
+            ),
+            "initial agrees ({l}/{r})",
+        ),
+        Level(cll.ElseLevel(), "different ({l}/{r})", rules_out_match=True),
+    ),
+)
+
+SURNAME = Field(
+    name="surname",
+    display_columns=("surname", "surname"),
+    null_level=_either_null("surname"),
+    levels=(
+        Level(cll.ExactMatchLevel("surname"), "same"),
+        Level(
+            cll.CustomLevel(
+                "array_contains(surnames_all_r, surname_l) or array_contains(surnames_all_l, surname_r)"
+            ),
+            "{surname_link}",
+        ),
+        Level(cll.JaroWinklerLevel("surname", 0.92), "close spelling ({l}/{r})"),
+        Level(cll.JaroWinklerLevel("surname", 0.8), "similar spelling ({l}/{r})"),
+        Level(cll.ElseLevel(), "different ({l}/{r})"),
+    ),
+)
+
+DATE_OF_BIRTH = Field(
+    name="dob",
+    display_columns=("dob", "dob"),
+    null_level=_either_null("dob"),
+    levels=(
+        Level(cll.ExactMatchLevel("dob"), "same"),
+        Level(cll.CustomLevel("dob_swapped_l = dob_r"), "day and month swapped ({l}/{r})"),
+        # A mistyped digit or two usually leaves two of day, month and year intact. (Cheap integer
+        # tests: edit distances over every sampled pair are far slower.)
+        Level(
+            cll.CustomLevel(
+                f"abs(dob_year_l - dob_year_r) <= {DOB_YEARS_APART} and ("
+                "case when dob_year_l = dob_year_r then 1 else 0 end"
+                " + case when dob_month_l = dob_month_r then 1 else 0 end"
+                " + case when dob_day_l = dob_day_r then 1 else 0 end) >= 2"
+            ),
+            "two of day, month and year agree ({l}/{r})",
+        ),
+        Level(
+            cll.CustomLevel(f"abs(dob_year_l - dob_year_r) > {DOB_YEARS_APART}"),
+            f"more than {DOB_YEARS_APART} years apart ({{l}}/{{r}})",
+            rules_out_match=True,
+        ),
+        Level(cll.ElseLevel(), f"different, within {DOB_YEARS_APART} years ({{l}}/{{r}})"),
+    ),
+)
+
+# Address and postcode are one comparison: they are too closely tied to count as two pieces of
+# evidence (the same address nearly always means the same postcode).
+ADDRESS = Field(
+    name="address",
+    display_columns=("postcode", "postcode"),
+    null_level=_both_sides_null("postcode", "address"),
+    levels=(
+        Level(
+            cll.CustomLevel(
+                "address_l = address_r"
+                " and (postcode_l = postcode_r or postcode_l is null or postcode_r is null)"
+            ),
+            "same address",
+        ),
+        Level(cll.ExactMatchLevel("postcode"), "same postcode"),
+        Level(cll.ExactMatchLevel("postcode_sector"), "same postcode sector ({l}/{r})"),
+        Level(cll.ExactMatchLevel("postcode_district"), "same postcode district ({l}/{r})"),
+        Level(cll.ElseLevel(), "different area"),
+    ),
+)
+
+SEX = Field(
+    name="sex",
+    display_columns=("sex", "sex"),
+    null_level=_either_null("sex"),
+    levels=(
+        Level(cll.ExactMatchLevel("sex"), "same"),
+        Level(cll.ElseLevel(), "different ({l}/{r})"),
+    ),
+)
+
+FIELDS: tuple[Field, ...] = (FORENAMES, SURNAME, DATE_OF_BIRTH, ADDRESS, SEX)
+
+# Candidate pairs are those agreeing on any one of these. Each rule catches the true pairs the
+# others lose to one kind of error; measured recall on generated data is in docs/benchmarks.md.
+BLOCKING_RULES: tuple[BlockingRuleCreator, ...] = (
+    # Same date of birth, or day and month swapped: survives any change of name or address.
+    block_on("dob_key"),
+    # Same name family (Bill ~ William) and any current or previous surname: survives a wrong
+    # date of birth, a move, and a change of surname the other side records.
+    block_on("forename_family", "surnames_all", arrays_to_explode=["surnames_all"]),
+    # Same name family at the same postcode: survives a new surname plus a wrong date of birth.
+    block_on("forename_family", "postcode"),
+    # Same surname at the same postcode: survives a first name we cannot relate, with a wrong
+    # or missing date of birth.
+    block_on("surname", "postcode"),
+)
+
+# Each EM session fixes the comparisons its rule uses and learns the others; together they learn
+# every comparison's m probabilities.
+TRAINING_RULES: tuple[BlockingRuleCreator, ...] = (
+    block_on("first_forename", "surname"),
+    block_on("dob", "postcode_district"),
+)
+
+# Pairs agreeing on all of these are taken as near-certain matches to estimate how many matches
+# there are (the prior); DETERMINISTIC_RECALL is the share of all true pairs we assume they find.
+DETERMINISTIC_RULES: tuple[BlockingRuleCreator, ...] = (
+    block_on("first_forename", "surname", "dob"),
+)
+DETERMINISTIC_RECALL = 0.6
+
+
+def settings() -> SettingsCreator:
+    """The untrained model: link-only between the workforce and the national records."""
+    return SettingsCreator(
+        link_type="link_only",
+        unique_id_column_name="unique_id",
+        comparisons=[f.comparison() for f in FIELDS],
+        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=False,
+        additional_columns_to_retain=["previous_surnames", "surname_tokens"],
+        max_iterations=25,
+        em_convergence=0.0001,
+    )

@@ -1,0 +1,328 @@
+"""Run the data wash: link every workforce record to the national records that may be the same person.
+
+The steps, each reported to ``progress``:
+
+1. read and check both files, standardise them (``inputs``);
+2. train the Splink model (``comparisons``) on the data itself, without labels: the prior from
+   near-certain pairs, u probabilities from a fixed random sample of pairs, m probabilities by
+   expectation maximisation on two training blockings;
+3. score the candidate pairs the blocking rules produce, keep those at or above the threshold, and
+   write them with their reasons (``reasons``).
+
+DuckDB (default) and Spark (local mode) run the same SQL on the same prepared Parquet files.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+from splink import Linker
+
+from . import comparisons, inputs
+from .inputs import DataWashInputError
+from .reasons import reasons
+
+DEFAULT_THRESHOLD = 0.9
+OUTPUT_COLUMNS = ("person_ref", "record_id", "match_probability", "match_weight", "reasons")
+
+# Pairs of records sampled to estimate u probabilities (how often unrelated people agree).
+U_SAMPLE_PAIRS = 1e7
+U_SAMPLE_WORKFORCE_ROWS = 4_000
+
+# Bounded for a 2-core, 24 GB machine; DuckDB spills to disk beyond its limit.
+DUCKDB_MEMORY_LIMIT = os.environ.get("CANDOUR_DATAWASH_DUCKDB_MEMORY", "8GB")
+SPARK_DRIVER_MEMORY = os.environ.get("CANDOUR_DATAWASH_SPARK_MEMORY", "6g")
+# National records scored per chunk, to keep each scoring query's memory bounded.
+NATIONAL_ROWS_PER_CHUNK = 1_000_000
+
+Engine = Literal["duckdb", "spark"]
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(description, steps_done, steps_total)`` before each step and at the end."""
+
+logger = logging.getLogger(__name__)
+
+STEPS = (
+    "Reading and checking the workforce file",
+    "Reading and checking the national file",
+    "Standardising names, dates and postcodes",
+    "Estimating how often unrelated people agree (u probabilities)",
+    "Estimating how many records match (the prior)",
+    "Learning how often matching records agree (m probabilities, by EM)",
+    "Scoring candidate pairs",
+    "Writing candidate matches",
+)
+
+
+def run_datawash(
+    workforce_path: str | Path,
+    national_path: str | Path,
+    out_path: str | Path,
+    engine: Engine = "duckdb",
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Link the workforce file to the national file and write the candidate matches.
+
+    Reads the two CSV files of interchange spec §3 and writes ``out_path`` with one row per
+    candidate pair whose match probability is at or above ``threshold``:
+    ``person_ref, record_id, match_probability, match_weight, reasons``. Every candidate is for a
+    person to review (the data wash, ``docs/datawash.md``); nothing here decides anything.
+
+    Raises DataWashInputError (a ValueError) if a file is missing, unreadable, lacks a column,
+    repeats an id or holds a date that is not a date; ValueError for a bad engine or threshold.
+    Returns the summary described in ``docs/datawash.md``.
+    """
+    if engine not in ("duckdb", "spark"):
+        raise ValueError(f"Unknown engine {engine!r}: use 'duckdb' or 'spark'.")
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"The threshold must be a probability between 0 and 1, not {threshold}.")
+    started = time.monotonic()
+    report = _progress_reporter(progress)
+    workforce = inputs.workforce_file(workforce_path)
+    national = inputs.national_file(national_path)
+    out_path = Path(out_path)
+
+    with tempfile.TemporaryDirectory(prefix="candour-datawash-") as work:
+        work_dir = Path(work)
+        con = _duckdb_connection(work_dir)
+        try:
+            report(0)
+            workforce_rows = inputs.load(con, workforce)
+            report(1)
+            national_rows = inputs.load(con, national)
+            report(2)
+            prepared = _prepare(con, work_dir, workforce, national, workforce_rows, national_rows)
+            backend = _backend(engine, con, work_dir)
+            linker, model = _train(backend, prepared, report)
+            report(6)
+            predictions, estimated_comparisons = _score(linker, threshold, national_rows)
+            report(7)
+            written = _write(predictions, out_path)
+            report(len(STEPS))
+        finally:
+            con.close()
+
+    return {
+        "out_path": str(out_path),
+        "engine": engine,
+        "threshold": threshold,
+        "workforce_records": workforce_rows,
+        "national_records": national_rows,
+        "candidate_pairs": written,
+        "workforce_people_with_candidates": int(predictions["person_ref"].nunique()),
+        "estimated_comparisons": estimated_comparisons,
+        "blocking_rules": [rule_sql(r) for r in comparisons.BLOCKING_RULES],
+        "probability_two_random_records_match": model["probability_two_random_records_match"],
+        "model": model,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+
+
+def rule_sql(rule: Any) -> str:
+    return rule.get_blocking_rule("duckdb").blocking_rule_sql
+
+
+def _progress_reporter(progress: Progress | None) -> Callable[[int], None]:
+    def report(done: int) -> None:
+        description = STEPS[done] if done < len(STEPS) else "Done"
+        logger.info("Data wash: %s", description)
+        if progress is not None:
+            progress(description, done, len(STEPS))
+
+    return report
+
+
+def _duckdb_connection(work_dir: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    inputs.run(con, f"set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    inputs.run(con, f"set temp_directory = '{work_dir / 'duckdb-spill'}'")
+    inputs.run(con, f"set threads = {max(1, os.cpu_count() or 1)}")
+    inputs.install_helpers(con)
+    return con
+
+
+class _Prepared:
+    def __init__(self, work_dir: Path) -> None:
+        self.workforce = work_dir / "workforce.parquet"
+        self.national = work_dir / "national.parquet"
+        self.workforce_sample = work_dir / "workforce_sample.parquet"
+        self.national_sample = work_dir / "national_sample.parquet"
+        self.u_pairs = 0
+
+
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    work_dir: Path,
+    workforce: inputs.InputFile,
+    national: inputs.InputFile,
+    workforce_rows: int,
+    national_rows: int,
+) -> _Prepared:
+    prepared = _Prepared(work_dir)
+    inputs.run(con, "set preserve_insertion_order = false")
+    inputs.prepare(con, workforce, prepared.workforce)
+    inputs.prepare(con, national, prepared.national)
+    for table in ("raw_workforce", "raw_national"):
+        inputs.run(con, f"drop table {table}")
+    sample_w = min(workforce_rows, U_SAMPLE_WORKFORCE_ROWS)
+    sample_n = min(national_rows, max(1, int(U_SAMPLE_PAIRS // max(sample_w, 1))))
+    sample_w = inputs.sample_for_u(con, prepared.workforce, sample_w, prepared.workforce_sample)
+    sample_n = inputs.sample_for_u(con, prepared.national, sample_n, prepared.national_sample)
+    prepared.u_pairs = sample_w * sample_n
+    return prepared
+
+
+class _Backend:
+    """Registers prepared Parquet files with one Splink database API."""
+
+    def __init__(self, db_api: Any, read_parquet: Callable[[Path], Any]) -> None:
+        self.db_api = db_api
+        self.read_parquet = read_parquet
+
+    def linker(self, workforce: Path, national: Path, settings: Any, label: str) -> Linker:
+        tables = [
+            self.db_api.register(
+                self.read_parquet(path),
+                dataset_display_name=role,
+                table_name=f"{role}_{label}",
+            )
+            for role, path in (("workforce", workforce), ("national", national))
+        ]
+        return Linker(tables, settings, log_level=None)
+
+
+def _backend(engine: Engine, con: duckdb.DuckDBPyConnection, work_dir: Path) -> _Backend:
+    if engine == "duckdb":
+        from splink.backends.duckdb import DuckDBAPI
+
+        def read_duckdb(path: Path) -> Any:
+            return con.read_parquet(str(path))
+
+        return _Backend(DuckDBAPI(connection=con), read_duckdb)
+
+    from splink.backends.spark import SparkAPI
+
+    spark = spark_session(work_dir)
+    db_api = SparkAPI(spark_session=spark, num_partitions_on_repartition=8)
+
+    def read_spark(path: Path) -> Any:
+        return spark.read.parquet(str(path))
+
+    return _Backend(db_api, read_spark)
+
+
+def spark_session(work_dir: Path | None = None) -> Any:
+    """A local Spark session with Splink's similarity functions, or the one already running."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("candour-datawash")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.driver.memory", SPARK_DRIVER_MEMORY)
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.default.parallelism", "8")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    checkpoints = Path(work_dir or tempfile.mkdtemp(prefix="candour-spark-")) / "spark-checkpoints"
+    spark.sparkContext.setCheckpointDir(str(checkpoints))
+    return spark
+
+
+def _train(
+    backend: _Backend, prepared: _Prepared, report: Callable[[int], None]
+) -> tuple[Linker, dict[str, Any]]:
+    # u from a fixed sample, scored in full (no engine-specific random sampling), so that DuckDB
+    # and Spark learn the same model.
+    report(3)
+    sampler = backend.linker(
+        prepared.workforce_sample, prepared.national_sample, comparisons.settings(), "u_sample"
+    )
+    sampler.training.estimate_u_using_random_sampling(
+        max_pairs=prepared.u_pairs * 1.05 + 1, min_count_per_level=None, num_chunks=1
+    )
+    model = sampler.misc.save_model_to_json()
+
+    report(4)
+    linker = backend.linker(prepared.workforce, prepared.national, model, "full")
+    linker.training.estimate_probability_two_random_records_match(
+        list(comparisons.DETERMINISTIC_RULES), recall=comparisons.DETERMINISTIC_RECALL
+    )
+    report(5)
+    for rule in comparisons.TRAINING_RULES:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    return linker, linker.misc.save_model_to_json()
+
+
+def _score(linker: Linker, threshold: float, national_rows: int) -> tuple[pd.DataFrame, int]:
+    estimate = linker.blocking_analysis.count_comparisons_from_blocking_rules(
+        record_sample_proportion=1.0 if national_rows <= 200_000 else 0.05
+    )
+    estimated_comparisons = int(estimate[-1]["cumulative_comparison_count"]) if estimate else 0
+    chunks = max(1, -(-national_rows // NATIONAL_ROWS_PER_CHUNK))
+    scored = linker.inference.predict(
+        threshold_match_probability=threshold,
+        num_chunks_left=1,
+        num_chunks_right=chunks,
+        warning_mode="never",
+    )
+    frame = scored.as_pandas_dataframe()
+    scored.drop_table_from_database_and_remove_from_cache()
+    return _with_reasons(frame), estimated_comparisons
+
+
+def _workforce_on_left(frame: pd.DataFrame) -> pd.DataFrame:
+    """Splink may put either file on the left; put the workforce there for every pair."""
+    flipped = frame["source_dataset_l"] != "workforce"
+    if not flipped.any():
+        return frame
+    swap = {}
+    for column in frame.columns:
+        if column.endswith("_l") and column[:-2] + "_r" in frame.columns:
+            swap[column], swap[column[:-2] + "_r"] = column[:-2] + "_r", column
+    return pd.concat([frame[~flipped], frame[flipped].rename(columns=swap)], ignore_index=True)
+
+
+def _with_reasons(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame(columns=list(OUTPUT_COLUMNS))
+    frame = _workforce_on_left(frame)
+    words = [reasons(pair) for pair in frame.to_dict("records")]
+    out = pd.DataFrame(
+        {
+            "person_ref": frame["unique_id_l"].astype(str),
+            "record_id": frame["unique_id_r"].astype(str),
+            "match_probability": frame["match_probability"].astype(float).round(6),
+            "match_weight": frame["match_weight"].astype(float).round(3),
+            "reasons": words,
+        }
+    )
+    return out.sort_values(
+        ["person_ref", "match_probability", "record_id"], ascending=[True, False, True]
+    ).reset_index(drop=True)
+
+
+def _write(predictions: pd.DataFrame, out_path: Path) -> int:
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        predictions.to_csv(out_path, index=False, columns=list(OUTPUT_COLUMNS))
+    except OSError as error:
+        raise DataWashInputError(
+            f"Could not write the results to {out_path} ({error.strerror}); "
+            f"choose a folder you can write to."
+        ) from error
+    return len(predictions)
