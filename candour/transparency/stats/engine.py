@@ -32,7 +32,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear, NullIf
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, NullIf
+from django.db.models.lookups import GreaterThanOrEqual
 
 from candour.cases.models import Allegation, AllegationSubject, Case
 from candour.transparency.stats.dimensions import (
@@ -167,6 +168,21 @@ class StatsResult:
 # Building the query
 
 
+class Year(ExtractYear):
+    """The calendar year of a date. On SQLite, Django's ExtractYear calls a Python function
+    for every row; strftime is SQLite's own and several times faster on a million rows."""
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(strftime('%Y', {sql}) AS INTEGER)", params
+
+
+class Month(ExtractMonth):
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(strftime('%m', {sql}) AS INTEGER)", params
+
+
 def _base_level(query: StatsQuery) -> str:
     """The most detailed level the query needs: counting starts from that table and reaches
     the others through foreign keys (inner joins, never a fan-out except through flags)."""
@@ -215,12 +231,13 @@ def _date_path(query: StatsQuery, base: str) -> str:
 def _expression(query: StatsQuery, base: str, code: str) -> Any:
     dim = DIMENSIONS[code]
     if dim.kind == "year":
-        return ExtractYear(_date_path(query, base))
+        return Year(_date_path(query, base))
     if dim.kind == "financial_year":
+        # April to March: the year it starts in (Case/When on the month, both databases).
         path = _date_path(query, base)
         return CaseWhen(
-            When(**{f"{path}__month__gte": 4}, then=ExtractYear(path)),
-            default=ExtractYear(path) - 1,
+            When(GreaterThanOrEqual(Month(path), 4), then=Year(path)),
+            default=Year(path) - 1,
             output_field=IntegerField(),
         )
     path = _path(base, dim.level, dim.field)
@@ -261,8 +278,14 @@ def _any_flag(base: str, flags: Iterable[str]) -> Exists:
     return Exists(through.objects.filter(flag_id__in=list(flags), **link))
 
 
-def _count(query: StatsQuery, base: str) -> Count:
-    return Count(_COUNT_TARGET[base][query.count], distinct=True)
+def _count(query: StatsQuery, base: str, by: tuple[str, ...] = ()) -> Count:
+    """Count distinct cases, allegations or subjects. Where the thing counted is the base row
+    itself and no theme join can repeat a row, every row is distinct already: plain COUNT
+    gives the same number without the database de-duplicating a million values."""
+    target = _COUNT_TARGET[base][query.count]
+    if target == "id" and "flag" not in by:
+        return Count("id")
+    return Count(target, distinct=True)
 
 
 def _group(query: StatsQuery, by: tuple[str, ...]) -> dict[Key, int]:
@@ -271,7 +294,7 @@ def _group(query: StatsQuery, by: tuple[str, ...]) -> dict[Key, int]:
     rows = (
         qs.annotate(**{names[c]: _expression(query, base, c) for c in by})
         .values(*names.values())
-        .annotate(n=_count(query, base))
+        .annotate(n=_count(query, base, by))
         .order_by()
     )
     out: dict[Key, int] = {}
