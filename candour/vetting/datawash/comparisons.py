@@ -79,7 +79,7 @@ FORENAMES = Field(
     display_columns=("first_forename", "first_forename"),
     null_level=_either_null("first_forename"),
     levels=(
-        Level(cll.ExactMatchLevel("first_forename"), "same"),
+        Level(cll.ExactMatchLevel("first_forename", term_frequency_adjustments=True), "same"),
         # Names sharing a formal name are always in one family; testing that first is cheap.
         Level(
             cll.And(
@@ -113,7 +113,7 @@ SURNAME = Field(
     display_columns=("surname", "surname"),
     null_level=_either_null("surname"),
     levels=(
-        Level(cll.ExactMatchLevel("surname"), "same"),
+        Level(cll.ExactMatchLevel("surname", term_frequency_adjustments=True), "same"),
         Level(
             cll.CustomLevel(
                 "array_contains(surnames_all_r, surname_l) or array_contains(surnames_all_l, surname_r)"
@@ -188,12 +188,14 @@ FIELDS: tuple[Field, ...] = (FORENAMES, SURNAME, DATE_OF_BIRTH, ADDRESS, SEX)
 
 # Candidate pairs are those agreeing on any one of these. Each rule catches the true pairs the
 # others lose to one kind of error; measured recall on generated data is in docs/benchmarks.md.
-BLOCKING_RULES: tuple[BlockingRuleCreator, ...] = (
+BLOCKING_RULES: tuple[BlockingRuleCreator | str, ...] = (
     # Same date of birth, or day and month swapped: survives any change of name or address.
     block_on("dob_key"),
-    # Same name family (Bill ~ William) and any current or previous surname: survives a wrong
-    # date of birth, a move, and a change of surname the other side records.
-    block_on("forename_family", "surnames_all", arrays_to_explode=["surnames_all"]),
+    # Same name family (Bill ~ William) and surname: survives a wrong date of birth and a move.
+    block_on("forename_family", "surname"),
+    # ... or one side's surname is the other's (first) previous surname.
+    "l.forename_family = r.forename_family and l.previous_surname = r.surname",
+    "l.forename_family = r.forename_family and l.surname = r.previous_surname",
     # Same name family at the same postcode: survives a new surname plus a wrong date of birth.
     block_on("forename_family", "postcode"),
     # Same surname at the same postcode: survives a first name we cannot relate, with a wrong

@@ -127,6 +127,8 @@ def run_datawash(
 
 
 def rule_sql(rule: Any) -> str:
+    if isinstance(rule, str):
+        return rule
     return rule.get_blocking_rule("duckdb").blocking_rule_sql
 
 

@@ -40,6 +40,8 @@ def precision_recall(found: set[tuple[str, str]], truth: set[tuple[str, str]]) -
 
 def _rule_condition(rule: Any) -> str:
     """A blocking rule as a condition on one (l, r) pair; exploded arrays become overlaps."""
+    if isinstance(rule, str):
+        return rule
     blocking_rule = rule.get_blocking_rule("duckdb")
     sql = blocking_rule.blocking_rule_sql
     for column in getattr(blocking_rule, "array_columns_to_explode", []) or []:

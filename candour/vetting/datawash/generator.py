@@ -252,7 +252,9 @@ class Generator:
     def dob_typo(self, dob: dt.date) -> dt.date:
         text = dob.isoformat()
         for _ in range(50):
-            pos = int(self.rng.choice([2, 3, 3, 3, 5, 6, 6, 8, 9, 9]))
+            # Mostly the last digit of the year, the month or the day; now and then the decade,
+            # which no model can tell from a father and son and so is lost by design.
+            pos = int(self.rng.choice([2] + [3] * 6 + [5, 6, 6] + [8, 9, 9, 9] * 2))
             digit = str(self.rng.integers(0, 10))
             candidate = text[:pos] + digit + text[pos + 1 :]
             try:
@@ -282,11 +284,23 @@ ERROR_KINDS = (
     "nickname", "middle_name_used", "initial_only", "forename_typo", "surname_typo",
     "maiden_surname", "married_surname_only", "dob_swapped", "dob_typo", "dob_missing",
     "moved_same_sector", "moved_same_district", "moved_elsewhere", "postcode_missing",
-    "address_missing", "sex_missing", "forename_missing",
+    "address_missing", "sex_missing", "forename_missing", "sex_wrong",
 )
 ERROR_WEIGHTS = np.array(
-    [10, 4, 2, 8, 8, 0, 0, 6, 6, 3, 6, 6, 10, 3, 3, 4, 1], dtype=float
+    [10, 4, 2, 8, 8, 0, 0, 6, 6, 3, 6, 6, 10, 3, 3, 4, 1, 1], dtype=float
 )
+
+ERROR_FIELDS = {
+    kind: (
+        "forename" if kind in ("nickname", "middle_name_used", "initial_only", "forename_typo",
+                               "forename_missing")
+        else "surname" if kind == "surname_typo"
+        else "dob" if kind.startswith("dob")
+        else "address" if kind.startswith("moved") or kind in ("postcode_missing", "address_missing")
+        else kind
+    )
+    for kind in ERROR_KINDS
+}
 
 
 @dataclass
@@ -310,7 +324,8 @@ def _record(person: dict) -> dict[str, str]:
 
 
 def _national_version(gen: Generator, person: dict) -> tuple[dict[str, str], list[str]]:
-    """One national record of ``person`` with between zero and three errors."""
+    """One national record of ``person`` with between zero and three errors (40% none, 35% one, 20% two,
+    5% three)."""
     rng = gen.rng
     p = person.copy()
     errors: list[str] = []
@@ -321,8 +336,19 @@ def _national_version(gen: Generator, person: dict) -> tuple[dict[str, str], lis
     elif p["previous"] and rng.random() < 0.5:
         p["previous"] = ""
         errors.append("married_surname_only")
-    count = int(rng.choice([0, 1, 1, 2, 2, 3]))
-    kinds = rng.choice(len(ERROR_KINDS), size=count, replace=False, p=ERROR_WEIGHTS / ERROR_WEIGHTS.sum())
+    count = int(rng.choice([0, 1, 2, 3], p=[0.4, 0.35, 0.2, 0.05]))
+    order = rng.choice(
+        len(ERROR_KINDS),
+        size=int((ERROR_WEIGHTS > 0).sum()),
+        replace=False,
+        p=ERROR_WEIGHTS / ERROR_WEIGHTS.sum(),
+    )
+    kinds, fields_hit = [], set()
+    for k in order:  # at most one error per field: a nickname is not also mistyped
+        field_hit = ERROR_FIELDS[ERROR_KINDS[k]].replace("sex_missing", "sex").replace("sex_wrong", "sex")
+        if field_hit not in fields_hit and ERROR_WEIGHTS[k] > 0 and len(kinds) < count:
+            kinds.append(k)
+            fields_hit.add(field_hit)
     record_fields = dict(first=p["first"], middle=p["middle"], surname=p["surname"])
     dob: dt.date | None = p["dob"]
     postcode, address, sex = p["postcode"], p["address"], p["sex"]
@@ -360,6 +386,8 @@ def _national_version(gen: Generator, person: dict) -> tuple[dict[str, str], lis
             address = ""
         elif kind == "sex_missing":
             sex = ""
+        elif kind == "sex_wrong":
+            sex = "F" if sex == "M" else "M"
         elif kind == "forename_missing":
             record_fields["first"], record_fields["middle"] = "", ""
         errors.append(kind)

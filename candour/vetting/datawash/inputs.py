@@ -219,6 +219,7 @@ def prepare(con: duckdb.DuckDBPyConnection, source: InputFile, parquet_path: Pat
             d.surname,
             d.surname_tokens,
             d.previous_surnames,
+            d.previous_surnames[1] as previous_surname,
             list_distinct(list_filter(
                 list_concat([d.surname], d.surname_tokens, d.previous_surnames, d.previous_tokens),
                 lambda s: s is not null)) as surnames_all,
