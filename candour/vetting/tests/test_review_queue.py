@@ -73,7 +73,9 @@ def test_every_decision_is_audited() -> None:
 
 
 class TestPages:
-    def test_the_list_shows_pending_candidates_highest_weight_first(self, client, signed_in) -> None:  # type: ignore[no-untyped-def]
+    def test_the_list_shows_pending_candidates_highest_weight_first(
+        self, client, signed_in
+    ) -> None:  # type: ignore[no-untyped-def]
         signed_in(Role.VETTING_OFFICER, ["norfolk"])
         candidate(record_id="N1", weight=5.0)
         candidate(record_id="N2", weight=20.0)

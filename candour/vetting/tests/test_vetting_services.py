@@ -34,7 +34,16 @@ def test_every_level_cites_a_source_and_says_how_sure_we_are() -> None:
 
 
 def test_the_domains_levels_and_triggers_are_all_in_the_table() -> None:
-    assert set(reference.LEVELS_BY_CODE) == {"rv", "mv", "nppv1", "nppv2", "nppv3", "ctc", "sc", "dv"}
+    assert set(reference.LEVELS_BY_CODE) == {
+        "rv",
+        "mv",
+        "nppv1",
+        "nppv2",
+        "nppv3",
+        "ctc",
+        "sc",
+        "dv",
+    }
     assert {t.code for t in reference.TRIGGERS} >= {
         "periodic",
         "promotion",
@@ -240,4 +249,6 @@ class TestVettingCounts:
 
     def test_an_unknown_dimension_is_refused_with_a_sentence(self) -> None:
         with pytest.raises(services.VettingError, match="Cannot count vetting by colour"):
-            services.vetting_counts([], dt.date(2022, 1, 1), dt.date(2022, 12, 31), by="year,colour")
+            services.vetting_counts(
+                [], dt.date(2022, 1, 1), dt.date(2022, 12, 31), by="year,colour"
+            )
