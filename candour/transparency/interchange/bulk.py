@@ -1,0 +1,155 @@
+"""Bulk writes for imports: the one place where SQL is generated for them.
+
+A million rows through Django's per-object machinery take minutes; here rows are plain tuples.
+Table and column names come from the models' metadata. On PostgreSQL rows go in with COPY; on
+SQLite with ``executemany``. New primary keys are allocated before the insert, so child rows can
+point at their parents without reading the new rows back:
+
+- PostgreSQL: ``nextval`` on the table's identity sequence, so concurrent writers never collide;
+- SQLite: above the highest key ever used, safe because Candour opens SQLite transactions with
+  ``BEGIN IMMEDIATE`` (see settings), which holds the write lock for the whole import.
+
+Every function must run inside ``transaction.atomic()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import islice
+from typing import Any
+
+from django.db import connection, models
+
+BATCH = 5000
+
+
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _columns(names: Sequence[str]) -> str:
+    return ", ".join(connection.ops.quote_name(name) for name in names)
+
+
+def prepare() -> None:
+    """Tune the connection for a large write. SQLite's default page cache (2 MB) makes index
+    updates of a million rows read and write the same pages again and again; 512 MB keeps the
+    indexes in memory for the length of the import (memory is returned when the connection
+    closes)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -524288")
+
+
+def table_size(model: type[models.Model]) -> int:
+    """A quick upper bound of the rows in ``model``'s table (its highest key), without a count."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) FROM {_table(model)}")
+        return cursor.fetchone()[0] or 0
+
+
+@contextmanager
+def indexes_rebuilt_after(tables: Sequence[type[models.Model]], rebuild: bool) -> Iterator[None]:
+    """On SQLite, drop the secondary indexes of ``tables`` for the length of a large insert and
+    create them again at the end: sorting a million entries once is several times faster than
+    updating a B-tree a million times. SQLite's DDL is transactional, so if the import fails the
+    drop is rolled back with everything else; re-creating a unique index re-checks uniqueness.
+    The indexes that carry UNIQUE constraints of the tables themselves cannot be dropped and stay.
+    Elsewhere (PostgreSQL) this does nothing."""
+    if not rebuild or connection.vendor != "sqlite":
+        yield
+        return
+    names = [model._meta.db_table for model in tables]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({', '.join(['%s'] * len(names))})",
+            names,
+        )
+        saved = cursor.fetchall()
+        for name, _ in saved:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _, sql in saved:
+            cursor.execute(sql)
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """Reserve ``count`` new primary keys for ``model``."""
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), model._meta.pk.column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) FROM {_table(model)}")
+        highest = cursor.fetchone()[0] or 0
+        if connection.vendor == "sqlite":
+            # AUTOINCREMENT tables never reuse a key, even one whose row was deleted.
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            highest = max(highest, row[0] if row else 0)
+    return list(range(highest + 1, highest + 1 + count))
+
+
+def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert ``rows`` (tuples in the order of ``columns``, values already in database form:
+    ISO date text, None for NULL). Returns the number of rows written."""
+    written = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {_table(model)} ({_columns(columns)}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    written += 1
+            return written
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {_table(model)} ({_columns(columns)}) VALUES ({placeholders})"
+        iterator = iter(rows)
+        while batch := list(islice(iterator, BATCH)):
+            cursor.executemany(sql, batch)
+            written += len(batch)
+    return written
+
+
+def update(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    raise_by_one: Sequence[str] = (),
+) -> int:
+    """Update rows by primary key: each tuple holds the new values of ``columns``, then the key.
+    Columns named in ``raise_by_one`` (e.g. a record's ``version``) go up by one."""
+    quote = connection.ops.quote_name
+    assignments = [f"{quote(c)} = %s" for c in columns] + [f"{quote(c)} = {quote(c)} + 1" for c in raise_by_one]
+    sql = f"UPDATE {_table(model)} SET {', '.join(assignments)} WHERE {quote(model._meta.pk.column)} = %s"
+    written = 0
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(islice(iterator, BATCH)):
+            cursor.executemany(sql, batch)
+            written += len(batch)
+    return written
+
+
+def delete_where(model: type[models.Model], column: str, values: Iterable[Any]) -> None:
+    """Delete the rows whose ``column`` is one of ``values``."""
+    iterator = iter(values)
+    with connection.cursor() as cursor:
+        while batch := list(islice(iterator, 500)):
+            placeholders = ", ".join(["%s"] * len(batch))
+            cursor.execute(
+                f"DELETE FROM {_table(model)} WHERE {connection.ops.quote_name(column)} IN ({placeholders})",
+                batch,
+            )
+
+
+def db_datetime(value: Any) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)

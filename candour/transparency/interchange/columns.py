@@ -1,0 +1,123 @@
+"""What every import shares: lining a file's columns up with a layout's columns (directly or
+through a mapping file), the codes a column may hold, and ISO dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db.models import TextChoices
+
+from candour.transparency.interchange.mapping import load_mapping
+from candour.transparency.interchange.readers import open_table
+from candour.transparency.interchange.report import ErrorLog
+
+
+def codes(choices: type[TextChoices]) -> frozenset[str]:
+    return frozenset(str(value) for value in choices.values)
+
+
+def codes_list(values: frozenset[str]) -> str:
+    return ", ".join(sorted(values))
+
+
+class DateParser:
+    """Strict ISO dates (YYYY-MM-DD), cached: a million rows hold a few thousand distinct dates."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str | None] = {}
+
+    def __call__(self, text: str) -> str | None:
+        """The date as ISO text, or None when ``text`` is not an ISO date."""
+        try:
+            return self._seen[text]
+        except KeyError:
+            pass
+        iso: str | None = None
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            try:
+                iso = dt.date.fromisoformat(text).isoformat()
+            except ValueError:
+                iso = None
+        self._seen[text] = iso
+        return iso
+
+
+@dataclass
+class Rows:
+    """A file's rows as lists of text in the layout's column order."""
+
+    rows: Iterator[tuple[int, list[str]]]
+    origin: dict[str, str]  # column -> how error reports name where it came from
+    unused: list[str]  # columns of the file that no Candour column reads
+
+    def where(self, column: str) -> str:
+        return self.origin.get(column, column)
+
+
+def read_rows(
+    path: str | Path,
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+    log: ErrorLog,
+    mapping_path: str | Path | None = None,
+    kind: str = "",
+) -> Rows:
+    """Open ``path`` and return its rows in the order of ``columns``. Header problems (a missing
+    required column, a column the mapping names but the file lacks) go to ``log`` as row 1."""
+    table = open_table(path)
+    width = len(table.header)
+    if mapping_path is not None:
+        mapping = load_mapping(mapping_path, kind, columns)
+        row_values, origin, problems = mapping.compile(table.header, columns)
+        for problem in problems:
+            log.add(1, "header", problem + ".")
+        for column in required:
+            if column not in mapping.rules and column not in table.header:
+                log.add(1, column, "is required but neither the file nor the mapping gives it.")
+        used = {s for rule in mapping.rules.values() for s in rule.sources()} | (
+            set(columns) & set(table.header)
+        )
+
+        def mapped() -> Iterator[tuple[int, list[str]]]:
+            for number, cells in table.rows:
+                if len(cells) > width:
+                    _too_long(log, number, cells, width)
+                yield number, row_values(number, cells, log.add)
+
+        return Rows(mapped(), origin, [h for h in table.header if h and h not in used])
+
+    index: dict[str, int] = {}
+    for position, name in enumerate(table.header):
+        if name in index and name in columns:
+            log.add(1, name, "appears twice in the header; keep one.")
+        index.setdefault(name, position)
+    for column in required:
+        if column not in index:
+            log.add(1, column, "is required but is not in the header.")
+    positions = [index.get(column, -1) for column in columns]
+    if positions == list(range(width)):  # the file is already in the layout's order
+
+        def as_is() -> Iterator[tuple[int, list[str]]]:
+            for number, cells in table.rows:
+                if len(cells) > width:
+                    _too_long(log, number, cells, width)
+                    cells = cells[:width]
+                yield number, cells
+
+        return Rows(as_is(), {c: c for c in columns}, [])
+
+    def direct() -> Iterator[tuple[int, list[str]]]:
+        for number, cells in table.rows:
+            if len(cells) > width:
+                _too_long(log, number, cells, width)
+            yield number, [cells[p] if p >= 0 else "" for p in positions]
+
+    return Rows(direct(), {c: c for c in columns}, [h for h in table.header if h and h not in columns])
+
+
+def _too_long(log: ErrorLog, number: int, cells: list[str], width: int) -> None:
+    extra = ", ".join(repr(c) for c in cells[width:] if c)
+    log.add(number, "(beyond the header)", f"has values under no heading ({extra}); remove them or add a heading.")

@@ -1,0 +1,61 @@
+"""``candour import cases|workforce|figures FILE [--mapping MAP] [--dry-run]`` (spec/cli.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from candour.transparency.interchange import (
+    IMPORTERS,
+    ImportRejected,
+    MappingError,
+    UnreadableFile,
+)
+from candour.transparency.interchange.terminal import progress_for
+
+# Kinds named by spec/cli.md that another part of Candour will provide.
+NOT_YET = {"streetsafe": "Importing StreetSafe reports (interchange §6) is not available yet."}
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an interchange file (CSV, XLSX or ODS; spec/interchange.md): cases (§1), "
+        "workforce (§2) or figures (§4). All-or-nothing: if any row is bad nothing is written, "
+        "the bad rows are listed on stderr and the command exits 1. Importing the same file "
+        "again changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=[*IMPORTERS, *NOT_YET], help="What the file holds.")
+        parser.add_argument(
+            "file", help="The file to import: .csv, .xlsx or .ods (first sheet, header row)."
+        )
+        parser.add_argument(
+            "--mapping",
+            metavar="MAP",
+            help="A YAML column-mapping file for a foreign layout (see docs/interchange.md).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check every row and report what would change, without writing anything.",
+        )
+
+    def handle(
+        self, *args: Any, kind: str, file: str, mapping: str | None, dry_run: bool, **options: Any
+    ) -> None:
+        if kind in NOT_YET:
+            raise CommandError(NOT_YET[kind], returncode=2)
+        try:
+            with progress_for(self.stdout) as progress:
+                result = IMPORTERS[kind](file, mapping=mapping, dry_run=dry_run, progress=progress)
+        except (UnreadableFile, MappingError) as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        except ImportRejected as rejected:
+            for line in rejected.lines():
+                self.stderr.write(line)
+            raise CommandError(rejected.summary(), returncode=1) from rejected
+        self.stdout.write(result.summary())
+        if result.details:
+            self.stdout.write(result.detail_line())
