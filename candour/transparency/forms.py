@@ -77,6 +77,12 @@ class StatsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if not self.allowed_forces:
+            # Never fall back to "every force": an account with no forces counts nothing.
+            raise forms.ValidationError(
+                "Your account is not linked to any force, so there is nothing to count. "
+                "Ask an administrator to add your force."
+            )
         if data.get("by") and data.get("by") == data.get("then_by"):
             self.add_error("then_by", "Choose a different second breakdown, or none.")
         start, end = data.get("date_from"), data.get("date_to")

@@ -144,7 +144,7 @@ def foi(request: HttpRequest) -> HttpResponse:
                 user, "create", answer, detail={"reference": answer.reference, **query.to_json()}
             )
         return redirect(answer)
-    recent = FoiAnswer.objects.filter(forces__in=_user_forces(user)).distinct()[:5]
+    recent = _answers_for(user)[:5]
     return render(
         request,
         "transparency/foi_form.html",
@@ -153,13 +153,15 @@ def foi(request: HttpRequest) -> HttpResponse:
 
 
 def _answers_for(user: User):  # type: ignore[no-untyped-def]
-    """Answers about only the user's forces."""
-    mine = set(user.force_codes())
-    return [
-        a
-        for a in FoiAnswer.objects.prefetch_related("forces").select_related("created_by")
-        if {f.code for f in a.forces.all()} <= mine
-    ]
+    """Answers about only the user's forces (none that also covers another force)."""
+    others = Force.objects.exclude(users=user)
+    return (
+        FoiAnswer.objects.exclude(forces__in=others)
+        .filter(forces__users=user)
+        .distinct()
+        .prefetch_related("forces")
+        .select_related("created_by")
+    )
 
 
 @capability_required(Capability.ANSWER_FOI)

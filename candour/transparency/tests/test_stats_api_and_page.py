@@ -114,3 +114,12 @@ def test_statistics_page_downloads_csv(signed_in, client, records):  # type: ign
 def test_statistics_page_needs_view_statistics(signed_in, client):  # type: ignore[no-untyped-def]
     signed_in("system_admin", [])
     assert client.get("/transparency/statistics/").status_code == 403
+
+
+def test_an_account_with_no_forces_counts_nothing(signed_in, client, records):  # type: ignore[no-untyped-def]
+    signed_in("pcc_office", [])
+    html = client.get(
+        "/transparency/statistics/?by=year&count=cases&then_by=&show_small=on"
+    ).content.decode()
+    assert "not linked to any force" in html
+    assert "govuk-table__cell" not in html
