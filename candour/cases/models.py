@@ -140,7 +140,12 @@ class Case(models.Model):
     class Meta:
         ordering = ["-received_date", "ref"]
         constraints = [models.UniqueConstraint(fields=["force", "ref"], name="case_unique_ref")]
-        indexes = [models.Index(fields=["force", "received_date"])]
+        indexes = [
+            models.Index(fields=["force", "received_date"]),
+            # Statistics: periods across all forces, and the public pages' change fingerprint.
+            models.Index(fields=["received_date"], name="case_received_idx"),
+            models.Index(fields=["updated_at"], name="case_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ref} ({self.force_id})"
@@ -188,6 +193,8 @@ class AllegationSubject(models.Model):
 
     class Meta:
         ordering = ["allegation", "id"]
+        # Statistics: periods on the date of the outcome (candour stats --date outcome_date).
+        indexes = [models.Index(fields=["outcome_date"], name="subject_outcome_date_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["allegation", "subject"],
