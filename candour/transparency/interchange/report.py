@@ -48,7 +48,7 @@ class ImportRejected(Exception):
         super().__init__(self.summary())
 
     def summary(self) -> str:
-        rows = "row" if self.bad_rows == 1 else "rows"
+        rows = "row" if self.rows_read == 1 else "rows"
         problems = "problem" if self.total == 1 else "problems"
         return (
             f"{self.bad_rows} of {self.rows_read} {rows} had {self.total} {problems}, so nothing "
