@@ -207,7 +207,7 @@ BLOCKING_RULES: tuple[BlockingRuleCreator | str, ...] = (
 # every comparison's m probabilities.
 TRAINING_RULES: tuple[BlockingRuleCreator, ...] = (
     block_on("first_forename", "surname"),
-    block_on("dob", "postcode_district"),
+    block_on("dob"),
 )
 
 # Pairs agreeing on all of these are taken as near-certain matches to estimate how many matches

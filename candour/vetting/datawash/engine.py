@@ -25,6 +25,7 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 from splink import Linker
+from splink.internals.exceptions import EMTrainingException
 
 from . import comparisons, inputs
 from .inputs import DataWashInputError
@@ -264,9 +265,13 @@ def _train(
     )
     report(5)
     for rule in comparisons.TRAINING_RULES:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
-        )
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        except EMTrainingException as error:
+            # Too little data for this session: keep Splink's starting m values for its fields.
+            logger.warning("Data wash: skipped one EM session: %s", str(error).splitlines()[0])
     return linker, linker.misc.save_model_to_json()
 
 
