@@ -22,10 +22,15 @@ COLUMNS = (
     "subject_sex,subject_rank,iopc_referral,investigation,severity,proceedings,outcome,outcome_date"
 ).split(",")
 OUTCOMES = [
-    ("none", "no_further_action"), ("none", "no_case_to_answer"), ("none", "not_proven"),
-    ("rprp", "reflective_practice"), ("management_action", "management_action"),
-    ("misconduct_meeting", "written_warning"), ("misconduct_meeting", "final_written_warning"),
-    ("gross_misconduct_hearing", "dismissal_without_notice"), ("none", "resigned_or_retired"),
+    ("none", "no_further_action"),
+    ("none", "no_case_to_answer"),
+    ("none", "not_proven"),
+    ("rprp", "reflective_practice"),
+    ("management_action", "management_action"),
+    ("misconduct_meeting", "written_warning"),
+    ("misconduct_meeting", "final_written_warning"),
+    ("gross_misconduct_hearing", "dismissal_without_notice"),
+    ("none", "resigned_or_retired"),
     ("", ""),  # still open
 ]
 RANKS = ["constable"] * 12 + ["sergeant"] * 3 + ["inspector", "chief_inspector", "superintendent"]
@@ -51,8 +56,17 @@ def generate(rows: int, out: Path, seed: int = 20240401) -> None:
     assert len(forces) == 43, forces
     cats = categories()
     start = dt.date(2015, 1, 1)
-    people = {force: [(f"{force[:3].upper()}-P{n:05d}", rng.choice(["male"] * 7 + ["female"] * 3),
-                       rng.choice(RANKS)) for n in range(3000)] for force in forces}
+    people = {
+        force: [
+            (
+                f"{force[:3].upper()}-P{n:05d}",
+                rng.choice(["male"] * 7 + ["female"] * 3),
+                rng.choice(RANKS),
+            )
+            for n in range(3000)
+        ]
+        for force in forces
+    }
     written = 0
     case_number = 0
     with out.open("w", newline="", encoding="utf-8") as handle:
@@ -76,21 +90,43 @@ def generate(rows: int, out: Path, seed: int = 20240401) -> None:
                 else:
                     subject = rng.choice(people[force])
                 proceedings, outcome = rng.choice(OUTCOMES)
-                outcome_date = (received + dt.timedelta(days=rng.randrange(30, 500))).isoformat() if outcome else ""
-                severity = {"gross_misconduct_hearing": "gross_misconduct", "misconduct_meeting": "misconduct"}.get(
-                    proceedings, "none" if outcome else "")
-                writer.writerow([
-                    force, case_ref, case_type, received.isoformat(), f"A{allegation}", category,
-                    ";".join(sorted(flag_set)), subject[0], "officer" if subject[0] else "",
-                    subject[1], subject[2], rng.choice(["none", "none", "none", "voluntary", "mandatory"]),
-                    rng.choice(["local", "local", "directed", "independent", "none"]), severity,
-                    proceedings, outcome, outcome_date,
-                ])
+                outcome_date = (
+                    (received + dt.timedelta(days=rng.randrange(30, 500))).isoformat()
+                    if outcome
+                    else ""
+                )
+                severity = {
+                    "gross_misconduct_hearing": "gross_misconduct",
+                    "misconduct_meeting": "misconduct",
+                }.get(proceedings, "none" if outcome else "")
+                writer.writerow(
+                    [
+                        force,
+                        case_ref,
+                        case_type,
+                        received.isoformat(),
+                        f"A{allegation}",
+                        category,
+                        ";".join(sorted(flag_set)),
+                        subject[0],
+                        "officer" if subject[0] else "",
+                        subject[1],
+                        subject[2],
+                        rng.choice(["none", "none", "none", "voluntary", "mandatory"]),
+                        rng.choice(["local", "local", "directed", "independent", "none"]),
+                        severity,
+                        proceedings,
+                        outcome,
+                        outcome_date,
+                    ]
+                )
                 written += 1
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=20240401)

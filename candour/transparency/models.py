@@ -46,6 +46,8 @@ class PublishedFigure(models.Model):
         return (
             f"{self.force_id} {self.measure} {self.breakdown or 'total'}: {shown} ({self.source})"
         )
+
+
 from candour.transparency.models_foi import *  # noqa
 
 

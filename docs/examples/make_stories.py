@@ -33,8 +33,12 @@ COLUMNS = (
 
 # (proceedings, outcome, severity) for the 50 Cambridgeshire conduct allegations, in order.
 RESOLUTIONS = (
-    [("gross_misconduct_hearing", "dismissal_without_notice", "gross_misconduct")]  # the sexual assault
-    + [("accelerated_hearing", "dismissal_without_notice", "gross_misconduct")]  # the indecent images
+    [
+        ("gross_misconduct_hearing", "dismissal_without_notice", "gross_misconduct")
+    ]  # the sexual assault
+    + [
+        ("accelerated_hearing", "dismissal_without_notice", "gross_misconduct")
+    ]  # the indecent images
     + [("gross_misconduct_hearing", "dismissal_without_notice", "gross_misconduct")]
     + [("gross_misconduct_hearing", "would_have_been_dismissed", "gross_misconduct")]
     + [("misconduct_meeting", "written_warning", "misconduct")] * 2
@@ -46,7 +50,10 @@ RESOLUTIONS = (
     + [("none", "resigned_or_retired", "misconduct")] * 3
     + [("", "", "")] * 3  # still open
 )
-SEXUAL_CATEGORIES = ["sexual_assault", "other_sexual_conduct"] + ["sexual_harassment", "abuse_of_position_sexual"] * 10
+SEXUAL_CATEGORIES = ["sexual_assault", "other_sexual_conduct"] + [
+    "sexual_harassment",
+    "abuse_of_position_sexual",
+] * 10
 CATEGORY_FLAGS = {  # each category's default flags (categories.csv) plus the theme
     "sexual_assault": "sexual;vawg",
     "other_sexual_conduct": "sexual",
@@ -63,13 +70,42 @@ def day(start: dt.date, end: dt.date, i: int, n: int) -> dt.date:
     return start + dt.timedelta(days=((end - start).days * i) // max(n - 1, 1))
 
 
-def row(force, case_ref, case_type, received, allegation_ref, category, subject_ref, sex, rank="constable",
-        resolution=("", "", ""), referral="none", investigation="local", outcome_after=180):
+def row(
+    force,
+    case_ref,
+    case_type,
+    received,
+    allegation_ref,
+    category,
+    subject_ref,
+    sex,
+    rank="constable",
+    resolution=("", "", ""),
+    referral="none",
+    investigation="local",
+    outcome_after=180,
+):
     proceedings, outcome, severity = resolution
     outcome_date = (received + dt.timedelta(days=outcome_after)).isoformat() if outcome else ""
-    return [force, case_ref, case_type, received.isoformat(), allegation_ref, category, CATEGORY_FLAGS.get(
-        category, "sexual;vawg"), subject_ref, "officer" if subject_ref else "", sex, rank if subject_ref else "",
-        referral, investigation, severity, proceedings, outcome, outcome_date]
+    return [
+        force,
+        case_ref,
+        case_type,
+        received.isoformat(),
+        allegation_ref,
+        category,
+        CATEGORY_FLAGS.get(category, "sexual;vawg"),
+        subject_ref,
+        "officer" if subject_ref else "",
+        sex,
+        rank if subject_ref else "",
+        referral,
+        investigation,
+        severity,
+        proceedings,
+        outcome,
+        outcome_date,
+    ]
 
 
 def cambridgeshire_conduct() -> list[list[str]]:
@@ -90,55 +126,144 @@ def cambridgeshire_conduct() -> list[list[str]]:
     assert len(allegations) == len(RESOLUTIONS) == 50
     start, end = dt.date(2015, 4, 1), dt.date(2022, 3, 31)
     rows = []
-    for i, ((officer, category, number), resolution) in enumerate(zip(allegations, RESOLUTIONS, strict=True)):
+    for i, ((officer, category, number), resolution) in enumerate(
+        zip(allegations, RESOLUTIONS, strict=True)
+    ):
         received = day(start, end, officer - 1, 46)
-        serious = category in {"sexual_assault", "other_sexual_conduct"} or resolution[2] == "gross_misconduct"
-        rows.append(row(
-            "cambridgeshire", f"CAM-CM-{officer:03d}", "conduct_matter", received, f"A{number}", category,
-            f"CAM-P{officer:03d}", "female" if officer % 5 == 0 else "male", RANKS[officer % len(RANKS)], resolution,
-            referral="mandatory" if serious else "none", investigation="directed" if serious else "local",
-            outcome_after=120 + (i * 7) % 300,
-        ))
+        serious = (
+            category in {"sexual_assault", "other_sexual_conduct"}
+            or resolution[2] == "gross_misconduct"
+        )
+        rows.append(
+            row(
+                "cambridgeshire",
+                f"CAM-CM-{officer:03d}",
+                "conduct_matter",
+                received,
+                f"A{number}",
+                category,
+                f"CAM-P{officer:03d}",
+                "female" if officer % 5 == 0 else "male",
+                RANKS[officer % len(RANKS)],
+                resolution,
+                referral="mandatory" if serious else "none",
+                investigation="directed" if serious else "local",
+                outcome_after=120 + (i * 7) % 300,
+            )
+        )
     # Just outside the seven years: must not be counted.
-    rows.append(row("cambridgeshire", "CAM-CM-900", "conduct_matter", dt.date(2015, 3, 20), "A1",
-                    "sexual_harassment", "CAM-P900", "male", resolution=("none", "no_further_action", "none")))
-    rows.append(row("cambridgeshire", "CAM-CM-901", "conduct_matter", dt.date(2022, 4, 5), "A1",
-                    "discreditable_conduct", "CAM-P901", "male"))
+    rows.append(
+        row(
+            "cambridgeshire",
+            "CAM-CM-900",
+            "conduct_matter",
+            dt.date(2015, 3, 20),
+            "A1",
+            "sexual_harassment",
+            "CAM-P900",
+            "male",
+            resolution=("none", "no_further_action", "none"),
+        )
+    )
+    rows.append(
+        row(
+            "cambridgeshire",
+            "CAM-CM-901",
+            "conduct_matter",
+            dt.date(2022, 4, 5),
+            "A1",
+            "discreditable_conduct",
+            "CAM-P901",
+            "male",
+        )
+    )
     return rows
 
 
-def sexual_assault_claims(force: str, prefix: str, subjects_per_claim: list[int], sexes: list[str]) -> list[list[str]]:
+def sexual_assault_claims(
+    force: str, prefix: str, subjects_per_claim: list[int], sexes: list[str]
+) -> list[list[str]]:
     """Complaints in category sexual_assault, 2016-2021: one allegation per claim, against one or
     more officers (each a distinct person)."""
     assert len(sexes) == sum(subjects_per_claim)
     start, end = dt.date(2016, 1, 1), dt.date(2021, 12, 31)
-    outcomes = [("none", "no_case_to_answer", "none"), ("none", "not_proven", "none"),
-                ("gross_misconduct_hearing", "dismissal_without_notice", "gross_misconduct"), ("", "", "")]
+    outcomes = [
+        ("none", "no_case_to_answer", "none"),
+        ("none", "not_proven", "none"),
+        ("gross_misconduct_hearing", "dismissal_without_notice", "gross_misconduct"),
+        ("", "", ""),
+    ]
     rows, officer = [], 0
     for claim, count in enumerate(subjects_per_claim):
         received = day(start, end, claim, len(subjects_per_claim))
         for _ in range(count):
-            rows.append(row(force, f"{prefix}-CO-{claim + 1:03d}", "complaint", received, "A1", "sexual_assault",
-                            f"{prefix}-S{officer + 1:03d}", sexes[officer], referral="mandatory",
-                            investigation="directed", resolution=outcomes[officer % len(outcomes)]))
+            rows.append(
+                row(
+                    force,
+                    f"{prefix}-CO-{claim + 1:03d}",
+                    "complaint",
+                    received,
+                    "A1",
+                    "sexual_assault",
+                    f"{prefix}-S{officer + 1:03d}",
+                    sexes[officer],
+                    referral="mandatory",
+                    investigation="directed",
+                    resolution=outcomes[officer % len(outcomes)],
+                )
+            )
             officer += 1
     return rows
 
 
 def stories() -> list[list[str]]:
     rows = cambridgeshire_conduct()
-    rows += sexual_assault_claims("cambridgeshire", "CAM", [1] * 6 + [2, 2, 2, 3],
-                                  ["male"] * 9 + ["female"] * 4 + ["unknown"] * 2)
+    rows += sexual_assault_claims(
+        "cambridgeshire",
+        "CAM",
+        [1] * 6 + [2, 2, 2, 3],
+        ["male"] * 9 + ["female"] * 4 + ["unknown"] * 2,
+    )
     rows += sexual_assault_claims("norfolk", "NOR", [1] * 9, ["male"] * 7 + ["unknown"] * 2)
     # Suffolk did not give the officers' sex: the file leaves it empty (not known).
     rows += sexual_assault_claims("suffolk", "SUF", [1] * 10 + [2] * 4, [""] * 18)
     # Outside 2016-2021, so not among the press agency's claims.
-    rows.append(row("cambridgeshire", "CAM-CO-900", "complaint", dt.date(2022, 2, 1), "A1", "sexual_assault",
-                    "CAM-S900", "male"))
-    rows.append(row("norfolk", "NOR-CO-900", "complaint", dt.date(2015, 12, 15), "A1", "sexual_assault",
-                    "NOR-S900", "male"))
-    rows.append(row("suffolk", "SUF-CO-900", "complaint", dt.date(2022, 1, 4), "A1", "sexual_assault",
-                    "SUF-S900", ""))
+    rows.append(
+        row(
+            "cambridgeshire",
+            "CAM-CO-900",
+            "complaint",
+            dt.date(2022, 2, 1),
+            "A1",
+            "sexual_assault",
+            "CAM-S900",
+            "male",
+        )
+    )
+    rows.append(
+        row(
+            "norfolk",
+            "NOR-CO-900",
+            "complaint",
+            dt.date(2015, 12, 15),
+            "A1",
+            "sexual_assault",
+            "NOR-S900",
+            "male",
+        )
+    )
+    rows.append(
+        row(
+            "suffolk",
+            "SUF-CO-900",
+            "complaint",
+            dt.date(2022, 1, 4),
+            "A1",
+            "sexual_assault",
+            "SUF-S900",
+            "",
+        )
+    )
     return rows
 
 

@@ -28,6 +28,10 @@ def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _pk(model: type[models.Model]) -> str:
+    return str(model._meta.pk.column)
+
+
 def _columns(names: Sequence[str]) -> str:
     return ", ".join(connection.ops.quote_name(name) for name in names)
 
@@ -45,7 +49,7 @@ def prepare() -> None:
 def table_size(model: type[models.Model]) -> int:
     """A quick upper bound of the rows in ``model``'s table (its highest key), without a count."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) FROM {_table(model)}")
+        cursor.execute(f"SELECT MAX({connection.ops.quote_name(_pk(model))}) FROM {_table(model)}")
         return cursor.fetchone()[0] or 0
 
 
@@ -85,10 +89,10 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [connection.ops.quote_name(table), model._meta.pk.column, count],
+                [connection.ops.quote_name(table), _pk(model), count],
             )
             return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) FROM {_table(model)}")
+        cursor.execute(f"SELECT MAX({connection.ops.quote_name(_pk(model))}) FROM {_table(model)}")
         highest = cursor.fetchone()[0] or 0
         if connection.vendor == "sqlite":
             # AUTOINCREMENT tables never reuse a key, even one whose row was deleted.
@@ -128,8 +132,10 @@ def update(
     """Update rows by primary key: each tuple holds the new values of ``columns``, then the key.
     Columns named in ``raise_by_one`` (e.g. a record's ``version``) go up by one."""
     quote = connection.ops.quote_name
-    assignments = [f"{quote(c)} = %s" for c in columns] + [f"{quote(c)} = {quote(c)} + 1" for c in raise_by_one]
-    sql = f"UPDATE {_table(model)} SET {', '.join(assignments)} WHERE {quote(model._meta.pk.column)} = %s"
+    assignments = [f"{quote(c)} = %s" for c in columns] + [
+        f"{quote(c)} = {quote(c)} + 1" for c in raise_by_one
+    ]
+    sql = f"UPDATE {_table(model)} SET {', '.join(assignments)} WHERE {quote(_pk(model))} = %s"
     written = 0
     iterator = iter(rows)
     with connection.cursor() as cursor:

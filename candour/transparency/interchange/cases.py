@@ -112,7 +112,9 @@ class Plan:
     cases_changed: list[tuple[Any, ...]] = field(default_factory=list)
     allegations_new: list[tuple[Any, ...]] = field(default_factory=list)
     allegations_changed: list[tuple[Any, ...]] = field(default_factory=list)
-    flags_replaced: list[int] = field(default_factory=list)  # allegation ids whose flags are rewritten
+    flags_replaced: list[int] = field(
+        default_factory=list
+    )  # allegation ids whose flags are rewritten
     flag_links: list[tuple[int, str]] = field(default_factory=list)
     subjects_new: list[tuple[Any, ...]] = field(default_factory=list)
     subjects_changed: list[tuple[Any, ...]] = field(default_factory=list)
@@ -213,8 +215,25 @@ def check(source: Rows, log: ErrorLog, progress: Progress) -> Checked:
         count += 1
         if count % STEP == 0:
             step(STEP)
-        (force, case_ref, case_type, received, allegation_ref, category, flag_text, subject_ref,
-         role, sex, rank, referral, investigation, severity, proceeding, outcome, outcome_date) = values
+        (
+            force,
+            case_ref,
+            case_type,
+            received,
+            allegation_ref,
+            category,
+            flag_text,
+            subject_ref,
+            role,
+            sex,
+            rank,
+            referral,
+            investigation,
+            severity,
+            proceeding,
+            outcome,
+            outcome_date,
+        ) = values
         received_iso = dates.get(received)
         if received_iso is None:
             received_iso = dates[received] = iso(received)
@@ -250,7 +269,16 @@ def check(source: Rows, log: ErrorLog, progress: Progress) -> Checked:
         if case is None:
             cases[case_key] = (case_type, received_iso, number)
         elif case[0] != case_type or case[1] != received_iso:
-            _disagree(number, "case", case_ref, case, (case_type, received_iso), ("case_type", "received_date"), source, log)
+            _disagree(
+                number,
+                "case",
+                case_ref,
+                case,
+                (case_type, received_iso),
+                ("case_type", "received_date"),
+                source,
+                log,
+            )
             continue
         flag_codes = flag_info[0]
         allegation_key = (force, case_ref, allegation_ref)
@@ -258,17 +286,43 @@ def check(source: Rows, log: ErrorLog, progress: Progress) -> Checked:
         if allegation is None:
             allegations[allegation_key] = (category, flag_codes, number)
         elif allegation[0] != category or allegation[1] != flag_codes:
-            _disagree(number, f"allegation {allegation_ref} of case", case_ref, allegation,
-                      (category, flag_codes), ("category", "flags"), source, log)
+            _disagree(
+                number,
+                f"allegation {allegation_ref} of case",
+                case_ref,
+                allegation,
+                (category, flag_codes),
+                ("category", "flags"),
+                source,
+                log,
+            )
             continue
         first = seen.setdefault((force, case_ref, allegation_ref, subject_ref), number)
         if first != number:
             who = f"subject {subject_ref}" if subject_ref else "the unidentified subject"
-            log.add(number, source.where("subject_ref"),
-                    f"repeats row {first}: {who} of allegation {allegation_ref} in case {case_ref} appears twice.")
+            log.add(
+                number,
+                source.where("subject_ref"),
+                f"repeats row {first}: {who} of allegation {allegation_ref} in case {case_ref} appears twice.",
+            )
             continue
-        rows.append((allegation_key, subject_ref,
-                     (role, sex, rank, referral, investigation, severity, proceeding, outcome, outcome_iso)))
+        rows.append(
+            (
+                allegation_key,
+                subject_ref,
+                (
+                    role,
+                    sex,
+                    rank,
+                    referral,
+                    investigation,
+                    severity,
+                    proceeding,
+                    outcome,
+                    outcome_iso,
+                ),
+            )
+        )
         if subject_ref:
             person_key = (force, subject_ref)
             person = people.get(person_key)
@@ -286,7 +340,9 @@ def check(source: Rows, log: ErrorLog, progress: Progress) -> Checked:
     )
 
 
-def _flags(text: str, known: frozenset[str], cache: dict[str, tuple[str, list[str]]]) -> tuple[str, list[str]]:
+def _flags(
+    text: str, known: frozenset[str], cache: dict[str, tuple[str, list[str]]]
+) -> tuple[str, list[str]]:
     parts = {part.strip() for part in text.split(";")} - {""}
     cache[text] = (";".join(sorted(parts)), sorted(parts - known))
     return cache[text]
@@ -311,18 +367,32 @@ def _diagnose(
         if values[position] == "":
             report(number, where(COLUMNS[position]), "is required and is empty.")
     if force and force not in forces:
-        report(number, where("force"), f"'{force}' is not a force code; see candour/reference/forces.csv (e.g. cambridgeshire).")
+        report(
+            number,
+            where("force"),
+            f"'{force}' is not a force code; see candour/reference/forces.csv (e.g. cambridgeshire).",
+        )
     if case_type and case_type not in CASE_TYPES:
         report(number, where("case_type"), f"'{case_type}' is not one of {codes_list(CASE_TYPES)}.")
     received_iso = iso(received) if received else None
     if received and received_iso is None:
-        report(number, where("received_date"), f"'{received}' is not a date in the form YYYY-MM-DD.")
+        report(
+            number, where("received_date"), f"'{received}' is not a date in the form YYYY-MM-DD."
+        )
     if category and category not in categories:
-        report(number, where("category"), f"'{category}' is not a category code; see candour/reference/categories.csv.")
+        report(
+            number,
+            where("category"),
+            f"'{category}' is not a category code; see candour/reference/categories.csv.",
+        )
     for column in ("case_ref", "allegation_ref", "subject_ref"):
         ref = values[COLUMNS.index(column)]
         if len(ref) > REF_LENGTH:
-            report(number, where(column), f"is {len(ref)} characters long; a reference may have at most {REF_LENGTH}.")
+            report(
+                number,
+                where(column),
+                f"is {len(ref)} characters long; a reference may have at most {REF_LENGTH}.",
+            )
     if unknown_flags:
         report(
             number,
@@ -333,14 +403,26 @@ def _diagnose(
     for name, allowed in ENUMERATIONS:
         value = values[COLUMNS.index(name)]
         if value and value not in allowed:
-            report(number, where(name), f"'{value}' is not one of {codes_list(allowed)}; leave it empty if not known.")
+            report(
+                number,
+                where(name),
+                f"'{value}' is not one of {codes_list(allowed)}; leave it empty if not known.",
+            )
     outcome_date = values[16]
     if outcome_date:
         outcome_iso = iso(outcome_date)
         if outcome_iso is None:
-            report(number, where("outcome_date"), f"'{outcome_date}' is not a date in the form YYYY-MM-DD.")
+            report(
+                number,
+                where("outcome_date"),
+                f"'{outcome_date}' is not a date in the form YYYY-MM-DD.",
+            )
         elif received_iso and outcome_iso < received_iso:
-            report(number, where("outcome_date"), f"{outcome_iso} is before the case was received ({received_iso}).")
+            report(
+                number,
+                where("outcome_date"),
+                f"{outcome_iso} is before the case was received ({received_iso}).",
+            )
 
 
 def _disagree(
@@ -357,8 +439,11 @@ def _disagree(
     category and flags."""
     for column, before, now in zip(columns, first[:2], here, strict=True):
         if before != now:
-            log.add(number, source.where(column),
-                    f"{what} {ref} has {column} '{now}' here but '{before}' on row {first[2]}; rows of one {what.split()[0]} must agree.")
+            log.add(
+                number,
+                source.where(column),
+                f"{what} {ref} has {column} '{now}' here but '{before}' on row {first[2]}; rows of one {what.split()[0]} must agree.",
+            )
 
 
 def _remember_person(known: list[str], role: str, sex: str, rank: str, received: str) -> None:
@@ -422,9 +507,9 @@ def _plan_people(checked: Checked, forces: list[str], plan: Plan) -> dict[tuple[
     ids: dict[tuple[str, str], int] = {}
     known: dict[tuple[str, str], tuple[int, str, str, str]] = {
         (force, ref): (pk, role, sex, rank)
-        for force, ref, pk, role, sex, rank in Person.objects.filter(force_id__in=forces).values_list(
-            "force_id", "ref", "id", "role", "sex", "rank"
-        )
+        for force, ref, pk, role, sex, rank in Person.objects.filter(
+            force_id__in=forces
+        ).values_list("force_id", "ref", "id", "role", "sex", "rank")
     }
     new_keys = [key for key in checked.people if key not in known]
     for key, pk in zip(new_keys, _ids(Person, len(new_keys), plan), strict=True):
@@ -447,9 +532,9 @@ def _plan_cases(
 ) -> tuple[dict[tuple[str, str], int], set[tuple[str, str]]]:
     known = {
         (force, ref): (pk, case_type, _iso(received))
-        for force, ref, pk, case_type, received in Case.objects.filter(force_id__in=forces).values_list(
-            "force_id", "ref", "id", "case_type", "received_date"
-        )
+        for force, ref, pk, case_type, received in Case.objects.filter(
+            force_id__in=forces
+        ).values_list("force_id", "ref", "id", "case_type", "received_date")
     }
     ids: dict[tuple[str, str], int] = {}
     changed: set[tuple[str, str]] = set()
@@ -481,9 +566,9 @@ def _plan_allegations(
         known_flags.setdefault(allegation_id, []).append(flag)
     known = {
         (case_id, ref): (pk, category, ";".join(known_flags.get(pk, ())))
-        for case_id, ref, pk, category in Allegation.objects.filter(case__force_id__in=forces).values_list(
-            "case_id", "ref", "id", "category_id"
-        )
+        for case_id, ref, pk, category in Allegation.objects.filter(
+            case__force_id__in=forces
+        ).values_list("case_id", "ref", "id", "category_id")
     }
     ids: dict[tuple[str, str, str], int] = {}
     changed: set[int] = set()
@@ -518,8 +603,27 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-PERSON_COLUMNS = ("id", "force_id", "ref", "role", "rank", "sex", "joined_date", "left_date", "in_workforce_file")
-CASE_INSERT = ("id", "force_id", "ref", "case_type", "received_date", "version", "created_at", "updated_at")
+PERSON_COLUMNS = (
+    "id",
+    "force_id",
+    "ref",
+    "role",
+    "rank",
+    "sex",
+    "joined_date",
+    "left_date",
+    "in_workforce_file",
+)
+CASE_INSERT = (
+    "id",
+    "force_id",
+    "ref",
+    "case_type",
+    "received_date",
+    "version",
+    "created_at",
+    "updated_at",
+)
 ALLEGATION_INSERT = ("id", "case_id", "ref", "category_id")
 SUBJECT_INSERT = ("allegation_id", "subject_id", *SUBJECT_FIELDS)
 
@@ -537,12 +641,19 @@ def write(plan: Plan, progress: Progress) -> None:
     through = Allegation.flags.through
     tables = (Person, Case, Allegation, through, AllegationSubject)
     # Rebuilding indexes pays when the import at least doubles the table.
-    large = len(plan.subjects_new) >= REBUILD_FROM and len(plan.subjects_new) >= bulk.table_size(AllegationSubject)
+    large = len(plan.subjects_new) >= REBUILD_FROM and len(plan.subjects_new) >= bulk.table_size(
+        AllegationSubject
+    )
     with bulk.indexes_rebuilt_after(tables, rebuild=large):
         bulk.insert(Person, PERSON_COLUMNS, counted(plan.people_new))
         bulk.update(Person, ("role", "sex", "rank"), counted(plan.people_completed))
         bulk.insert(Case, CASE_INSERT, counted(plan.cases_new))
-        bulk.update(Case, ("case_type", "received_date", "updated_at"), counted(plan.cases_changed), raise_by_one=("version",))
+        bulk.update(
+            Case,
+            ("case_type", "received_date", "updated_at"),
+            counted(plan.cases_changed),
+            raise_by_one=("version",),
+        )
         bulk.insert(Allegation, ALLEGATION_INSERT, counted(plan.allegations_new))
         bulk.update(Allegation, ("category_id",), counted(plan.allegations_changed))
         bulk.delete_where(through, "allegation_id", plan.flags_replaced)

@@ -115,9 +115,15 @@ def read_rows(
                 _too_long(log, number, cells, width)
             yield number, [cells[p] if p >= 0 else "" for p in positions]
 
-    return Rows(direct(), {c: c for c in columns}, [h for h in table.header if h and h not in columns])
+    return Rows(
+        direct(), {c: c for c in columns}, [h for h in table.header if h and h not in columns]
+    )
 
 
 def _too_long(log: ErrorLog, number: int, cells: list[str], width: int) -> None:
     extra = ", ".join(repr(c) for c in cells[width:] if c)
-    log.add(number, "(beyond the header)", f"has values under no heading ({extra}); remove them or add a heading.")
+    log.add(
+        number,
+        "(beyond the header)",
+        f"has values under no heading ({extra}); remove them or add a heading.",
+    )

@@ -62,29 +62,70 @@ def export_cases(
 
 
 def _rows(subjects: Any, lonely: Any) -> Iterator[list[str]]:
-    case = ("allegation__case__force_id", "allegation__case__ref", "allegation__case__case_type",
-            "allegation__case__received_date", "allegation__ref", "allegation__category_id")
+    case = (
+        "allegation__case__force_id",
+        "allegation__case__ref",
+        "allegation__case__case_type",
+        "allegation__case__received_date",
+        "allegation__ref",
+        "allegation__category_id",
+    )
     ordered = subjects.order_by(
-        "allegation__case__force_id", "allegation__case__ref", "allegation__ref",
-        F("subject__ref").asc(nulls_first=True), "id",
+        "allegation__case__force_id",
+        "allegation__case__ref",
+        "allegation__ref",
+        F("subject__ref").asc(nulls_first=True),
+        "id",
     ).values_list("allegation_id", *case, "subject__ref", *SUBJECT_FIELDS)
     for batch in _batches(ordered.iterator(chunk_size=CHUNK)):
         flags = _flags(row[0] for row in batch)
-        for allegation_id, force, case_ref, case_type, received, allegation_ref, category, subject_ref, *rest in batch:
+        for (
+            allegation_id,
+            force,
+            case_ref,
+            case_type,
+            received,
+            allegation_ref,
+            category,
+            subject_ref,
+            *rest,
+        ) in batch:
             yield [
-                force, case_ref, case_type, received.isoformat(), allegation_ref, category,
-                flags.get(allegation_id, ""), subject_ref or "",
-                *rest[:-1], rest[-1].isoformat() if rest[-1] else "",
+                force,
+                case_ref,
+                case_type,
+                received.isoformat(),
+                allegation_ref,
+                category,
+                flags.get(allegation_id, ""),
+                subject_ref or "",
+                *rest[:-1],
+                rest[-1].isoformat() if rest[-1] else "",
             ]
     blank = [""] * len(SUBJECT_FIELDS)
     alone = lonely.order_by("case__force_id", "case__ref", "ref").values_list(
-        "id", "case__force_id", "case__ref", "case__case_type", "case__received_date", "ref", "category_id"
+        "id",
+        "case__force_id",
+        "case__ref",
+        "case__case_type",
+        "case__received_date",
+        "ref",
+        "category_id",
     )
     for batch in _batches(alone.iterator(chunk_size=CHUNK)):
         flags = _flags(row[0] for row in batch)
         for allegation_id, force, case_ref, case_type, received, allegation_ref, category in batch:
-            yield [force, case_ref, case_type, received.isoformat(), allegation_ref, category,
-                   flags.get(allegation_id, ""), "", *blank]
+            yield [
+                force,
+                case_ref,
+                case_type,
+                received.isoformat(),
+                allegation_ref,
+                category,
+                flags.get(allegation_id, ""),
+                "",
+                *blank,
+            ]
 
 
 def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:

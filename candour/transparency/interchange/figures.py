@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
@@ -23,7 +22,10 @@ from candour.transparency.models import PublishedFigure
 COLUMNS = ("force", "source", "period_start", "period_end", "measure", "breakdown", "value", "note")
 REQUIRED = ("force", "source", "period_start", "period_end", "measure")
 KEY = ("force_id", "source", "period_start", "period_end", "measure", "breakdown")
-LENGTHS = {name: PublishedFigure._meta.get_field(name).max_length for name in ("source", "measure", "breakdown")}
+LENGTHS: dict[str, int] = {
+    name: int(getattr(PublishedFigure._meta.get_field(name), "max_length", 0))
+    for name in ("source", "measure", "breakdown")
+}
 
 
 def import_figures(
@@ -42,8 +44,8 @@ def import_figures(
     forces = set(Force.objects.values_list("code", flat=True))
     iso = DateParser()
     where = source.where
-    figures: dict[tuple[Any, ...], tuple[Decimal | None, str]] = {}
-    first_row: dict[tuple[Any, ...], int] = {}
+    figures: dict[tuple[str, ...], tuple[Decimal | None, str]] = {}
+    first_row: dict[tuple[str, ...], int] = {}
     rows_read = 0
     for number, values in source.rows:
         rows_read += 1
@@ -53,11 +55,17 @@ def import_figures(
             if values[COLUMNS.index(column)] == "":
                 log.add(number, where(column), "is required and is empty.")
         if force and force not in forces:
-            log.add(number, where("force"), f"'{force}' is not a force code; see candour/reference/forces.csv.")
+            log.add(
+                number,
+                where("force"),
+                f"'{force}' is not a force code; see candour/reference/forces.csv.",
+            )
         for column, limit in LENGTHS.items():
             text = values[COLUMNS.index(column)]
             if len(text) > limit:  # type: ignore[operator]
-                log.add(number, where(column), f"is {len(text)} characters long; at most {limit} fit.")
+                log.add(
+                    number, where(column), f"is {len(text)} characters long; at most {limit} fit."
+                )
         period = []
         for column, text in (("period_start", start), ("period_end", end)):
             parsed = iso(text) if text else ""
@@ -68,12 +76,31 @@ def import_figures(
             log.add(number, where("period_end"), f"{period[1]} is before period_start {period[0]}.")
         amount = _number(value)
         if value and amount is None:
-            log.add(number, where("value"), f"'{value}' is not a number; leave value empty and explain it in note (e.g. '{value}').")
+            log.add(
+                number,
+                where("value"),
+                f"'{value}' is not a number; leave value empty and explain it in note (e.g. '{value}').",
+            )
         if not value and not note:
-            log.add(number, where("note"), "value is empty, so note must say why (e.g. 'withheld, s40').")
-        key = (force, source_name, period[0], period[1], measure, breakdown)
+            log.add(
+                number,
+                where("note"),
+                "value is empty, so note must say why (e.g. 'withheld, s40').",
+            )
+        key: tuple[str, ...] = (
+            force,
+            source_name,
+            period[0] or "",
+            period[1] or "",
+            measure,
+            breakdown,
+        )
         if log.total == before and key in first_row:
-            log.add(number, where("measure"), f"repeats row {first_row[key]}: the same figure is given twice.")
+            log.add(
+                number,
+                where("measure"),
+                f"repeats row {first_row[key]}: the same figure is given twice.",
+            )
         if log.total == before:
             first_row[key] = number
             figures[key] = (amount, note)
@@ -92,7 +119,9 @@ def import_figures(
         for key, (amount, note) in figures.items():
             found = known.get(key)
             if found is None:
-                new.append(PublishedFigure(**dict(zip(KEY, key, strict=True)), value=amount, note=note))
+                new.append(
+                    PublishedFigure(**dict(zip(KEY, key, strict=True)), value=amount, note=note)
+                )
                 result.created += 1
             elif (found[1], found[2]) != (amount, note):
                 changed.append(PublishedFigure(id=found[0], value=amount, note=note))
@@ -110,8 +139,12 @@ def import_figures(
                 object_id=Path(path).name[:80],
                 force_code=forces_in_file[0] if len(forces_in_file) == 1 else "",
                 channel=channel,
-                detail={**result.as_dict(), "file": Path(path).name, "forces": forces_in_file,
-                        **({"os_user": _os_user()} if user is None else {})},
+                detail={
+                    **result.as_dict(),
+                    "file": Path(path).name,
+                    "forces": forces_in_file,
+                    **({"os_user": _os_user()} if user is None else {}),
+                },
             )
     return result
 
@@ -123,6 +156,10 @@ def _number(text: str) -> Decimal | None:
         amount = Decimal(text)
         # Stored with four decimal places (PublishedFigure.value); round now so that importing
         # the same file again compares equal.
-        return amount.quantize(Decimal("0.0001")) if amount.is_finite() and abs(amount) < 10**14 else None
+        return (
+            amount.quantize(Decimal("0.0001"))
+            if amount.is_finite() and abs(amount) < 10**14
+            else None
+        )
     except InvalidOperation:
         return None

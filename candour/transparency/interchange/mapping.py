@@ -19,7 +19,16 @@ from typing import Any
 
 import yaml
 
-RULE_KEYS = {"from", "template", "constant", "values", "otherwise", "default", "split", "date_format"}
+RULE_KEYS = {
+    "from",
+    "template",
+    "constant",
+    "values",
+    "otherwise",
+    "default",
+    "split",
+    "date_format",
+}
 _FIELD = re.compile(r"\{([^{}]+)\}")
 
 
@@ -80,7 +89,11 @@ class Mapping:
 
     def compile(
         self, header: list[str], columns: tuple[str, ...]
-    ) -> tuple[Callable[[int, list[str], Callable[[int, str, str], None]], list[str]], dict[str, str], list[str]]:
+    ) -> tuple[
+        Callable[[int, list[str], Callable[[int, str, str], None]], list[str]],
+        dict[str, str],
+        list[str],
+    ]:
         """Return (row function, where each column comes from, header problems).
 
         The row function turns a row of the foreign file into the values of ``columns``, calling
@@ -93,8 +106,7 @@ class Mapping:
             rule = self.rules.get(column)
             if rule is None:
                 if column in index:
-                    position = index[column]
-                    getters.append(lambda number, cells, report, p=position: cells[p])
+                    getters.append(_same_name(index[column]))
                     origin[column] = column
                 else:
                     getters.append(lambda number, cells, report: "")
@@ -108,10 +120,19 @@ class Mapping:
             getters.append(_getter(rule, index))
             origin[column] = rule.describe()
 
-        def row_values(number: int, cells: list[str], report: Callable[[int, str, str], None]) -> list[str]:
+        def row_values(
+            number: int, cells: list[str], report: Callable[[int, str, str], None]
+        ) -> list[str]:
             return [get(number, cells, report) for get in getters]
 
         return row_values, origin, problems
+
+
+def _same_name(position: int) -> Callable[[int, list[str], Callable[[int, str, str], None]], str]:
+    def get(number: int, cells: list[str], report: Callable[[int, str, str], None]) -> str:
+        return cells[position]
+
+    return get
 
 
 def _header_index(header: list[str]) -> dict[str, int]:
@@ -121,7 +142,9 @@ def _header_index(header: list[str]) -> dict[str, int]:
     return index
 
 
-def _getter(rule: ColumnRule, index: dict[str, int]) -> Callable[[int, list[str], Callable[[int, str, str], None]], str]:
+def _getter(
+    rule: ColumnRule, index: dict[str, int]
+) -> Callable[[int, list[str], Callable[[int, str, str], None]], str]:
     if rule.constant is not None:
         constant = rule.constant
         return lambda number, cells, report: constant
@@ -228,7 +251,9 @@ def load_mapping(path: str | Path, kind: str, columns: tuple[str, ...]) -> Mappi
 def _rule(name: str, target: str, spec: Any, columns: tuple[str, ...]) -> ColumnRule:
     where = f"{name}, columns.{target}"
     if target not in columns:
-        raise MappingError(f"{where}: '{target}' is not a Candour column; use one of {', '.join(columns)}.")
+        raise MappingError(
+            f"{where}: '{target}' is not a Candour column; use one of {', '.join(columns)}."
+        )
     if isinstance(spec, str):
         spec = {"from": spec}  # shorthand: `case_ref: Reference`
     if not isinstance(spec, dict):
@@ -240,7 +265,9 @@ def _rule(name: str, target: str, spec: Any, columns: tuple[str, ...]) -> Column
         )
     sources = [key for key in ("from", "template", "constant") if key in spec]
     if len(sources) != 1:
-        raise MappingError(f"{where}: say where the value comes from with exactly one of from, template or constant.")
+        raise MappingError(
+            f"{where}: say where the value comes from with exactly one of from, template or constant."
+        )
     values = spec.get("values")
     if values is not None:
         if not isinstance(values, dict):
@@ -260,7 +287,9 @@ def _rule(name: str, target: str, spec: Any, columns: tuple[str, ...]) -> Column
         date_formats=formats,
     )
     if rule.template is not None and not rule.sources():
-        raise MappingError(f"{where}.template: name at least one column in braces, e.g. '{{Year}}-{{Month}}-01'.")
+        raise MappingError(
+            f"{where}.template: name at least one column in braces, e.g. '{{Year}}-{{Month}}-01'."
+        )
     return rule
 
 

@@ -63,12 +63,24 @@ def import_workforce(
             if value == "":
                 log.add(number, where(column), "is required and is empty.")
         if force and force not in forces:
-            log.add(number, where("force"), f"'{force}' is not a force code; see candour/reference/forces.csv.")
+            log.add(
+                number,
+                where("force"),
+                f"'{force}' is not a force code; see candour/reference/forces.csv.",
+            )
         if len(ref) > REF_LENGTH:
-            log.add(number, where("person_ref"), f"is {len(ref)} characters long; a reference may have at most {REF_LENGTH}.")
+            log.add(
+                number,
+                where("person_ref"),
+                f"is {len(ref)} characters long; a reference may have at most {REF_LENGTH}.",
+            )
         for (column, allowed), value in zip(ENUMERATIONS, values[2:5], strict=True):
             if value and value not in allowed:
-                log.add(number, where(column), f"'{value}' is not one of {codes_list(allowed)}; leave it empty if not known.")
+                log.add(
+                    number,
+                    where(column),
+                    f"'{value}' is not one of {codes_list(allowed)}; leave it empty if not known.",
+                )
         dates: list[str | None] = []
         for column, value in (("joined_date", values[5]), ("left_date", values[6])):
             parsed = iso(value) if value else ""
@@ -76,10 +88,16 @@ def import_workforce(
                 log.add(number, where(column), f"'{value}' is not a date in the form YYYY-MM-DD.")
             dates.append(parsed)
         if dates[0] and dates[1] and dates[1] < dates[0]:
-            log.add(number, where("left_date"), f"{dates[1]} is before the joining date {dates[0]}.")
+            log.add(
+                number, where("left_date"), f"{dates[1]} is before the joining date {dates[0]}."
+            )
         key = (force, ref)
         if key in first_row:
-            log.add(number, where("person_ref"), f"repeats row {first_row[key]}: {ref} of {force} is listed twice.")
+            log.add(
+                number,
+                where("person_ref"),
+                f"repeats row {first_row[key]}: {ref} of {force} is listed twice.",
+            )
         if log.total == before:
             first_row[key] = number
             people[key] = (values[2], values[3], values[4], dates[0] or "", dates[1] or "")
@@ -96,16 +114,18 @@ def import_workforce(
         }
         new: list[tuple[str, str, tuple[str, ...]]] = []
         changed: list[tuple[Any, ...]] = []
-        for key, values in people.items():
+        for key, person in people.items():
             found = known.get(key)
             if found is None:
-                new.append((key[0], key[1], values))
+                new.append((key[0], key[1], person))
                 result.created += 1
                 continue
             pk, old, in_file = found
-            merged = tuple(value or previous for value, previous in zip(values, old, strict=True))
+            merged = tuple(value or previous for value, previous in zip(person, old, strict=True))
             if merged != old or not in_file:
-                changed.append((*(v or None if i >= 3 else v for i, v in enumerate(merged)), True, pk))
+                changed.append(
+                    (*(v or None if i >= 3 else v for i, v in enumerate(merged)), True, pk)
+                )
                 result.updated += 1
             else:
                 result.unchanged += 1
@@ -116,7 +136,9 @@ def import_workforce(
                 ("id", "force_id", "ref", *FIELDS, "in_workforce_file"),
                 (
                     (pk, force, ref, role, rank, sex, joined or None, left or None, True)
-                    for pk, (force, ref, (role, rank, sex, joined, left)) in zip(ids, new, strict=True)
+                    for pk, (force, ref, (role, rank, sex, joined, left)) in zip(
+                        ids, new, strict=True
+                    )
                 ),
             )
             bulk.update(Person, (*FIELDS, "in_workforce_file"), changed)
@@ -128,8 +150,12 @@ def import_workforce(
                 object_id=Path(path).name[:80],
                 force_code=forces_in_file[0] if len(forces_in_file) == 1 else "",
                 channel=channel,
-                detail={**result.as_dict(), "file": Path(path).name, "forces": forces_in_file,
-                        **({"os_user": _os_user()} if user is None else {})},
+                detail={
+                    **result.as_dict(),
+                    "file": Path(path).name,
+                    "forces": forces_in_file,
+                    **({"os_user": _os_user()} if user is None else {}),
+                },
             )
     return result
 

@@ -21,11 +21,15 @@ class RowWriter(Protocol):
 
 
 @contextmanager
-def open_writer(path: str | Path, header: Sequence[str], sheet: str = "data") -> Iterator[RowWriter]:
+def open_writer(
+    path: str | Path, header: Sequence[str], sheet: str = "data"
+) -> Iterator[RowWriter]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise UnreadableFile(f"Name the output file with one of the extensions {', '.join(SUFFIXES)}, not {path.name}.")
+        raise UnreadableFile(
+            f"Name the output file with one of the extensions {', '.join(SUFFIXES)}, not {path.name}."
+        )
     if not path.parent.is_dir():
         raise UnreadableFile(f"The folder {path.parent} does not exist.")
     writer = {".csv": _csv, ".xlsx": _xlsx, ".ods": _ods}[suffix]

@@ -46,20 +46,90 @@ def empty_the_database() -> None:
 def canonical(rows: list[list[str]]) -> list[list[str]]:
     """Rows as the exporter writes them: flags sorted, in key order."""
     flags = COLUMNS.index("flags")
-    out = [[*r[:flags], ";".join(sorted(set(filter(None, r[flags].split(";"))))), *r[flags + 1 :]] for r in rows]
+    out = [
+        [*r[:flags], ";".join(sorted(set(filter(None, r[flags].split(";"))))), *r[flags + 1 :]]
+        for r in rows
+    ]
     return sorted(out, key=lambda r: (r[0], r[1], r[4], r[7]))
 
 
 SAMPLE = [
-    ["cambridgeshire", "CO/1", "complaint", "2021-05-04", "A1", "sexual_assault", "sexual;vawg", "P1", "officer",
-     "male", "constable", "mandatory", "local", "gross_misconduct", "gross_misconduct_hearing",
-     "dismissal_without_notice", "2022-01-10"],
-    ["cambridgeshire", "CO/1", "complaint", "2021-05-04", "A1", "sexual_assault", "sexual;vawg", "P2", "", "", "",
-     "", "", "", "", "", ""],
-    ["cambridgeshire", "CO/1", "complaint", "2021-05-04", "A2", "impolite_language", "", "", "", "", "", "", "", "",
-     "", "", ""],
-    ["norfolk", "00123", "dsi_matter", "2016-02-29", "=1", "use_of_force", "use_of_force", "N/1", "pcso", "unknown",
-     "unknown", "none", "independent", "none", "none", "no_case_to_answer", "2016-02-29"],
+    [
+        "cambridgeshire",
+        "CO/1",
+        "complaint",
+        "2021-05-04",
+        "A1",
+        "sexual_assault",
+        "sexual;vawg",
+        "P1",
+        "officer",
+        "male",
+        "constable",
+        "mandatory",
+        "local",
+        "gross_misconduct",
+        "gross_misconduct_hearing",
+        "dismissal_without_notice",
+        "2022-01-10",
+    ],
+    [
+        "cambridgeshire",
+        "CO/1",
+        "complaint",
+        "2021-05-04",
+        "A1",
+        "sexual_assault",
+        "sexual;vawg",
+        "P2",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        "cambridgeshire",
+        "CO/1",
+        "complaint",
+        "2021-05-04",
+        "A2",
+        "impolite_language",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        "norfolk",
+        "00123",
+        "dsi_matter",
+        "2016-02-29",
+        "=1",
+        "use_of_force",
+        "use_of_force",
+        "N/1",
+        "pcso",
+        "unknown",
+        "unknown",
+        "none",
+        "independent",
+        "none",
+        "none",
+        "no_case_to_answer",
+        "2016-02-29",
+    ],
 ]
 
 
@@ -95,7 +165,9 @@ def test_export_can_be_limited_to_a_force_and_is_audited(tmp_path):
 @pytest.mark.django_db
 def test_an_allegation_without_a_subject_is_exported_with_the_subject_left_empty(tmp_path):
     allegation = AllegationFactory(case__ref="CO/5", ref="A9", flags=["sexual"])
-    AllegationSubjectFactory(allegation=AllegationFactory(case=allegation.case, ref="A1"), subject__ref="PX")
+    AllegationSubjectFactory(
+        allegation=AllegationFactory(case=allegation.case, ref="A1"), subject__ref="PX"
+    )
 
     export(tmp_path / "out.csv")
 
@@ -114,7 +186,10 @@ def test_an_unknown_force_is_bad_usage(tmp_path):
 # --- Property: any valid set of rows survives import -> export -> import -> export. ---------
 
 REF = st.text(alphabet="ABCXYZ0123456789/-", min_size=1, max_size=6)
-DATE = st.dates(min_value=__import__("datetime").date(2000, 1, 1), max_value=__import__("datetime").date(2030, 12, 31))
+DATE = st.dates(
+    min_value=__import__("datetime").date(2000, 1, 1),
+    max_value=__import__("datetime").date(2030, 12, 31),
+)
 FLAGS = st.lists(st.sampled_from(["sexual", "domestic_abuse", "vawg", "corruption"]), max_size=3)
 
 
@@ -134,14 +209,37 @@ def case_files(draw: st.DrawFn) -> list[list[str]]:
         subject_ref = draw(st.one_of(st.just(""), REF))
         received = draw(DATE)
         case_type, received_text = cases.setdefault(
-            (force, case_ref), (draw(st.sampled_from(["complaint", "conduct_matter", "dsi_matter"])), received.isoformat()))
+            (force, case_ref),
+            (
+                draw(st.sampled_from(["complaint", "conduct_matter", "dsi_matter"])),
+                received.isoformat(),
+            ),
+        )
         category, flags = allegations.setdefault(
             (force, case_ref, allegation_ref),
-            (draw(st.sampled_from(["sexual_assault", "use_of_force", "honesty_and_integrity"])), ";".join(draw(FLAGS))))
+            (
+                draw(st.sampled_from(["sexual_assault", "use_of_force", "honesty_and_integrity"])),
+                ";".join(draw(FLAGS)),
+            ),
+        )
         enums = [draw(optional(allowed)) for _, allowed in ENUMERATIONS]
-        outcome_date = draw(st.one_of(st.just(""), DATE.filter(lambda d, r=received_text: d.isoformat() >= r).map(str)))
+        outcome_date = draw(
+            st.one_of(
+                st.just(""), DATE.filter(lambda d, r=received_text: d.isoformat() >= r).map(str)
+            )
+        )
         rows[(force, case_ref, allegation_ref, subject_ref)] = [
-            force, case_ref, case_type, received_text, allegation_ref, category, flags, subject_ref, *enums, outcome_date]
+            force,
+            case_ref,
+            case_type,
+            received_text,
+            allegation_ref,
+            category,
+            flags,
+            subject_ref,
+            *enums,
+            outcome_date,
+        ]
     return list(rows.values())
 
 

@@ -60,11 +60,32 @@ def run_import(*args: str) -> tuple[str, str]:
 def three_rows() -> list[dict[str, str]]:
     return [
         row(),
-        row(subject_ref="P2", subject_sex="female", subject_rank="sergeant", outcome="", outcome_date="",
-            proceedings="", severity=""),
-        row(case_ref="CO/2", case_type="conduct_matter", received_date="2020-01-04", category="discreditable_conduct",
-            flags="domestic_abuse", subject_ref="", subject_role="", subject_sex="", subject_rank="",
-            iopc_referral="", investigation="", severity="", proceedings="", outcome="", outcome_date=""),
+        row(
+            subject_ref="P2",
+            subject_sex="female",
+            subject_rank="sergeant",
+            outcome="",
+            outcome_date="",
+            proceedings="",
+            severity="",
+        ),
+        row(
+            case_ref="CO/2",
+            case_type="conduct_matter",
+            received_date="2020-01-04",
+            category="discreditable_conduct",
+            flags="domestic_abuse",
+            subject_ref="",
+            subject_role="",
+            subject_sex="",
+            subject_rank="",
+            iopc_referral="",
+            investigation="",
+            severity="",
+            proceedings="",
+            outcome="",
+            outcome_date="",
+        ),
     ]
 
 
@@ -73,19 +94,31 @@ def test_it_imports_cases_allegations_subjects_and_people(tmp_path):
 
     assert "3 rows read: 3 created, 0 updated, 0 unchanged." in out
     case = Case.objects.get(force_id="cambridgeshire", ref="CO/1")
-    assert (case.case_type, case.received_date, case.version) == ("complaint", dt.date(2021, 5, 4), 1)
+    assert (case.case_type, case.received_date, case.version) == (
+        "complaint",
+        dt.date(2021, 5, 4),
+        1,
+    )
     allegation = Allegation.objects.get(case=case, ref="A1")
     assert allegation.category_id == "sexual_assault"
     assert sorted(allegation.flags.values_list("code", flat=True)) == ["sexual", "vawg"]
     first = AllegationSubject.objects.get(allegation=allegation, subject__ref="P1")
     assert (first.outcome, first.outcome_date, first.proceedings) == (
-        "dismissal_without_notice", dt.date(2022, 1, 10), "gross_misconduct_hearing")
+        "dismissal_without_notice",
+        dt.date(2022, 1, 10),
+        "gross_misconduct_hearing",
+    )
     second = AllegationSubject.objects.get(allegation=allegation, subject__ref="P2")
     assert (second.outcome, second.outcome_date, second.subject_sex) == ("", None, "female")
     unidentified = AllegationSubject.objects.get(allegation__case__ref="CO/2")
     assert unidentified.subject_id is None and unidentified.subject_role == ""
     person = Person.objects.get(force_id="cambridgeshire", ref="P2")
-    assert (person.role, person.sex, person.rank, person.in_workforce_file) == ("officer", "female", "sergeant", False)
+    assert (person.role, person.sex, person.rank, person.in_workforce_file) == (
+        "officer",
+        "female",
+        "sergeant",
+        False,
+    )
 
 
 def test_importing_the_same_file_again_changes_nothing(tmp_path):
@@ -112,13 +145,19 @@ def test_a_changed_row_is_updated_and_the_case_version_raised(tmp_path):
     assert AllegationSubject.objects.get(subject__ref="P2").outcome == "written_warning"
     case = Case.objects.get(ref="CO/2")
     assert (case.received_date, case.version) == (dt.date(2020, 1, 5), 2)
-    assert sorted(Allegation.objects.get(case=case).flags.values_list("code", flat=True)) == ["domestic_abuse", "vawg"]
+    assert sorted(Allegation.objects.get(case=case).flags.values_list("code", flat=True)) == [
+        "domestic_abuse",
+        "vawg",
+    ]
 
 
 def test_it_fills_a_blank_workforce_field_but_never_overwrites_one(tmp_path):
     PersonFactory(ref="P1", sex="female", rank="", role="officer")
 
-    run_import("cases", str(write(tmp_path / "cases.csv", [row(subject_sex="male", subject_rank="sergeant")])))
+    run_import(
+        "cases",
+        str(write(tmp_path / "cases.csv", [row(subject_sex="male", subject_rank="sergeant")])),
+    )
 
     person = Person.objects.get(ref="P1")
     assert (person.sex, person.rank) == ("female", "sergeant")
@@ -150,12 +189,17 @@ def test_a_bad_file_is_rejected_whole_with_each_bad_row_named(tmp_path):
 
     assert failure.value.returncode == 1
     report = err.getvalue()
-    assert "Row 3, column received_date: '04/05/2021' is not a date in the form YYYY-MM-DD." in report
+    assert (
+        "Row 3, column received_date: '04/05/2021' is not a date in the form YYYY-MM-DD." in report
+    )
     assert "Row 4, column force: 'narnia' is not a force code" in report
     assert "Row 4, column flags: 'rude' is not a flag" in report
     assert "Row 5, column subject_sex: 'man' is not one of female, male, unknown" in report
     assert "Row 5, column allegation_ref: is required and is empty." in report
-    assert "Row 6, column outcome_date: 2020-01-01 is before the case was received (2021-05-04)." in report
+    assert (
+        "Row 6, column outcome_date: 2020-01-01 is before the case was received (2021-05-04)."
+        in report
+    )
     assert "Row 2," not in report
     assert "4 of 5 rows had 6 problems, so nothing was imported" in str(failure.value)
     assert Case.objects.count() == 0 and Person.objects.count() == 0
@@ -172,13 +216,31 @@ def test_rows_of_one_case_or_allegation_must_agree(tmp_path):
     ]
     err = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import", "cases", str(write(tmp_path / "c.csv", rows)), stdout=io.StringIO(), stderr=err)
+        call_command(
+            "import",
+            "cases",
+            str(write(tmp_path / "c.csv", rows)),
+            stdout=io.StringIO(),
+            stderr=err,
+        )
 
     report = err.getvalue()
-    assert "Row 3, column case_type: case CO/1 has case_type 'conduct_matter' here but 'complaint' on row 2" in report
-    assert "Row 4, column received_date: case CO/1 has received_date '2021-05-05' here but '2021-05-04' on row 2" in report
-    assert "Row 5, column category: allegation A1 of case CO/1 has category 'sexual_harassment'" in report
-    assert "Row 6, column flags: allegation A1 of case CO/1 has flags 'sexual' here but 'sexual;vawg' on row 2" in report
+    assert (
+        "Row 3, column case_type: case CO/1 has case_type 'conduct_matter' here but 'complaint' on row 2"
+        in report
+    )
+    assert (
+        "Row 4, column received_date: case CO/1 has received_date '2021-05-05' here but '2021-05-04' on row 2"
+        in report
+    )
+    assert (
+        "Row 5, column category: allegation A1 of case CO/1 has category 'sexual_harassment'"
+        in report
+    )
+    assert (
+        "Row 6, column flags: allegation A1 of case CO/1 has flags 'sexual' here but 'sexual;vawg' on row 2"
+        in report
+    )
     assert "Row 7, column subject_ref: repeats row 2" in report
     assert Case.objects.count() == 0
 
@@ -198,25 +260,42 @@ def test_the_report_lists_at_least_the_first_hundred_problems(tmp_path):
     rows = [row(case_ref=f"CO/{n}", force="narnia") for n in range(150)]
     err = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import", "cases", str(write(tmp_path / "c.csv", rows)), stdout=io.StringIO(), stderr=err)
+        call_command(
+            "import",
+            "cases",
+            str(write(tmp_path / "c.csv", rows)),
+            stdout=io.StringIO(),
+            stderr=err,
+        )
 
     lines = err.getvalue().splitlines()
     assert len([line for line in lines if "'narnia' is not a force code" in line]) == 150
-    assert lines[0].startswith("Row 2, column force") and lines[-1].startswith("Row 151, column force")
+    assert lines[0].startswith("Row 2, column force") and lines[-1].startswith(
+        "Row 151, column force"
+    )
 
 
 def test_a_dry_run_reports_the_counts_and_writes_nothing(tmp_path):
     out, _ = run_import("cases", str(write(tmp_path / "c.csv", three_rows())), "--dry-run")
 
-    assert "Dry run, nothing was written. 3 rows read: 3 would be created, 0 would be updated, 0 unchanged." in out
+    assert (
+        "Dry run, nothing was written. 3 rows read: 3 would be created, 0 would be updated, 0 unchanged."
+        in out
+    )
     assert Case.objects.count() == 0 and Person.objects.count() == 0
     assert not AuditEntry.objects.filter(action="import").exists()
 
 
 def test_a_dry_run_of_a_bad_file_fails_like_the_import(tmp_path):
     with pytest.raises(CommandError) as failure:
-        call_command("import", "cases", str(write(tmp_path / "c.csv", [row(force="narnia")])), "--dry-run",
-                     stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "import",
+            "cases",
+            str(write(tmp_path / "c.csv", [row(force="narnia")])),
+            "--dry-run",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
     assert failure.value.returncode == 1
 
 
@@ -225,7 +304,11 @@ def test_the_import_is_audited_with_its_counts(tmp_path):
 
     entry = AuditEntry.objects.get(action="import")
     detail = json.loads(entry.detail)
-    assert (entry.channel, entry.object_type, entry.force_code) == ("cli", "cases.case", "cambridgeshire")
+    assert (entry.channel, entry.object_type, entry.force_code) == (
+        "cli",
+        "cases.case",
+        "cambridgeshire",
+    )
     assert (detail["rows_read"], detail["created"], detail["file"]) == (3, 3, "cases.csv")
 
 
@@ -257,7 +340,9 @@ def test_real_date_and_number_cells_of_a_spreadsheet_are_read_as_text(tmp_path):
 def test_columns_may_come_in_any_order_and_blank_lines_are_skipped(tmp_path):
     path = tmp_path / "c.csv"
     columns = tuple(reversed(COLUMNS))
-    path.write_text(",".join(columns) + "\n" + ",".join(BASE[c] for c in columns) + "\n\n", encoding="utf-8")
+    path.write_text(
+        ",".join(columns) + "\n" + ",".join(BASE[c] for c in columns) + "\n\n", encoding="utf-8"
+    )
 
     out, _ = run_import("cases", str(path))
 

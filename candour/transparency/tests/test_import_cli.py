@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 CANDOUR = str(Path(sys.executable).with_name("candour"))
-HEADER = ("force,case_ref,case_type,received_date,allegation_ref,category,flags,subject_ref,subject_role,"
-          "subject_sex,subject_rank,iopc_referral,investigation,severity,proceedings,outcome,outcome_date")
+HEADER = (
+    "force,case_ref,case_type,received_date,allegation_ref,category,flags,subject_ref,subject_role,"
+    "subject_sex,subject_rank,iopc_referral,investigation,severity,proceedings,outcome,outcome_date"
+)
 GOOD = "cambridgeshire,CO/1,complaint,2021-05-04,A1,sexual_assault,sexual;vawg,P1,officer,male,constable,,,,,,"
 BAD = "cambridgeshire,CO/2,complaint,2021-13-04,A1,sexual_assault,sexual,P1,officer,male,constable,,,,,,"
 
@@ -22,8 +24,14 @@ BAD = "cambridgeshire,CO/2,complaint,2021-13-04,A1,sexual_assault,sexual,P1,offi
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     folder = tmp_path_factory.mktemp("cli")
-    env = {**os.environ, "CANDOUR_DATA_DIR": str(folder), "DATABASE_URL": f"sqlite:///{folder / 'cli.sqlite3'}"}
-    subprocess.run([CANDOUR, "migrate", "-v0"], env=env, check=True, capture_output=True, timeout=300)
+    env = {
+        **os.environ,
+        "CANDOUR_DATA_DIR": str(folder),
+        "DATABASE_URL": f"sqlite:///{folder / 'cli.sqlite3'}",
+    }
+    subprocess.run(
+        [CANDOUR, "migrate", "-v0"], env=env, check=True, capture_output=True, timeout=300
+    )
     return env
 
 
@@ -39,7 +47,10 @@ def test_a_bad_file_exits_1_names_the_row_and_writes_nothing(database, tmp_path)
     failed = candour(database, "import", "cases", str(path))
 
     assert failed.returncode == 1
-    assert "Row 3, column received_date: '2021-13-04' is not a date in the form YYYY-MM-DD." in failed.stderr
+    assert (
+        "Row 3, column received_date: '2021-13-04' is not a date in the form YYYY-MM-DD."
+        in failed.stderr
+    )
     assert "nothing was imported" in failed.stderr
     assert "Traceback" not in failed.stderr
     # The good row was not written either: a dry run of it alone would still create it.
@@ -57,8 +68,12 @@ def test_a_good_file_exits_0_and_prints_the_counts_quietly(database, tmp_path):
     first = candour(database, "import", "cases", str(path))
     again = candour(database, "import", "cases", str(path))
 
-    assert first.returncode == 0 and "1 rows read: 1 created, 0 updated, 0 unchanged." in first.stdout
-    assert again.returncode == 0 and "1 rows read: 0 created, 0 updated, 1 unchanged." in again.stdout
+    assert (
+        first.returncode == 0 and "1 rows read: 1 created, 0 updated, 0 unchanged." in first.stdout
+    )
+    assert (
+        again.returncode == 0 and "1 rows read: 0 created, 0 updated, 1 unchanged." in again.stdout
+    )
     assert "\x1b[" not in first.stdout  # no progress bars when output is not a terminal
 
 

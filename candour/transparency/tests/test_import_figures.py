@@ -37,7 +37,12 @@ def test_it_imports_figures_keeping_an_empty_value_as_not_given(tmp_path):
     assert PublishedFigure.objects.get(force_id="cambridgeshire", breakdown="").value == Decimal(10)
     withheld = PublishedFigure.objects.get(force_id="suffolk")
     assert (withheld.value, withheld.note) == (None, "not given")
-    assert AuditEntry.objects.filter(action="import", object_type="transparency.publishedfigure").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="import", object_type="transparency.publishedfigure"
+        ).count()
+        == 1
+    )
 
 
 def test_it_is_idempotent_and_updates_a_corrected_value(tmp_path):
@@ -54,9 +59,12 @@ def test_it_is_idempotent_and_updates_a_corrected_value(tmp_path):
 
 def test_an_empty_value_needs_a_note_and_a_value_must_be_a_number(tmp_path):
     path = tmp_path / "figures.csv"
-    path.write_text(HEADER + "norfolk,PA,2016-01-01,2021-12-31,claims,,,\n"
-                    "norfolk,PA,2016-01-01,2021-12-31,officers,,<5,\n"
-                    "norfolk,PA,2021-12-31,2016-01-01,dismissals,,2,\n", encoding="utf-8")
+    path.write_text(
+        HEADER + "norfolk,PA,2016-01-01,2021-12-31,claims,,,\n"
+        "norfolk,PA,2016-01-01,2021-12-31,officers,,<5,\n"
+        "norfolk,PA,2021-12-31,2016-01-01,dismissals,,2,\n",
+        encoding="utf-8",
+    )
     err = io.StringIO()
 
     with pytest.raises(CommandError) as failure:
@@ -65,5 +73,7 @@ def test_an_empty_value_needs_a_note_and_a_value_must_be_a_number(tmp_path):
     assert failure.value.returncode == 1
     assert "Row 2, column note: value is empty, so note must say why" in err.getvalue()
     assert "Row 3, column value: '<5' is not a number" in err.getvalue()
-    assert "Row 4, column period_end: 2016-01-01 is before period_start 2021-12-31." in err.getvalue()
+    assert (
+        "Row 4, column period_end: 2016-01-01 is before period_start 2021-12-31." in err.getvalue()
+    )
     assert PublishedFigure.objects.count() == 0

@@ -25,8 +25,11 @@ def run(path) -> str:
 
 def test_it_imports_people_and_is_idempotent(tmp_path):
     path = tmp_path / "workforce.csv"
-    path.write_text(HEADER + "norfolk,N1,officer,sergeant,female,2010-04-01,\n"
-                    "norfolk,N2,staff,staff,,2015-01-01,2020-12-31\n", encoding="utf-8")
+    path.write_text(
+        HEADER + "norfolk,N1,officer,sergeant,female,2010-04-01,\n"
+        "norfolk,N2,staff,staff,,2015-01-01,2020-12-31\n",
+        encoding="utf-8",
+    )
 
     first, second = run(path), run(path)
 
@@ -34,7 +37,11 @@ def test_it_imports_people_and_is_idempotent(tmp_path):
     assert "2 rows read: 0 created, 0 updated, 2 unchanged." in second
     person = Person.objects.get(force_id="norfolk", ref="N2")
     assert (person.role, person.sex, person.left_date, person.in_workforce_file) == (
-        "staff", "", dt.date(2020, 12, 31), True)
+        "staff",
+        "",
+        dt.date(2020, 12, 31),
+        True,
+    )
 
 
 def test_the_workforce_file_overrides_case_data_but_an_empty_cell_keeps_what_is_known(tmp_path):
@@ -46,14 +53,21 @@ def test_the_workforce_file_overrides_case_data_but_an_empty_cell_keeps_what_is_
 
     person = Person.objects.get(force_id="norfolk", ref="N1")
     assert (person.rank, person.sex, person.joined_date, person.in_workforce_file) == (
-        "sergeant", "male", dt.date(2010, 4, 1), True)
+        "sergeant",
+        "male",
+        dt.date(2010, 4, 1),
+        True,
+    )
 
 
 def test_bad_rows_are_rejected_whole(tmp_path):
     path = tmp_path / "workforce.csv"
-    path.write_text(HEADER + "norfolk,N1,officer,sergeant,female,2010-04-01,\n"
-                    "norfolk,N2,officer,general,female,2010-04-01,2009-01-01\n"
-                    "norfolk,N1,officer,,,,\n", encoding="utf-8")
+    path.write_text(
+        HEADER + "norfolk,N1,officer,sergeant,female,2010-04-01,\n"
+        "norfolk,N2,officer,general,female,2010-04-01,2009-01-01\n"
+        "norfolk,N1,officer,,,,\n",
+        encoding="utf-8",
+    )
     err = io.StringIO()
 
     with pytest.raises(CommandError) as failure:
@@ -61,6 +75,9 @@ def test_bad_rows_are_rejected_whole(tmp_path):
 
     assert failure.value.returncode == 1
     assert "Row 3, column rank: 'general' is not one of" in err.getvalue()
-    assert "Row 3, column left_date: 2009-01-01 is before the joining date 2010-04-01." in err.getvalue()
+    assert (
+        "Row 3, column left_date: 2009-01-01 is before the joining date 2010-04-01."
+        in err.getvalue()
+    )
     assert "Row 4, column person_ref: repeats row 2" in err.getvalue()
     assert Person.objects.count() == 0

@@ -62,13 +62,24 @@ def test_the_uk_force_foi_layout_is_read_through_its_mapping(tmp_path):
     assert (case.case_type, case.received_date) == ("conduct_matter", dt.date(2017, 3, 14))
     assault = Allegation.objects.get(case=case, ref="1")
     assert assault.category_id == "sexual_assault"
-    assert sorted(assault.flags.values_list("code", flat=True)) == ["sexual", "vawg"]  # split on ","
+    assert sorted(assault.flags.values_list("code", flat=True)) == [
+        "sexual",
+        "vawg",
+    ]  # split on ","
     subject = AllegationSubject.objects.get(allegation=assault)
     assert subject.subject.ref == "PSD/17/0042-Officer 1"  # template
     assert (subject.subject_sex, subject.subject_rank, subject.outcome, subject.outcome_date) == (
-        "male", "constable", "dismissal_without_notice", dt.date(2018, 11, 2))
+        "male",
+        "constable",
+        "dismissal_without_notice",
+        dt.date(2018, 11, 2),
+    )
     pcso = AllegationSubject.objects.get(allegation__case__ref="PSD/19/0311")
-    assert (pcso.subject_role, pcso.subject_sex, pcso.outcome_date) == ("pcso", "unknown", dt.date(2020, 1, 6))
+    assert (pcso.subject_role, pcso.subject_sex, pcso.outcome_date) == (
+        "pcso",
+        "unknown",
+        dt.date(2020, 1, 6),
+    )
     ongoing = AllegationSubject.objects.get(allegation__case__ref="PSD/22/0002")
     assert (ongoing.outcome, ongoing.outcome_date, ongoing.proceedings) == ("", None, "")
 
@@ -83,25 +94,36 @@ def test_importing_a_mapped_file_twice_changes_nothing(tmp_path):
 
 
 def test_a_value_the_mapping_does_not_know_stops_the_import_naming_row_and_column(tmp_path):
-    path = uk_as_xlsx(tmp_path / "answer.xlsx", {2: {"Allegation Type": "Rudeness"}, 4: {"Gender": "X"}})
+    path = uk_as_xlsx(
+        tmp_path / "answer.xlsx", {2: {"Allegation Type": "Rudeness"}, 4: {"Gender": "X"}}
+    )
 
     code, report = rejected("cases", str(path), "--mapping", str(UK))
 
     assert code == 1
-    assert ("Row 4, column 'Allegation Type': 'Rudeness' has no mapping to a category value; add it under "
-            "columns.category.values (or set 'otherwise') in the mapping file.") in report
+    assert (
+        "Row 4, column 'Allegation Type': 'Rudeness' has no mapping to a category value; add it under "
+        "columns.category.values (or set 'otherwise') in the mapping file."
+    ) in report
     assert "Row 6, column 'Gender': 'X' has no mapping to a subject_sex value" in report
     assert Case.objects.count() == 0
 
 
 def test_a_bad_date_is_reported_in_the_mapping_s_formats(tmp_path):
-    source = (SAMPLES / "uk-force-foi.csv").read_text(encoding="utf-8").replace("02/11/2018", "2nd Nov 2018")
+    source = (
+        (SAMPLES / "uk-force-foi.csv")
+        .read_text(encoding="utf-8")
+        .replace("02/11/2018", "2nd Nov 2018")
+    )
     (tmp_path / "answer.csv").write_text(source, encoding="utf-8")
 
     code, report = rejected("cases", str(tmp_path / "answer.csv"), "--mapping", str(UK))
 
     assert code == 1
-    assert "Row 2, column 'Date Finalised': '2nd Nov 2018' is not a date in the form %d/%m/%Y or %d.%m.%Y." in report
+    assert (
+        "Row 2, column 'Date Finalised': '2nd Nov 2018' is not a date in the form %d/%m/%Y or %d.%m.%Y."
+        in report
+    )
 
 
 def test_the_nyc_ccrb_layout_is_read_through_its_demonstration_mapping(tmp_path):
@@ -111,27 +133,42 @@ def test_the_nyc_ccrb_layout_is_read_through_its_demonstration_mapping(tmp_path)
     case = Case.objects.get(force_id="metropolitan", ref="24601")
     assert (case.case_type, case.received_date) == ("complaint", dt.date(2019, 7, 1))
     force = AllegationSubject.objects.get(allegation__ref="10004/Physical force")
-    assert (force.subject.ref, force.subject_rank, force.outcome, force.outcome_date, force.investigation) == (
-        "10004", "constable", "not_proven", dt.date(2020, 5, 1), "independent")
+    assert (
+        force.subject.ref,
+        force.subject_rank,
+        force.outcome,
+        force.outcome_date,
+        force.investigation,
+    ) == ("10004", "constable", "not_proven", dt.date(2020, 5, 1), "independent")
     assert list(force.allegation.flags.values_list("code", flat=True)) == ["use_of_force"]
     harassment = Allegation.objects.get(ref="10412/Sexual Misconduct (Sexual Harassment, Verbal)")
     assert sorted(harassment.flags.values_list("code", flat=True)) == ["sexual", "vawg"]
     still_open = harassment.subjects.get()
-    assert (still_open.outcome, still_open.outcome_date) == ("", None)  # template with an empty part
+    assert (still_open.outcome, still_open.outcome_date) == (
+        "",
+        None,
+    )  # template with an empty part
 
 
 def test_defaults_fill_empty_cells_and_unnamed_columns_pass_through(tmp_path):
     (tmp_path / "map.yaml").write_text(
         "kind: cases\ncolumns:\n  force: {constant: norfolk}\n  case_ref: Ref\n"
-        "  subject_sex: {from: Sex, values: {M: male}, default: unknown}\n", encoding="utf-8")
+        "  subject_sex: {from: Sex, values: {M: male}, default: unknown}\n",
+        encoding="utf-8",
+    )
     (tmp_path / "in.csv").write_text(
         "Ref,case_type,received_date,allegation_ref,category,subject_ref,Sex\n"
         "N1,complaint,2020-02-02,A1,use_of_force,P1,\n"
-        "N2,complaint,2020-02-02,A1,use_of_force,P2,M\n", encoding="utf-8")
+        "N2,complaint,2020-02-02,A1,use_of_force,P2,M\n",
+        encoding="utf-8",
+    )
 
     run("cases", str(tmp_path / "in.csv"), "--mapping", str(tmp_path / "map.yaml"))
 
-    assert dict(AllegationSubject.objects.values_list("subject__ref", "subject_sex")) == {"P1": "unknown", "P2": "male"}
+    assert dict(AllegationSubject.objects.values_list("subject__ref", "subject_sex")) == {
+        "P1": "unknown",
+        "P2": "male",
+    }
 
 
 @pytest.mark.parametrize(
@@ -139,8 +176,14 @@ def test_defaults_fill_empty_cells_and_unnamed_columns_pass_through(tmp_path):
     [
         ("kind: cases\ncolumns:\n  colour: {constant: red}\n", "'colour' is not a Candour column"),
         ("kind: cases\ncolumns:\n  force: {from: F, colour: red}\n", "unknown option colour"),
-        ("kind: cases\ncolumns:\n  force: {from: F, constant: norfolk}\n", "exactly one of from, template or constant"),
-        ("kind: workforce\ncolumns:\n  force: {constant: norfolk}\n", "is a mapping for 'workforce' files"),
+        (
+            "kind: cases\ncolumns:\n  force: {from: F, constant: norfolk}\n",
+            "exactly one of from, template or constant",
+        ),
+        (
+            "kind: workforce\ncolumns:\n  force: {constant: norfolk}\n",
+            "is a mapping for 'workforce' files",
+        ),
         ("columns: [force]\n", "needs a 'columns:' section"),
         ("kind: cases\ncolumns: {force: {constant: [x}\n", "is not valid YAML"),
     ],
@@ -148,7 +191,9 @@ def test_defaults_fill_empty_cells_and_unnamed_columns_pass_through(tmp_path):
 def test_a_wrong_mapping_file_is_bad_usage_with_a_sentence(tmp_path, text, message):
     (tmp_path / "map.yaml").write_text(text, encoding="utf-8")
 
-    code, report = rejected("cases", str(SAMPLES / "uk-force-foi.csv"), "--mapping", str(tmp_path / "map.yaml"))
+    code, report = rejected(
+        "cases", str(SAMPLES / "uk-force-foi.csv"), "--mapping", str(tmp_path / "map.yaml")
+    )
 
     assert code == 2
     assert message in report
@@ -160,20 +205,28 @@ def test_a_column_the_mapping_names_but_the_file_lacks_is_reported_on_the_header
     code, report = rejected("cases", str(tmp_path / "in.csv"), "--mapping", str(UK))
 
     assert code == 1
-    assert "Row 1, column header: 'Date Received' is named by the mapping for received_date but is not a column of the file." in report
+    assert (
+        "Row 1, column header: 'Date Received' is named by the mapping for received_date but is not a column of the file."
+        in report
+    )
 
 
 def test_yes_no_and_numbers_in_a_mapping_stay_text(tmp_path):
     (tmp_path / "map.yaml").write_text(
         "kind: cases\ncolumns:\n  iopc_referral: {from: Referred, values: {Yes: voluntary, No: none, 1: mandatory}}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     header = "force,case_ref,case_type,received_date,allegation_ref,category,Referred\n"
     (tmp_path / "in.csv").write_text(
         header + "norfolk,N1,complaint,2020-02-02,A1,use_of_force,Yes\n"
         "norfolk,N1,complaint,2020-02-02,A2,use_of_force,no\nnorfolk,N1,complaint,2020-02-02,A3,use_of_force,1\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
     run("cases", str(tmp_path / "in.csv"), "--mapping", str(tmp_path / "map.yaml"))
 
     assert dict(AllegationSubject.objects.values_list("allegation__ref", "iopc_referral")) == {
-        "A1": "voluntary", "A2": "none", "A3": "mandatory"}
+        "A1": "voluntary",
+        "A2": "none",
+        "A3": "mandatory",
+    }

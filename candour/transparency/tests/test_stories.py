@@ -12,9 +12,30 @@ from django.conf import settings
 from django.core.management import call_command
 
 EXAMPLES = Path(settings.BASE_DIR).parent / "docs" / "examples"
-SEVEN_YEARS = ["--force", "cambridgeshire", "--case-type", "conduct_matter", "--from", "2015-04-01", "--to", "2022-03-31"]
-PRESS_AGENCY = ["--case-type", "complaint", "--from", "2016-01-01", "--to", "2021-12-31",
-                "--force", "cambridgeshire", "--force", "norfolk", "--force", "suffolk"]
+SEVEN_YEARS = [
+    "--force",
+    "cambridgeshire",
+    "--case-type",
+    "conduct_matter",
+    "--from",
+    "2015-04-01",
+    "--to",
+    "2022-03-31",
+]
+PRESS_AGENCY = [
+    "--case-type",
+    "complaint",
+    "--from",
+    "2016-01-01",
+    "--to",
+    "2021-12-31",
+    "--force",
+    "cambridgeshire",
+    "--force",
+    "norfolk",
+    "--force",
+    "suffolk",
+]
 
 
 @pytest.fixture
@@ -49,16 +70,24 @@ def test_cambridgeshire_46_officers_20_sexual_24_domestic_abuse(stories):
 
 
 def test_one_allegation_of_sexual_assault_and_one_of_indecent_images(stories):
-    by_category = cells(stats("--count", "allegations", "--by", "category", "--flag", "sexual", *SEVEN_YEARS), "category")
+    by_category = cells(
+        stats("--count", "allegations", "--by", "category", "--flag", "sexual", *SEVEN_YEARS),
+        "category",
+    )
 
     assert by_category[("sexual_assault",)] == 1
     assert by_category[("other_sexual_conduct",)] == 1
 
 
 def test_9_disciplinary_proceedings_and_3_management_action(stories):
-    by_proceedings = cells(stats("--count", "allegations", "--by", "proceedings", *SEVEN_YEARS), "proceedings")
+    by_proceedings = cells(
+        stats("--count", "allegations", "--by", "proceedings", *SEVEN_YEARS), "proceedings"
+    )
 
-    disciplinary = sum(by_proceedings[(p,)] for p in ("misconduct_meeting", "gross_misconduct_hearing", "accelerated_hearing"))
+    disciplinary = sum(
+        by_proceedings[(p,)]
+        for p in ("misconduct_meeting", "gross_misconduct_hearing", "accelerated_hearing")
+    )
     assert disciplinary == 9
     assert by_proceedings[("management_action",)] == 3
 
@@ -77,10 +106,15 @@ def test_the_seven_year_period_and_case_type_matter(stories):
 
 
 def test_press_agency_claims_per_force(stories):
-    claims = cells(stats("--count", "cases", "--by", "force,category", *PRESS_AGENCY), "force", "category")
+    claims = cells(
+        stats("--count", "cases", "--by", "force,category", *PRESS_AGENCY), "force", "category"
+    )
 
-    assert claims == {("cambridgeshire", "sexual_assault"): 10, ("norfolk", "sexual_assault"): 9,
-                      ("suffolk", "sexual_assault"): 14}
+    assert claims == {
+        ("cambridgeshire", "sexual_assault"): 10,
+        ("norfolk", "sexual_assault"): 9,
+        ("suffolk", "sexual_assault"): 14,
+    }
 
 
 def test_press_agency_officers_per_force(stories):
@@ -90,10 +124,17 @@ def test_press_agency_officers_per_force(stories):
 
 
 def test_cambridgeshire_9_men_4_women_2_unknown_and_norfolk_7_men_2_unknown(stories):
-    by_sex = cells(stats("--count", "officers", "--by", "force,subject_sex", *PRESS_AGENCY), "force", "subject_sex")
+    by_sex = cells(
+        stats("--count", "officers", "--by", "force,subject_sex", *PRESS_AGENCY),
+        "force",
+        "subject_sex",
+    )
 
-    assert (by_sex[("cambridgeshire", "male")], by_sex[("cambridgeshire", "female")],
-            by_sex[("cambridgeshire", "unknown")]) == (9, 4, 2)
+    assert (
+        by_sex[("cambridgeshire", "male")],
+        by_sex[("cambridgeshire", "female")],
+        by_sex[("cambridgeshire", "unknown")],
+    ) == (9, 4, 2)
     assert (by_sex[("norfolk", "male")], by_sex[("norfolk", "unknown")]) == (7, 2)
     assert by_sex.get(("norfolk", "female"), 0) == 0
 
