@@ -34,9 +34,20 @@ def iso_date(value: object) -> str:
 def to_interchange(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
     frame = frame.fillna("")
     address = (
-        frame["street_number"].astype(str) + " " + frame["address_1"] + " " + frame["address_2"]
-        + " " + frame["suburb"] + " " + frame["state"]
-    ).str.split().str.join(" ")
+        (
+            frame["street_number"].astype(str)
+            + " "
+            + frame["address_1"]
+            + " "
+            + frame["address_2"]
+            + " "
+            + frame["suburb"]
+            + " "
+            + frame["state"]
+        )
+        .str.split()
+        .str.join(" ")
+    )
     return pd.DataFrame(
         {
             id_column: frame.index.astype(str),
@@ -63,11 +74,16 @@ def main() -> None:
         folder = Path(work)
         to_interchange(records_a, "person_ref").to_csv(folder / "workforce.csv", index=False)
         to_interchange(records_b, "record_id").to_csv(folder / "national.csv", index=False)
-        truth = pd.DataFrame({"person_ref": links.get_level_values(0), "record_id": links.get_level_values(1)})
+        truth = pd.DataFrame(
+            {"person_ref": links.get_level_values(0), "record_id": links.get_level_values(1)}
+        )
         truth.to_csv(folder / "truth.csv", index=False)
         summary = run_datawash(
-            folder / "workforce.csv", folder / "national.csv", folder / "out.csv",
-            engine=args.engine, threshold=args.threshold,
+            folder / "workforce.csv",
+            folder / "national.csv",
+            folder / "out.csv",
+            engine=args.engine,
+            threshold=args.threshold,
         )
         result = precision_recall(pairs(folder / "out.csv"), pairs(folder / "truth.csv"))
     result.update(threshold=args.threshold, engine=args.engine, seconds=summary["seconds"])

@@ -26,9 +26,14 @@ from candour.vetting.datawash.generator import generate
 def recall_by_error_count(found: set[tuple[str, str]], truth_path: Path) -> dict[str, Any]:
     truth = pd.read_csv(truth_path, dtype=str, keep_default_na=False)
     truth["n_errors"] = truth["errors"].map(lambda e: len([x for x in e.split(";") if x]))
-    truth["found"] = [(p, r) in found for p, r in zip(truth.person_ref, truth.record_id, strict=True)]
+    truth["found"] = [
+        (p, r) in found for p, r in zip(truth.person_ref, truth.record_id, strict=True)
+    ]
     grouped = truth.groupby("n_errors")["found"].agg(["mean", "count"])
-    return {str(k): {"recall": round(v["mean"], 4), "pairs": int(v["count"])} for k, v in grouped.iterrows()}
+    return {
+        str(k): {"recall": round(v["mean"], 4), "pairs": int(v["count"])}
+        for k, v in grouped.iterrows()
+    }
 
 
 def plain_splink(data: Path, threshold: float) -> dict[str, Any]:
@@ -116,7 +121,9 @@ def main() -> None:
         args.data / f"candidates-{args.engine}.csv",
         engine=args.engine,
         threshold=args.threshold,
-        progress=lambda step, done, total: steps.append((step, round(time.monotonic() - started, 1))),
+        progress=lambda step, done, total: steps.append(
+            (step, round(time.monotonic() - started, 1))
+        ),
     )
     found = pairs(args.data / f"candidates-{args.engine}.csv")
     truth = pairs(args.data / "truth.csv")

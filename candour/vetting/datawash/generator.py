@@ -85,18 +85,65 @@ land cott dale
 """.split()
 
 POSTCODE_AREAS = {
-    "B": "Birmingham", "M": "Manchester", "L": "Liverpool", "LS": "Leeds", "S": "Sheffield",
-    "BS": "Bristol", "NE": "Newcastle upon Tyne", "NG": "Nottingham", "LE": "Leicester",
-    "CV": "Coventry", "CF": "Cardiff", "SA": "Swansea", "G": "Glasgow", "EH": "Edinburgh",
-    "AB": "Aberdeen", "DD": "Dundee", "E": "London", "N": "London", "SE": "London",
-    "SW": "London", "NW": "London", "CR": "Croydon", "BR": "Bromley", "OX": "Oxford",
-    "CB": "Cambridge", "NR": "Norwich", "IP": "Ipswich", "CO": "Colchester", "ME": "Rochester",
-    "CT": "Canterbury", "BN": "Brighton", "PO": "Portsmouth", "SO": "Southampton", "EX": "Exeter",
-    "PL": "Plymouth", "GL": "Gloucester", "ST": "Stoke-on-Trent", "DE": "Derby", "YO": "York",
-    "HU": "Hull", "BD": "Bradford", "PR": "Preston", "BL": "Bolton", "WA": "Warrington",
-    "CH": "Chester", "NP": "Newport", "SN": "Swindon", "WV": "Wolverhampton", "PE": "Peterborough",
-    "MK": "Milton Keynes", "RG": "Reading", "GU": "Guildford", "DN": "Doncaster", "SR": "Sunderland",
-    "TS": "Middlesbrough", "CA": "Carlisle", "PA": "Paisley", "KY": "Kirkcaldy", "IV": "Inverness",
+    "B": "Birmingham",
+    "M": "Manchester",
+    "L": "Liverpool",
+    "LS": "Leeds",
+    "S": "Sheffield",
+    "BS": "Bristol",
+    "NE": "Newcastle upon Tyne",
+    "NG": "Nottingham",
+    "LE": "Leicester",
+    "CV": "Coventry",
+    "CF": "Cardiff",
+    "SA": "Swansea",
+    "G": "Glasgow",
+    "EH": "Edinburgh",
+    "AB": "Aberdeen",
+    "DD": "Dundee",
+    "E": "London",
+    "N": "London",
+    "SE": "London",
+    "SW": "London",
+    "NW": "London",
+    "CR": "Croydon",
+    "BR": "Bromley",
+    "OX": "Oxford",
+    "CB": "Cambridge",
+    "NR": "Norwich",
+    "IP": "Ipswich",
+    "CO": "Colchester",
+    "ME": "Rochester",
+    "CT": "Canterbury",
+    "BN": "Brighton",
+    "PO": "Portsmouth",
+    "SO": "Southampton",
+    "EX": "Exeter",
+    "PL": "Plymouth",
+    "GL": "Gloucester",
+    "ST": "Stoke-on-Trent",
+    "DE": "Derby",
+    "YO": "York",
+    "HU": "Hull",
+    "BD": "Bradford",
+    "PR": "Preston",
+    "BL": "Bolton",
+    "WA": "Warrington",
+    "CH": "Chester",
+    "NP": "Newport",
+    "SN": "Swindon",
+    "WV": "Wolverhampton",
+    "PE": "Peterborough",
+    "MK": "Milton Keynes",
+    "RG": "Reading",
+    "GU": "Guildford",
+    "DN": "Doncaster",
+    "SR": "Sunderland",
+    "TS": "Middlesbrough",
+    "CA": "Carlisle",
+    "PA": "Paisley",
+    "KY": "Kirkcaldy",
+    "IV": "Inverness",
 }
 
 STREETS = """
@@ -105,7 +152,9 @@ Green Grove Highfield Hill Holly Kings Laburnum Lime Manor Maple Market Meadow M
 Orchard Park Princes Queens Railway Riverside School Springfield Station Stanley Sycamore Victoria
 Water Well Willow Windsor York Moorland Heather Ashgrove Brookside Cherry Derwent Fern Hawthorn
 """.split()
-STREET_KINDS = "Road Street Avenue Close Lane Drive Way Gardens Crescent Grove Terrace Place".split()
+STREET_KINDS = (
+    "Road Street Avenue Close Lane Drive Way Gardens Crescent Grove Terrace Place".split()
+)
 UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -204,12 +253,18 @@ class Generator:
         sector = rng.integers(0, 10, size=n).astype(str)
         unit = rng.choice(list(UNIT_LETTERS), size=(n, 2))
         postcode = (
-            pd.Series(area) + pd.Series(district) + " " + pd.Series(sector)
-            + pd.Series(unit[:, 0]) + pd.Series(unit[:, 1])
+            pd.Series(area)
+            + pd.Series(district)
+            + " "
+            + pd.Series(sector)
+            + pd.Series(unit[:, 0])
+            + pd.Series(unit[:, 1])
         )
         number = pd.Series(rng.integers(1, 200, size=n).astype(str))
-        street = pd.Series(rng.choice(STREETS, size=n)) + " " + pd.Series(
-            rng.choice(STREET_KINDS, size=n)
+        street = (
+            pd.Series(rng.choice(STREETS, size=n))
+            + " "
+            + pd.Series(rng.choice(STREET_KINDS, size=n))
         )
         town = pd.Series(area).map(POSTCODE_AREAS)
         return pd.DataFrame({"postcode": postcode, "address": number + " " + street + ", " + town})
@@ -281,22 +336,38 @@ class Generator:
 
 
 ERROR_KINDS = (
-    "nickname", "middle_name_used", "initial_only", "forename_typo", "surname_typo",
-    "maiden_surname", "married_surname_only", "dob_swapped", "dob_typo", "dob_missing",
-    "moved_same_sector", "moved_same_district", "moved_elsewhere", "postcode_missing",
-    "address_missing", "sex_missing", "forename_missing", "sex_wrong",
+    "nickname",
+    "middle_name_used",
+    "initial_only",
+    "forename_typo",
+    "surname_typo",
+    "maiden_surname",
+    "married_surname_only",
+    "dob_swapped",
+    "dob_typo",
+    "dob_missing",
+    "moved_same_sector",
+    "moved_same_district",
+    "moved_elsewhere",
+    "postcode_missing",
+    "address_missing",
+    "sex_missing",
+    "forename_missing",
+    "sex_wrong",
 )
-ERROR_WEIGHTS = np.array(
-    [10, 4, 2, 8, 8, 0, 0, 6, 6, 3, 6, 6, 10, 3, 3, 4, 1, 1], dtype=float
-)
+ERROR_WEIGHTS = np.array([10, 4, 2, 8, 8, 0, 0, 6, 6, 3, 6, 6, 10, 3, 3, 4, 1, 1], dtype=float)
 
 ERROR_FIELDS = {
     kind: (
-        "forename" if kind in ("nickname", "middle_name_used", "initial_only", "forename_typo",
-                               "forename_missing")
-        else "surname" if kind == "surname_typo"
-        else "dob" if kind.startswith("dob")
-        else "address" if kind.startswith("moved") or kind in ("postcode_missing", "address_missing")
+        "forename"
+        if kind
+        in ("nickname", "middle_name_used", "initial_only", "forename_typo", "forename_missing")
+        else "surname"
+        if kind == "surname_typo"
+        else "dob"
+        if kind.startswith("dob")
+        else "address"
+        if kind.startswith("moved") or kind in ("postcode_missing", "address_missing")
         else kind
     )
     for kind in ERROR_KINDS
@@ -345,7 +416,9 @@ def _national_version(gen: Generator, person: dict) -> tuple[dict[str, str], lis
     )
     kinds, fields_hit = [], set()
     for k in order:  # at most one error per field: a nickname is not also mistyped
-        field_hit = ERROR_FIELDS[ERROR_KINDS[k]].replace("sex_missing", "sex").replace("sex_wrong", "sex")
+        field_hit = (
+            ERROR_FIELDS[ERROR_KINDS[k]].replace("sex_missing", "sex").replace("sex_wrong", "sex")
+        )
         if field_hit not in fields_hit and ERROR_WEIGHTS[k] > 0 and len(kinds) < count:
             kinds.append(k)
             fields_hit.add(field_hit)
@@ -379,7 +452,9 @@ def _national_version(gen: Generator, person: dict) -> tuple[dict[str, str], lis
         elif kind == "dob_missing":
             dob = None
         elif kind.startswith("moved_"):
-            postcode, address = gen.move(postcode, kind.removeprefix("moved_same_").removeprefix("moved_"))
+            postcode, address = gen.move(
+                postcode, kind.removeprefix("moved_same_").removeprefix("moved_")
+            )
         elif kind == "postcode_missing":
             postcode = ""
         elif kind == "address_missing":

@@ -78,13 +78,14 @@ def load(con: duckdb.DuckDBPyConnection, source: InputFile) -> int:
         )
     table = f"raw_{source.role}"
     try:
-        run(con, 
+        run(
+            con,
             f"""
             create or replace table {table} as
             select row_number() over () as row_number, *
             from read_csv({_sql_string(str(source.path))}, header = true, all_varchar = true,
                           delim = ',', quote = '"', escape = '"', parallel = false)
-            """
+            """,
         )
     except duckdb.Error as error:
         raise DataWashInputError(
@@ -106,20 +107,21 @@ def load(con: duckdb.DuckDBPyConnection, source: InputFile) -> int:
 
 def _check_ids(con: duckdb.DuckDBPyConnection, table: str, source: InputFile) -> None:
     id_col = source.id_column
-    row = first_row(con, 
-        f"select min(row_number) from {table} where nullif(trim({id_col}), '') is null"
+    row = first_row(
+        con, f"select min(row_number) from {table} where nullif(trim({id_col}), '') is null"
     )
     if row and row[0] is not None:
         raise DataWashInputError(
             f"The {source.role} file {source.path.name}, row {row[0]}, has no {id_col}; "
             f"every row needs one."
         )
-    row = first_row(con, 
+    row = first_row(
+        con,
         f"""
         select trim({id_col}), list(row_number order by row_number)
         from {table} group by trim({id_col}) having count(*) > 1
         order by min(row_number) limit 1
-        """
+        """,
     )
     if row:
         rows = ", ".join(str(r) for r in row[1][:5])
@@ -137,13 +139,14 @@ def _parsed_date_sql(column: str) -> str:
 
 
 def _check_dates(con: duckdb.DuckDBPyConnection, table: str, source: InputFile) -> None:
-    row = first_row(con, 
+    row = first_row(
+        con,
         f"""
         select row_number, date_of_birth from {table}
         where nullif(trim(date_of_birth), '') is not null
           and {_parsed_date_sql("date_of_birth")} is null
         order by row_number limit 1
-        """
+        """,
     )
     if row:
         raise DataWashInputError(
@@ -155,7 +158,8 @@ def _check_dates(con: duckdb.DuckDBPyConnection, table: str, source: InputFile) 
 
 def install_helpers(con: duckdb.DuckDBPyConnection) -> None:
     """Macros and the nickname look-up table that ``prepare`` uses."""
-    run(con, 
+    run(
+        con,
         """
         create or replace macro clean_name(x) as nullif(trim(regexp_replace(
             regexp_replace(lower(strip_accents(x)), '[''`’]', '', 'g'),
@@ -168,7 +172,7 @@ def install_helpers(con: duckdb.DuckDBPyConnection) -> None:
         create or replace macro clean_postcode(x) as
             nullif(regexp_replace(upper(x), '[^A-Z0-9]', '', 'g'), '');
         create or replace table nickname_lookup (name varchar, formal varchar[], family varchar);
-        """
+        """,
     )
     con.executemany("insert into nickname_lookup values (?, ?, ?)", nickname_rows())
 
@@ -183,7 +187,8 @@ def prepare(con: duckdb.DuckDBPyConnection, source: InputFile, parquet_path: Pat
     placeholders = ", ".join(_sql_string(d) for d in PLACEHOLDER_DATES)
     unit = "^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
     outward = "^[A-Z]{1,2}[0-9][A-Z0-9]?$"
-    run(con, 
+    run(
+        con,
         f"""
         copy (
         with cleaned as (
@@ -247,7 +252,7 @@ def prepare(con: duckdb.DuckDBPyConnection, source: InputFile, parquet_path: Pat
         left join nickname_lookup n on n.name = d.forenames_all[1]
         order by d.unique_id
         ) to {_sql_string(str(parquet_path))} (format parquet)
-        """
+        """,
     )
 
 
@@ -256,13 +261,14 @@ def sample_for_u(
 ) -> int:
     """Write a fixed sample of ``rows`` prepared records (chosen by a hash of the id, the same
     every run and for every engine) for estimating u probabilities; returns its size."""
-    run(con, 
+    run(
+        con,
         f"""
         copy (select * from read_parquet({_sql_string(str(parquet_path))})
               order by md5(unique_id), unique_id limit {int(rows)})
         to {_sql_string(str(out_path))} (format parquet)
-        """
+        """,
     )
-    return int(first_row(con, 
-            f"select count(*) from read_parquet({_sql_string(str(out_path))})"
-        )[0])  # type: ignore[index]
+    return int(
+        first_row(con, f"select count(*) from read_parquet({_sql_string(str(out_path))})")[0]
+    )  # type: ignore[index]

@@ -26,12 +26,16 @@ def run(tmp_path: Path, workforce: str, national: str = GOOD_N) -> None:
 
 
 def test_it_names_a_missing_column(tmp_path):
-    with pytest.raises(DataWashInputError, match=r"workforce file workforce\.csv has no column postcode"):
+    with pytest.raises(
+        DataWashInputError, match=r"workforce file workforce\.csv has no column postcode"
+    ):
         run(tmp_path, "person_ref,forenames,surname,previous_surnames,date_of_birth,sex,address\n")
 
 
 def test_it_names_a_repeated_id_and_its_rows(tmp_path):
-    workforce = HEADER_W + "W1,Ann,Lee,,1970-01-01,F,,\nW2,Bob,Lee,,1971-01-01,M,,\nW1,Cy,Lee,,,,,\n"
+    workforce = (
+        HEADER_W + "W1,Ann,Lee,,1970-01-01,F,,\nW2,Bob,Lee,,1971-01-01,M,,\nW1,Cy,Lee,,,,,\n"
+    )
     with pytest.raises(DataWashInputError, match=r"person_ref 'W1' more than once \(rows 1, 3\)"):
         run(tmp_path, workforce)
 

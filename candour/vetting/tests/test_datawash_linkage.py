@@ -14,17 +14,31 @@ from candour.vetting.datawash.generator import generate
 @pytest.fixture(scope="module")
 def washed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("datawash")
-    files = generate(folder, workforce_size=400, national_size=6_000, seed=11, twin_share=0.05,
-                     father_son_share=0.08)
+    files = generate(
+        folder,
+        workforce_size=400,
+        national_size=6_000,
+        seed=11,
+        twin_share=0.05,
+        father_son_share=0.08,
+    )
     calls = []
     summary = run_datawash(
-        files.workforce, files.national, folder / "candidates.csv",
+        files.workforce,
+        files.national,
+        folder / "candidates.csv",
         progress=lambda step, done, total: calls.append((step, done, total)),
     )
     out = pd.read_csv(folder / "candidates.csv", dtype=str)
     truth = pd.read_csv(files.truth, dtype=str, keep_default_na=False)
-    return {"files": files, "summary": summary, "out": out, "truth": truth, "calls": calls,
-            "path": folder / "candidates.csv"}
+    return {
+        "files": files,
+        "summary": summary,
+        "out": out,
+        "truth": truth,
+        "calls": calls,
+        "path": folder / "candidates.csv",
+    }
 
 
 def found_share(washed, error_kind: str) -> tuple[float, pd.DataFrame]:

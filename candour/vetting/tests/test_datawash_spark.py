@@ -23,7 +23,9 @@ def test_duckdb_and_spark_give_the_same_pairs(tmp_path):
         results[engine] = (summary, pd.read_csv(out, dtype={"person_ref": str, "record_id": str}))
     duck, spark = results["duckdb"][1], results["spark"][1]
     assert len(duck) > 20
-    assert list(zip(duck.person_ref, duck.record_id)) == list(zip(spark.person_ref, spark.record_id))
+    assert list(zip(duck.person_ref, duck.record_id, strict=False)) == list(
+        zip(spark.person_ref, spark.record_id, strict=False)
+    )
     assert (duck["match_probability"] - spark["match_probability"]).abs().max() < 1e-3
     assert (duck["reasons"] == spark["reasons"]).all()
     assert results["duckdb"][0]["probability_two_random_records_match"] == pytest.approx(
