@@ -12,6 +12,7 @@ The columns named here are made by ``inputs.prepare`` (see ``docs/datawash.md`` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -46,7 +47,7 @@ class Field:
     null_level: ComparisonLevelCreator = field(default=None)  # type: ignore[assignment]
 
     def comparison(self) -> cl.CustomComparison:
-        levels: list[ComparisonLevelCreator] = [self.null_level]
+        levels: list[ComparisonLevelCreator | dict[str, Any]] = [self.null_level]
         for level in self.levels:
             creator = level.creator.configure(label_for_charts=level.reason)
             if level.rules_out_match:
@@ -224,7 +225,7 @@ def settings() -> SettingsCreator:
         link_type="link_only",
         unique_id_column_name="unique_id",
         comparisons=[f.comparison() for f in FIELDS],
-        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
+        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),  # type: ignore[arg-type]
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=False,
         additional_columns_to_retain=["previous_surnames", "surname_tokens"],

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -414,7 +415,8 @@ def _national_version(gen: Generator, person: dict) -> tuple[dict[str, str], lis
         replace=False,
         p=ERROR_WEIGHTS / ERROR_WEIGHTS.sum(),
     )
-    kinds, fields_hit = [], set()
+    kinds: list[int] = []
+    fields_hit: set[str] = set()
     for k in order:  # at most one error per field: a nickname is not also mistyped
         field_hit = (
             ERROR_FIELDS[ERROR_KINDS[k]].replace("sex_missing", "sex").replace("sex_wrong", "sex")
@@ -576,7 +578,7 @@ def _thin_workforce(gen: Generator, workforce: pd.DataFrame) -> None:
         workforce.loc[missing, column] = ""
 
 
-def _write_rows(path: Path, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def _write_rows(path: Path, header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)

@@ -269,6 +269,5 @@ def sample_for_u(
         to {_sql_string(str(out_path))} (format parquet)
         """,
     )
-    return int(
-        first_row(con, f"select count(*) from read_parquet({_sql_string(str(out_path))})")[0]
-    )  # type: ignore[index]
+    count = first_row(con, f"select count(*) from read_parquet({_sql_string(str(out_path))})")
+    return int(count[0]) if count else 0
