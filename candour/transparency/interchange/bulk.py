@@ -46,6 +46,22 @@ def prepare() -> None:
             cursor.execute("PRAGMA cache_size = -524288")
 
 
+def fetch(queryset: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows of a ``values_list`` queryset as the driver returns them, without Django's
+    per-value converters (a million rows of dates are read as text on SQLite and dates on
+    PostgreSQL; callers normalise with ``iso``)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(BATCH):
+            yield from batch
+
+
+def iso(value: Any) -> Any:
+    """A date as ISO text, whichever form the driver gave it in."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def table_size(model: type[models.Model]) -> int:
     """A quick upper bound of the rows in ``model``'s table (its highest key), without a count."""
     with connection.cursor() as cursor:

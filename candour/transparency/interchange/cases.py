@@ -13,7 +13,6 @@ The import is all-or-nothing and runs in three steps, each over the whole file:
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import getpass
 from collections.abc import Iterator
@@ -469,10 +468,12 @@ def make_plan(checked: Checked, dry_run: bool) -> Plan:
     allegation_ids, changed_allegations = _plan_allegations(checked, forces, plan, case_ids)
 
     existing = {
-        (allegation_id, subject_id): (row_id, tuple(_iso(v) for v in rest))
-        for allegation_id, subject_id, row_id, *rest in AllegationSubject.objects.filter(
-            allegation__case__force_id__in=forces
-        ).values_list("allegation_id", "subject_id", "id", *SUBJECT_FIELDS)
+        (allegation_id, subject_id): (row_id, tuple(bulk.iso(v) for v in rest))
+        for allegation_id, subject_id, row_id, *rest in bulk.fetch(
+            AllegationSubject.objects.filter(allegation__case__force_id__in=forces).values_list(
+                "allegation_id", "subject_id", "id", *SUBJECT_FIELDS
+            )
+        )
     }
     subjects_new = plan.subjects_new
     for allegation_key, subject_ref, values in checked.rows:
@@ -507,9 +508,11 @@ def _plan_people(checked: Checked, forces: list[str], plan: Plan) -> dict[tuple[
     ids: dict[tuple[str, str], int] = {}
     known: dict[tuple[str, str], tuple[int, str, str, str]] = {
         (force, ref): (pk, role, sex, rank)
-        for force, ref, pk, role, sex, rank in Person.objects.filter(
-            force_id__in=forces
-        ).values_list("force_id", "ref", "id", "role", "sex", "rank")
+        for force, ref, pk, role, sex, rank in bulk.fetch(
+            Person.objects.filter(force_id__in=forces).values_list(
+                "force_id", "ref", "id", "role", "sex", "rank"
+            )
+        )
     }
     new_keys = [key for key in checked.people if key not in known]
     for key, pk in zip(new_keys, _ids(Person, len(new_keys), plan), strict=True):
@@ -531,10 +534,12 @@ def _plan_cases(
     checked: Checked, forces: list[str], plan: Plan, now: Any
 ) -> tuple[dict[tuple[str, str], int], set[tuple[str, str]]]:
     known = {
-        (force, ref): (pk, case_type, _iso(received))
-        for force, ref, pk, case_type, received in Case.objects.filter(
-            force_id__in=forces
-        ).values_list("force_id", "ref", "id", "case_type", "received_date")
+        (force, ref): (pk, case_type, bulk.iso(received))
+        for force, ref, pk, case_type, received in bulk.fetch(
+            Case.objects.filter(force_id__in=forces).values_list(
+                "force_id", "ref", "id", "case_type", "received_date"
+            )
+        )
     }
     ids: dict[tuple[str, str], int] = {}
     changed: set[tuple[str, str]] = set()
@@ -558,7 +563,7 @@ def _plan_allegations(
 ) -> tuple[dict[tuple[str, str, str], int], set[int]]:
     through = Allegation.flags.through
     known_flags: dict[int, list[str]] = {}
-    for allegation_id, flag in (
+    for allegation_id, flag in bulk.fetch(
         through.objects.filter(allegation__case__force_id__in=forces)
         .order_by("allegation_id", "flag_id")
         .values_list("allegation_id", "flag_id")
@@ -566,9 +571,11 @@ def _plan_allegations(
         known_flags.setdefault(allegation_id, []).append(flag)
     known = {
         (case_id, ref): (pk, category, ";".join(known_flags.get(pk, ())))
-        for case_id, ref, pk, category in Allegation.objects.filter(
-            case__force_id__in=forces
-        ).values_list("case_id", "ref", "id", "category_id")
+        for case_id, ref, pk, category in bulk.fetch(
+            Allegation.objects.filter(case__force_id__in=forces).values_list(
+                "case_id", "ref", "id", "category_id"
+            )
+        )
     }
     ids: dict[tuple[str, str, str], int] = {}
     changed: set[int] = set()
@@ -597,10 +604,6 @@ def _plan_allegations(
 def _ids(model: type[Any], count: int, plan: Plan) -> list[int] | range:
     # A dry run reserves no keys: negative stand-ins keep the plan's bookkeeping the same.
     return range(-count, 0) if plan.result.dry_run else bulk.allocate_ids(model, count)
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 PERSON_COLUMNS = (
