@@ -67,6 +67,8 @@ def time_queries(suppress_too: bool, counts: list[str], limit: int | None) -> di
 
 def summarise(timings: list[dict], key: str) -> dict:
     values = [t[key] for t in timings if key in t]
+    if not values:
+        return {"n": 0}
     return {
         "n": len(values),
         "median": round(statistics.median(values), 3),
