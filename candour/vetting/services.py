@@ -487,7 +487,8 @@ def record_datawash_run(
         out_file=out_file,
         engine=engine,
         threshold=threshold,
-        summary=_json_safe(summary),
+        # Per-pair weight parts go onto the candidates, not into the run's summary.
+        summary=_json_safe({k: v for k, v in summary.items() if k != "weight_parts"}),
     )
     audit.record(
         None,
