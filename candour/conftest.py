@@ -119,3 +119,31 @@ def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
         for v in result["violations"]
         if v["impact"] in ("serious", "critical", "moderate")
     ]
+
+
+def totp_code_from_key(key: str) -> str:
+    """The code an authenticator app would show for the key printed on the enrolment page."""
+    import base64
+
+    from django_otp.oath import totp
+
+    secret = key.replace(" ", "")
+    secret += "=" * (-len(secret) % 8)
+    return f"{totp(base64.b32decode(secret)):06d}"
+
+
+def sign_in_with_two_factor(page, username: str, then: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the form as a person would, enrol an authenticator on first sign-in
+    (the role must need two-factor), and land on ``then``."""
+    from candour.factories import TEST_PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(then)
+    assert "/accounts/two-factor/" in page.url, "two-factor enrolment was not asked for"
+    key = page.get_by_test_id("totp-key").inner_text()
+    page.get_by_label("Code from your authenticator app").fill(totp_code_from_key(key))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"**{then}")

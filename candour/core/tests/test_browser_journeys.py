@@ -4,40 +4,18 @@ and an accessibility scan (axe-core) of the main pages."""
 import re
 
 import pytest
-from django_otp.oath import totp
 
-from candour.conftest import axe_violations
+from candour.conftest import axe_violations, sign_in_with_two_factor, totp_code_from_key
 from candour.core.roles import Role
 from candour.factories import TEST_PASSWORD, AllegationSubjectFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _code_from_key(key: str) -> str:
-    import base64
-
-    secret = key.replace(" ", "")
-    secret += "=" * (-len(secret) % 8)
-    return f"{totp(base64.b32decode(secret)):06d}"
-
-
-def _sign_in_and_enrol(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.goto("/cases/")
-    assert "/accounts/two-factor/" in page.url
-    key = page.get_by_test_id("totp-key").inner_text()
-    page.get_by_label("Code from your authenticator app").fill(_code_from_key(key))
-    page.get_by_role("button", name="Continue").click()
-
-
 def test_an_investigator_signs_in_enrols_and_reads_a_case(page) -> None:
     UserFactory(username="ivy", role=Role.INVESTIGATOR, forces=["cambridgeshire"])
     case = AllegationSubjectFactory(allegation__case__ref="CAM/2021/7").allegation.case
-    _sign_in_and_enrol(page, "ivy")
-    assert page.url.endswith("/cases/")
+    sign_in_with_two_factor(page, "ivy", then="/cases/")
     page.get_by_role("link", name="CAM/2021/7").click()
     assert page.url.endswith(f"/cases/{case.pk}/")
     assert page.get_by_role("heading", level=1).inner_text() == "Complaint CAM/2021/7"
@@ -70,7 +48,7 @@ def test_signed_in_pages_pass_an_accessibility_scan(page) -> None:
     page.goto("/accounts/two-factor/")
     assert axe_violations(page) == [], "two-factor enrolment page"
     key = page.get_by_test_id("totp-key").inner_text()
-    page.get_by_label("Code from your authenticator app").fill(_code_from_key(key))
+    page.get_by_label("Code from your authenticator app").fill(totp_code_from_key(key))
     page.get_by_role("button", name="Continue").click()
     for path in ["/dashboard/", "/cases/", f"/cases/{case.pk}/"]:
         page.goto(path)

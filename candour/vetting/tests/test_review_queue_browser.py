@@ -2,36 +2,15 @@
 opens a candidate match, decides it is the same person and sees it leave the pending list;
 every page passes axe-core and breaks no Content-Security-Policy rule."""
 
-import base64
-
 import pytest
-from django_otp.oath import totp
 
-from candour.conftest import axe_violations
+from candour.conftest import axe_violations, sign_in_with_two_factor
 from candour.core.roles import Role
-from candour.factories import TEST_PASSWORD, PersonFactory, UserFactory, force
+from candour.factories import PersonFactory, UserFactory, force
 from candour.vetting.models import CandidateMatch
 from candour.vetting.tests.helpers import candidate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _code_from_key(key: str) -> str:
-    secret = key.replace(" ", "")
-    secret += "=" * (-len(secret) % 8)
-    return f"{totp(base64.b32decode(secret)):06d}"
-
-
-def _sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.goto("/vetting/")
-    assert "/accounts/two-factor/" in page.url
-    key = page.get_by_test_id("totp-key").inner_text()
-    page.get_by_label("Code from your authenticator app").fill(_code_from_key(key))
-    page.get_by_role("button", name="Continue").click()
 
 
 def test_a_vetting_officer_confirms_a_match_and_it_leaves_the_queue(page) -> None:  # type: ignore[no-untyped-def]
@@ -40,7 +19,7 @@ def test_a_vetting_officer_confirms_a_match_and_it_leaves_the_queue(page) -> Non
     match = candidate(person=person, record_id="N00000042")
     candidate("suffolk", record_id="N-SUFFOLK")
 
-    _sign_in(page, "vera")
+    sign_in_with_two_factor(page, "vera", then="/vetting/")
     page.goto("/vetting/")
     assert page.get_by_role("heading", level=1).inner_text() == "Vetting queue"
     assert axe_violations(page) == [], "queue"
@@ -75,7 +54,7 @@ def test_the_vetting_record_decision_form_and_figures_pass_an_accessibility_scan
     UserFactory(username="vera", role=Role.VETTING_OFFICER, forces=["norfolk"])
     person = PersonFactory(force=force("norfolk"), ref="NOR-7")
     application = services.apply_for_vetting(person, "mv")
-    _sign_in(page, "vera")
+    sign_in_with_two_factor(page, "vera", then="/vetting/")
     for path in [
         f"/vetting/people/{person.pk}/",
         f"/vetting/applications/{application.pk}/",
