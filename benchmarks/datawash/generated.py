@@ -102,6 +102,14 @@ def main() -> None:
     parser.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--baseline", action="store_true", help="also run plain Splink")
+    parser.add_argument(
+        "--curve",
+        action="store_true",
+        help="score down to 0.05 and report precision and recall at several thresholds",
+    )
+    parser.add_argument(
+        "--skip-blocking", action="store_true", help="do not measure the blocking's recall"
+    )
     args = parser.parse_args()
 
     results: dict[str, Any] = {
@@ -115,18 +123,26 @@ def main() -> None:
 
     steps: list[tuple[str, float]] = []
     started = time.monotonic()
+    out_path = args.data / f"candidates-{args.engine}.csv"
     summary = run_datawash(
         args.data / "workforce.csv",
         args.data / "national.csv",
-        args.data / f"candidates-{args.engine}.csv",
+        out_path,
         engine=args.engine,
-        threshold=args.threshold,
+        threshold=min(args.threshold, 0.05) if args.curve else args.threshold,
         progress=lambda step, done, total: steps.append(
             (step, round(time.monotonic() - started, 1))
         ),
     )
-    found = pairs(args.data / f"candidates-{args.engine}.csv")
+    scored = pd.read_csv(out_path, dtype={"person_ref": str, "record_id": str})
     truth = pairs(args.data / "truth.csv")
+    hard = pairs(args.data / "hard_non_matches.csv")
+
+    def found_at(threshold: float) -> set[tuple[str, str]]:
+        kept = scored[scored["match_probability"] >= threshold]
+        return set(zip(kept["person_ref"], kept["record_id"], strict=True))
+
+    found = found_at(args.threshold)
     results["candour"] = {
         "engine": args.engine,
         "threshold": args.threshold,
@@ -134,12 +150,25 @@ def main() -> None:
         "steps": steps,
         "estimated_comparisons": summary["estimated_comparisons"],
         **precision_recall(found, truth),
-        "hard_non_matches_matched": len(found & pairs(args.data / "hard_non_matches.csv")),
+        "hard_non_matches_matched": len(found & hard),
         "recall_by_error_count": recall_by_error_count(found, args.data / "truth.csv"),
     }
-    results["blocking"] = blocking_recall(
-        args.data / "workforce.csv", args.data / "national.csv", args.data / "truth.csv"
-    )
+    if args.curve:
+        results["candour"]["by_threshold"] = {
+            str(t): {
+                **{
+                    k: v
+                    for k, v in precision_recall(found_at(t), truth).items()
+                    if k in ("precision", "recall", "f1", "false_positives")
+                },
+                "hard_non_matches_matched": len(found_at(t) & hard),
+            }
+            for t in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
+        }
+    if not args.skip_blocking:
+        results["blocking"] = blocking_recall(
+            args.data / "workforce.csv", args.data / "national.csv", args.data / "truth.csv"
+        )
     if args.baseline:
         results["plain_splink"] = plain_splink(args.data, args.threshold)
     args.results.parent.mkdir(parents=True, exist_ok=True)

@@ -46,11 +46,11 @@ class Field:
     levels: tuple[Level, ...]
     null_level: ComparisonLevelCreator = field(default=None)  # type: ignore[assignment]
 
-    def comparison(self) -> cl.CustomComparison:
+    def comparison(self, rule_outs: bool = True) -> cl.CustomComparison:
         levels: list[ComparisonLevelCreator | dict[str, Any]] = [self.null_level]
         for level in self.levels:
             creator = level.creator.configure(label_for_charts=level.reason)
-            if level.rules_out_match:
+            if level.rules_out_match and rule_outs:
                 creator = creator.configure(
                     m_probability=RULES_OUT_M_PROBABILITY, fix_m_probability=True
                 )
@@ -96,8 +96,30 @@ FORENAMES = Field(
             ),
             "middle name used as first name ({l}/{r})",
         ),
+        # FEBRL-style and real: the forename written in the surname box (or both swapped).
+        Level(
+            cll.CustomLevel("first_forename_l = surname_r or first_forename_r = surname_l"),
+            "swapped with surname ({l}/{r})",
+        ),
         Level(cll.JaroWinklerLevel("first_forename", 0.92), "close spelling ({l}/{r})"),
         Level(cll.JaroWinklerLevel("first_forename", 0.85), "similar spelling ({l}/{r})"),
+        # Looser tests than these match twins (Aaron/Jason, Carl/Mark), whose other fields agree
+        # so well that EM would learn to trust the level.
+        Level(
+            cll.And(
+                cll.CustomLevel(
+                    "length(first_forename_l) >= 5 and length(first_forename_r) >= 5"
+                    " and substr(first_forename_l, 1, 1) = substr(first_forename_r, 1, 1)"
+                ),
+                cll.DamerauLevenshteinLevel("first_forename", 2),
+            ),
+            "within two typing errors ({l}/{r})",
+        ),
+        # Jaro-Winkler rewards a shared start, so a mistyped first letter needs its own test.
+        Level(
+            cll.CustomLevel("forename_tail_l = forename_tail_r and length(first_forename_l) >= 4"),
+            "first letter differs ({l}/{r})",
+        ),
         Level(
             cll.CustomLevel(
                 "(length(first_forename_l) = 1 or length(first_forename_r) = 1)"
@@ -121,10 +143,20 @@ SURNAME = Field(
             ),
             "{surname_link}",
         ),
+        Level(
+            cll.CustomLevel("surname_l = first_forename_r or surname_r = first_forename_l"),
+            "swapped with forename ({l}/{r})",
+        ),
         Level(cll.JaroWinklerLevel("surname", 0.92), "close spelling ({l}/{r})"),
         Level(cll.JaroWinklerLevel("surname", 0.8), "similar spelling ({l}/{r})"),
         Level(cll.ElseLevel(), "different ({l}/{r})"),
     ),
+)
+
+_TWO_OF_THREE = (
+    "(case when dob_year_l = dob_year_r then 1 else 0 end"
+    " + case when dob_month_l = dob_month_r then 1 else 0 end"
+    " + case when dob_day_l = dob_day_r then 1 else 0 end)"
 )
 
 DATE_OF_BIRTH = Field(
@@ -134,23 +166,30 @@ DATE_OF_BIRTH = Field(
     levels=(
         Level(cll.ExactMatchLevel("dob"), "same"),
         Level(cll.CustomLevel("dob_swapped_l = dob_r"), "day and month swapped ({l}/{r})"),
-        # A mistyped digit or two usually leaves two of day, month and year intact. (Cheap integer
-        # tests: edit distances over every sampled pair are far slower.)
+        # One digit mistyped or two swapped leaves two of day, month and year intact; that cheap
+        # integer test spares most pairs the edit distance.
+        Level(
+            cll.And(
+                cll.CustomLevel(f"{_TWO_OF_THREE} >= 2"), cll.DamerauLevenshteinLevel("dob", 1)
+            ),
+            "one digit different ({l}/{r})",
+        ),
         Level(
             cll.CustomLevel(
-                f"abs(dob_year_l - dob_year_r) <= {DOB_YEARS_APART} and ("
-                "case when dob_year_l = dob_year_r then 1 else 0 end"
-                " + case when dob_month_l = dob_month_r then 1 else 0 end"
-                " + case when dob_day_l = dob_day_r then 1 else 0 end) >= 2"
+                f"abs(dob_year_l - dob_year_r) <= {DOB_YEARS_APART} and {_TWO_OF_THREE} >= 2"
             ),
             "two of day, month and year agree ({l}/{r})",
         ),
+        # A father and son differ in day and month too; a mistyped decade keeps both.
         Level(
-            cll.CustomLevel(f"abs(dob_year_l - dob_year_r) > {DOB_YEARS_APART}"),
+            cll.CustomLevel(
+                f"abs(dob_year_l - dob_year_r) > {DOB_YEARS_APART}"
+                " and not (dob_month_l = dob_month_r and dob_day_l = dob_day_r)"
+            ),
             f"more than {DOB_YEARS_APART} years apart ({{l}}/{{r}})",
             rules_out_match=True,
         ),
-        Level(cll.ElseLevel(), f"different, within {DOB_YEARS_APART} years ({{l}}/{{r}})"),
+        Level(cll.ElseLevel(), "different ({l}/{r})"),
     ),
 )
 
@@ -175,6 +214,26 @@ ADDRESS = Field(
     ),
 )
 
+# Middle names: strong evidence when both records give one (a shared first name and surname is
+# common; a shared middle name as well is not). Missing on either side counts for nothing.
+MIDDLE_NAME = Field(
+    name="middle_name",
+    display_columns=("middle_name", "middle_name"),
+    null_level=_either_null("middle_name"),
+    levels=(
+        Level(cll.ExactMatchLevel("middle_name"), "same ({l})"),
+        Level(
+            cll.CustomLevel(
+                "(length(middle_name_l) = 1 or length(middle_name_r) = 1)"
+                " and substr(middle_name_l, 1, 1) = substr(middle_name_r, 1, 1)"
+            ),
+            "initial agrees ({l}/{r})",
+        ),
+        Level(cll.JaroWinklerLevel("middle_name", 0.88), "similar spelling ({l}/{r})"),
+        Level(cll.ElseLevel(), "different ({l}/{r})"),
+    ),
+)
+
 SEX = Field(
     name="sex",
     display_columns=("sex", "sex"),
@@ -185,7 +244,7 @@ SEX = Field(
     ),
 )
 
-FIELDS: tuple[Field, ...] = (FORENAMES, SURNAME, DATE_OF_BIRTH, ADDRESS, SEX)
+FIELDS: tuple[Field, ...] = (FORENAMES, MIDDLE_NAME, SURNAME, DATE_OF_BIRTH, ADDRESS, SEX)
 
 # Candidate pairs are those agreeing on any one of these. Each rule catches the true pairs the
 # others lose to one kind of error; measured recall on generated data is in docs/benchmarks.md.
@@ -219,15 +278,19 @@ DETERMINISTIC_RULES: tuple[BlockingRuleCreator, ...] = (
 DETERMINISTIC_RECALL = 0.6
 
 
-def settings() -> SettingsCreator:
-    """The untrained model: link-only between the workforce and the national records."""
+def settings(rule_outs: bool = True) -> SettingsCreator:
+    """The untrained model: link-only between the workforce and the national records.
+
+    ``rule_outs=False`` learns the rule-out levels' m probabilities like any other level: for
+    benchmark data with no twins or fathers and sons (FEBRL), never for a real data wash."""
     return SettingsCreator(
         link_type="link_only",
         unique_id_column_name="unique_id",
-        comparisons=[f.comparison() for f in FIELDS],
+        comparisons=[f.comparison(rule_outs) for f in FIELDS],
         blocking_rules_to_generate_predictions=list(BLOCKING_RULES),  # type: ignore[arg-type]
         retain_matching_columns=True,
-        retain_intermediate_calculation_columns=False,
+        # The per-field match weights (mw_<field>) the review page shows.
+        retain_intermediate_calculation_columns=True,
         additional_columns_to_retain=["previous_surnames", "surname_tokens"],
         max_iterations=25,
         em_convergence=0.0001,

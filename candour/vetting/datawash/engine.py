@@ -29,7 +29,7 @@ from splink.internals.exceptions import EMTrainingException
 
 from . import comparisons, inputs
 from .inputs import DataWashInputError
-from .reasons import reasons
+from .reasons import field_reason
 
 DEFAULT_THRESHOLD = 0.9
 OUTPUT_COLUMNS = ("person_ref", "record_id", "match_probability", "match_weight", "reasons")
@@ -37,10 +37,18 @@ OUTPUT_COLUMNS = ("person_ref", "record_id", "match_probability", "match_weight"
 # Pairs of records sampled to estimate u probabilities (how often unrelated people agree).
 U_SAMPLE_PAIRS = 1e7
 U_SAMPLE_WORKFORCE_ROWS = 4_000
+# Workforce records whose pairs train the m probabilities by EM (against every national record).
+# m describes how one person's records differ, which a sample of people shows as well as all of
+# them; at 50,000 × 2,000,000 EM on everyone took longer than scoring.
+EM_SAMPLE_WORKFORCE_ROWS = 10_000
 
 # Bounded for a 2-core, 24 GB machine; DuckDB spills to disk beyond its limit.
 DUCKDB_MEMORY_LIMIT = os.environ.get("CANDOUR_DATAWASH_DUCKDB_MEMORY", "8GB")
 SPARK_DRIVER_MEMORY = os.environ.get("CANDOUR_DATAWASH_SPARK_MEMORY", "6g")
+# Spark's master and shuffle partitions; read when the session starts, so a test can use
+# local[1] and one partition for tiny files.
+SPARK_MASTER_ENV = "CANDOUR_DATAWASH_SPARK_MASTER"
+SPARK_PARTITIONS_ENV = "CANDOUR_DATAWASH_SPARK_PARTITIONS"
 # National records scored per chunk, to keep each scoring query's memory bounded.
 NATIONAL_ROWS_PER_CHUNK = 1_000_000
 
@@ -69,6 +77,8 @@ def run_datawash(
     engine: Engine = "duckdb",
     threshold: float = DEFAULT_THRESHOLD,
     progress: Progress | None = None,
+    *,
+    rule_outs: bool = True,
 ) -> dict[str, Any]:
     """Link the workforce file to the national file and write the candidate matches.
 
@@ -76,6 +86,10 @@ def run_datawash(
     candidate pair whose match probability is at or above ``threshold``:
     ``person_ref, record_id, match_probability, match_weight, reasons``. Every candidate is for a
     person to review (the data wash, ``docs/datawash.md``); nothing here decides anything.
+
+    ``rule_outs=False`` lets a wholly different first name, or dates of birth over ten years
+    apart, count against a match by a learned amount instead of ruling it out. Only for benchmark
+    data with no twins or fathers and sons (FEBRL4); a real data wash keeps the default.
 
     Raises DataWashInputError (a ValueError) if a file is missing, unreadable, lacks a column,
     repeats an id or holds a date that is not a date; ValueError for a bad engine or threshold.
@@ -102,11 +116,12 @@ def run_datawash(
             report(2)
             prepared = _prepare(con, work_dir, workforce, national, workforce_rows, national_rows)
             backend = _backend(engine, con, work_dir)
-            linker, model = _train(backend, prepared, report)
+            linker, model = _train(backend, prepared, report, rule_outs)
             report(6)
             predictions, estimated_comparisons = _score(linker, threshold, national_rows)
             report(7)
             written = _write(predictions, out_path)
+            parts = weight_parts(predictions)
             report(len(STEPS))
         finally:
             con.close()
@@ -115,6 +130,7 @@ def run_datawash(
         "out_path": str(out_path),
         "engine": engine,
         "threshold": threshold,
+        "rule_outs": rule_outs,
         "workforce_records": workforce_rows,
         "national_records": national_rows,
         "candidate_pairs": written,
@@ -123,6 +139,7 @@ def run_datawash(
         "blocking_rules": [rule_sql(r) for r in comparisons.BLOCKING_RULES],
         "probability_two_random_records_match": model["probability_two_random_records_match"],
         "model": model,
+        "weight_parts": parts,
         "seconds": round(time.monotonic() - started, 1),
     }
 
@@ -158,6 +175,7 @@ class _Prepared:
         self.national = work_dir / "national.parquet"
         self.workforce_sample = work_dir / "workforce_sample.parquet"
         self.national_sample = work_dir / "national_sample.parquet"
+        self.workforce_em_sample = work_dir / "workforce_em_sample.parquet"
         self.u_pairs = 0
 
 
@@ -180,6 +198,12 @@ def _prepare(
     sample_w = inputs.sample_for_u(con, prepared.workforce, sample_w, prepared.workforce_sample)
     sample_n = inputs.sample_for_u(con, prepared.national, sample_n, prepared.national_sample)
     prepared.u_pairs = sample_w * sample_n
+    if workforce_rows > EM_SAMPLE_WORKFORCE_ROWS:
+        inputs.sample_for_u(
+            con, prepared.workforce, EM_SAMPLE_WORKFORCE_ROWS, prepared.workforce_em_sample
+        )
+    else:
+        prepared.workforce_em_sample = prepared.workforce
     return prepared
 
 
@@ -214,7 +238,7 @@ def _backend(engine: Engine, con: duckdb.DuckDBPyConnection, work_dir: Path) -> 
     from splink.backends.spark import SparkAPI
 
     spark = spark_session(work_dir)
-    db_api = SparkAPI(spark_session=spark, num_partitions_on_repartition=8)
+    db_api = SparkAPI(spark_session=spark, num_partitions_on_repartition=_spark_partitions())
 
     def read_spark(path: Path) -> Any:
         return spark.read.parquet(str(path))
@@ -222,18 +246,23 @@ def _backend(engine: Engine, con: duckdb.DuckDBPyConnection, work_dir: Path) -> 
     return _Backend(db_api, read_spark)
 
 
+def _spark_partitions() -> int:
+    return max(1, int(os.environ.get(SPARK_PARTITIONS_ENV, "8")))
+
+
 def spark_session(work_dir: Path | None = None) -> Any:
     """A local Spark session with Splink's similarity functions, or the one already running."""
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
+    partitions = str(_spark_partitions())
     spark = (
-        SparkSession.builder.master("local[2]")
+        SparkSession.builder.master(os.environ.get(SPARK_MASTER_ENV, "local[2]"))
         .appName("candour-datawash")
         .config("spark.jars", similarity_jar_location())
         .config("spark.driver.memory", SPARK_DRIVER_MEMORY)
-        .config("spark.sql.shuffle.partitions", "8")
-        .config("spark.default.parallelism", "8")
+        .config("spark.sql.shuffle.partitions", partitions)
+        .config("spark.default.parallelism", partitions)
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
@@ -245,13 +274,16 @@ def spark_session(work_dir: Path | None = None) -> Any:
 
 
 def _train(
-    backend: _Backend, prepared: _Prepared, report: Callable[[int], None]
+    backend: _Backend, prepared: _Prepared, report: Callable[[int], None], rule_outs: bool = True
 ) -> tuple[Linker, dict[str, Any]]:
     # u from a fixed sample, scored in full (no engine-specific random sampling), so that DuckDB
     # and Spark learn the same model.
     report(3)
     sampler = backend.linker(
-        prepared.workforce_sample, prepared.national_sample, comparisons.settings(), "u_sample"
+        prepared.workforce_sample,
+        prepared.national_sample,
+        comparisons.settings(rule_outs),
+        "u_sample",
     )
     sampler.training.estimate_u_using_random_sampling(
         max_pairs=prepared.u_pairs * 1.05 + 1, min_count_per_level=None, num_chunks=1
@@ -263,15 +295,27 @@ def _train(
     linker.training.estimate_probability_two_random_records_match(
         list(comparisons.DETERMINISTIC_RULES), recall=comparisons.DETERMINISTIC_RECALL
     )
+    prior = linker.misc.save_model_to_json()["probability_two_random_records_match"]
     report(5)
+    model = linker.misc.save_model_to_json()
+    if prepared.workforce_em_sample != prepared.workforce:
+        trainer = backend.linker(
+            prepared.workforce_em_sample, prepared.national, model, "em_sample"
+        )
+    else:
+        trainer = linker
     for rule in comparisons.TRAINING_RULES:
         try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
+            trainer.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True
             )
         except EMTrainingException as error:
             # Too little data for this session: keep Splink's starting m values for its fields.
             logger.warning("Data wash: skipped one EM session: %s", str(error).splitlines()[0])
+    if trainer is not linker:
+        model = trainer.misc.save_model_to_json()
+        model["probability_two_random_records_match"] = prior
+        linker = backend.linker(prepared.workforce, prepared.national, model, "scoring")
     return linker, linker.misc.save_model_to_json()
 
 
@@ -292,6 +336,29 @@ def _score(linker: Linker, threshold: float, national_rows: int) -> tuple[pd.Dat
     return _with_reasons(frame), estimated_comparisons
 
 
+def weight_parts(predictions: pd.DataFrame) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Each written pair's match weight, field by field: ``{(person_ref, record_id): [{"field",
+    "label", "weight"}, ...]}`` in the model's field order. ``weight`` is the field's partial match
+    weight (log2 of its Bayes factor, term-frequency adjustment included) and ``label`` its words
+    from ``reasons``. The parts add up to the match weight less the prior's
+    (log2 of the prior odds, the same for every pair)."""
+    parts: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for pair, fields in zip(
+        zip(predictions["person_ref"], predictions["record_id"], strict=True),
+        predictions["weight_parts"],
+        strict=True,
+    ):
+        parts[pair] = fields
+    return parts
+
+
+def _field_weights(frame: pd.DataFrame, field: comparisons.Field) -> pd.Series:
+    weight = frame[f"mw_{field.name}"].astype(float)
+    if f"mw_tf_adj_{field.name}" in frame.columns:
+        weight = weight + frame[f"mw_tf_adj_{field.name}"].astype(float).fillna(0.0)
+    return weight.fillna(0.0).round(3)
+
+
 def _workforce_on_left(frame: pd.DataFrame) -> pd.DataFrame:
     """Splink may put either file on the left; put the workforce there for every pair."""
     flipped = frame["source_dataset_l"] != "workforce"
@@ -306,9 +373,16 @@ def _workforce_on_left(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _with_reasons(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
-        return pd.DataFrame(columns=list(OUTPUT_COLUMNS))
+        return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "weight_parts"])
     frame = _workforce_on_left(frame)
-    words = [reasons(pair) for pair in frame.to_dict("records")]
+    records = frame.to_dict("records")
+    labels = {f.name: [field_reason(f, pair) for pair in records] for f in comparisons.FIELDS}
+    words = ["; ".join(parts) for parts in zip(*labels.values(), strict=True)]
+    weights = {f.name: _field_weights(frame, f).tolist() for f in comparisons.FIELDS}
+    parts = [
+        [{"field": name, "label": labels[name][i], "weight": weights[name][i]} for name in labels]
+        for i in range(len(records))
+    ]
     out = pd.DataFrame(
         {
             "person_ref": frame["unique_id_l"].astype(str),
@@ -316,6 +390,7 @@ def _with_reasons(frame: pd.DataFrame) -> pd.DataFrame:
             "match_probability": frame["match_probability"].astype(float).round(6),
             "match_weight": frame["match_weight"].astype(float).round(3),
             "reasons": words,
+            "weight_parts": parts,
         }
     )
     return out.sort_values(

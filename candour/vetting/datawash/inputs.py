@@ -219,6 +219,8 @@ def prepare(con: duckdb.DuckDBPyConnection, source: InputFile, parquet_path: Pat
             d.unique_id,
             d.forenames_all[1] as first_forename,
             d.forenames_all,
+            nullif(substr(d.forenames_all[1], 2), '') as forename_tail,
+            d.forenames_all[2] as middle_name,
             coalesce(n.formal, [d.forenames_all[1]]) as forename_formal,
             coalesce(n.family, d.forenames_all[1]) as forename_family,
             d.surname,

@@ -2,11 +2,13 @@
 does not confuse twins, or fathers and sons, with each other."""
 
 import csv
+import math
 
 import pandas as pd
 import pytest
 
 from candour.vetting.datawash import OUTPUT_COLUMNS, STEPS, run_datawash
+from candour.vetting.datawash.comparisons import FIELDS
 from candour.vetting.datawash.evaluation import blocking_recall, pairs, precision_recall
 from candour.vetting.datawash.generator import generate
 
@@ -118,3 +120,19 @@ def test_the_summary_counts_what_was_written(washed):
 def test_progress_is_reported_for_every_step(washed):
     assert [done for _, done, _ in washed["calls"]] == list(range(len(STEPS) + 1))
     assert all(total == len(STEPS) for _, _, total in washed["calls"])
+
+
+def test_weight_parts_explain_each_written_pair(washed):
+    parts = washed["summary"]["weight_parts"]
+    out = washed["out"]
+    assert set(parts) == set(zip(out["person_ref"], out["record_id"], strict=True))
+    prior = washed["summary"]["probability_two_random_records_match"]
+    prior_weight = math.log2(prior / (1 - prior))
+    for row in out.itertuples():
+        fields = parts[(row.person_ref, row.record_id)]
+        assert [p["field"] for p in fields] == [f.name for f in FIELDS]
+        # Every label is that field's entry in the reasons column.
+        assert "; ".join(p["label"] for p in fields) == row.reasons
+        # The parts and the prior add up to the pair's match weight.
+        total = prior_weight + sum(p["weight"] for p in fields)
+        assert total == pytest.approx(float(row.match_weight), abs=0.02)
