@@ -3,13 +3,18 @@
     .venv/bin/python benchmarks/import/run.py [--rows 1000000] [--engines sqlite,postgresql]
 
 Generates the data (generate.py, deterministic) unless it already exists, then for each engine:
-creates an empty database (SQLite: a temporary file; PostgreSQL: the database
-`candour_bench_import`, dropped at the end), runs `candour migrate`, then times
+creates an empty database (SQLite: a temporary file; PostgreSQL: the database named by
+--pg-database, default `candour_bench_import`, dropped at the end), runs `candour migrate`, then times
 1. `candour import cases FILE` into the empty database, and
 2. the same import again (every row unchanged: the idempotent re-import).
 Wall-clock and CPU seconds (user + system of the candour process) are printed as a Markdown
 table for docs/benchmarks.md. PostgreSQL is reached at BENCH_PG_URL
 (default postgres://postgres@127.0.0.1:5432).
+
+Python's compiled bytecode is kept in a cache under the temporary folder (PYTHONPYCACHEPREFIX),
+as an installed Candour has it: an environment that sets PYTHONDONTWRITEBYTECODE would
+otherwise add about 4 s of compiling to every run. The load average is printed before and
+after each run, because on a shared machine wall time follows it.
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CANDOUR = str(ROOT / ".venv" / "bin" / "candour")
-PG_DATABASE = "candour_bench_import"
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
@@ -48,27 +52,36 @@ def psql(url: str, sql: str) -> None:
         connection.execute(sql)
 
 
-def bench(engine: str, data: Path) -> list[tuple[str, str, float, float, str]]:
+def bench(
+    engine: str, data: Path, pg_database: str
+) -> list[tuple[str, str, float, float, str, str]]:
     folder = Path(tempfile.mkdtemp(prefix=f"bench-import-{engine}-"))
     env = {**os.environ, "CANDOUR_DATA_DIR": str(folder)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "candour-bench-pycache")
     pg_url = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
     if engine == "postgresql":
-        psql(pg_url, f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        psql(pg_url, f"CREATE DATABASE {PG_DATABASE}")
-        env["DATABASE_URL"] = f"{pg_url}/{PG_DATABASE}"
+        psql(pg_url, f"DROP DATABASE IF EXISTS {pg_database}")
+        psql(pg_url, f"CREATE DATABASE {pg_database}")
+        env["DATABASE_URL"] = f"{pg_url}/{pg_database}"
     else:
         env["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
     try:
         subprocess.run([CANDOUR, "migrate", "-v0"], env=env, check=True)
         results = []
         for label in ("import into an empty database", "re-import, all rows unchanged"):
+            load_before = os.getloadavg()[0]
             wall, cpu, summary = timed([CANDOUR, "import", "cases", str(data)], env)
-            results.append((engine, label, wall, cpu, summary))
-            print(f"{engine}: {label}: {wall:.1f} s wall, {cpu:.1f} s CPU ({summary})", flush=True)
+            load = f"{load_before:.1f} to {os.getloadavg()[0]:.1f}"
+            results.append((engine, label, wall, cpu, load, summary))
+            print(
+                f"{engine}: {label}: {wall:.1f} s wall, {cpu:.1f} s CPU, load {load} ({summary})",
+                flush=True,
+            )
         return results
     finally:
         if engine == "postgresql":
-            psql(pg_url, f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+            psql(pg_url, f"DROP DATABASE IF EXISTS {pg_database}")
 
 
 def main() -> None:
@@ -80,6 +93,7 @@ def main() -> None:
         "--data", type=Path, default=Path(tempfile.gettempdir()) / "candour-bench-cases-1m.csv"
     )
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--pg-database", default="candour_bench_import")
     args = parser.parse_args()
     if not args.data.exists():
         subprocess.run(
@@ -95,14 +109,14 @@ def main() -> None:
         )
     rows = []
     for engine in args.engines.split(","):
-        rows += bench(engine, args.data)
+        rows += bench(engine, args.data, args.pg_database)
     print(
         f"\nMachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"load average before the run {os.getloadavg()[0]:.1f}; Python {platform.python_version()}"
     )
-    print("\n| database | run | wall (s) | CPU (s) | output |\n|---|---|---|---|---|")
-    for engine, label, wall, cpu, summary in rows:
-        print(f"| {engine} | {label} | {wall:.1f} | {cpu:.1f} | {summary} |")
+    print("\n| database | run | wall (s) | CPU (s) | load | output |\n|---|---|---|---|---|---|")
+    for engine, label, wall, cpu, load, summary in rows:
+        print(f"| {engine} | {label} | {wall:.1f} | {cpu:.1f} | {load} | {summary} |")
 
 
 if __name__ == "__main__":
