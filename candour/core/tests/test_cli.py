@@ -17,6 +17,7 @@ def run(*args: str, env: dict[str, str] | None = None, tmp: Path) -> subprocess.
         "CANDOUR_DATA_DIR": str(tmp),
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
     }
+    base.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests; never in deployment
     return subprocess.run(
         [CANDOUR, *args], env={**base, **(env or {})}, capture_output=True, text=True
     )
