@@ -14,6 +14,8 @@ Every function must run inside ``transaction.atomic()``.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
@@ -41,10 +43,14 @@ def prepare() -> None:
     """Tune the connection for a large write. SQLite's default page cache (2 MB) makes index
     updates of a million rows read and write the same pages again and again; 512 MB keeps the
     indexes in memory for the length of the import (memory is returned when the connection
-    closes)."""
+    closes). Re-creating indexes after a large load sorts their entries: ``threads`` lets
+    SQLite's sorter use the machine's other cores.
+    None of this touches durability: the journal and ``synchronous`` stay as they are, so a
+    crash mid-import leaves the database as it was."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -524288")
+            cursor.execute(f"PRAGMA threads = {min(os.cpu_count() or 1, 4)}")
 
 
 def fetch(queryset: Any) -> Iterator[tuple[Any, ...]]:
@@ -211,6 +217,17 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Seq
                 for row in rows:
                     copy.write_row(row)
                     written += 1
+            return written
+        if connection.vendor == "sqlite":
+            # Straight to the sqlite3 cursor with its own "?" placeholders: Django's wrapper
+            # would copy every row through itertools.tee to look for named parameters.
+            marks = ", ".join(["?"] * len(columns))
+            sql = f"INSERT INTO {_table(model)} ({_columns(columns)}) VALUES ({marks})"
+            raw, iterator = cursor.cursor, iter(rows)
+            with connection.wrap_database_errors:
+                while batch := list(islice(iterator, BATCH)):
+                    sqlite3.Cursor.executemany(raw, sql, batch)
+                    written += len(batch)
             return written
         placeholders = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {_table(model)} ({_columns(columns)}) VALUES ({placeholders})"

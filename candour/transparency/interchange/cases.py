@@ -467,14 +467,16 @@ def make_plan(checked: Checked, dry_run: bool) -> Plan:
     case_ids, changed_cases = _plan_cases(checked, forces, plan, now)
     allegation_ids, changed_allegations = _plan_allegations(checked, forces, plan, case_ids)
 
-    existing = {
-        (allegation_id, subject_id): (row_id, tuple(bulk.iso(v) for v in rest))
-        for allegation_id, subject_id, row_id, *rest in bulk.fetch(
-            AllegationSubject.objects.filter(allegation__case__force_id__in=forces).values_list(
-                "allegation_id", "subject_id", "id", *SUBJECT_FIELDS
-            )
+    existing: dict[tuple[int, int | None], tuple[int, tuple[Any, ...]]] = {}
+    for allegation_id, subject_id, row_id, *rest in bulk.fetch(
+        AllegationSubject.objects.filter(allegation__case__force_id__in=forces).values_list(
+            "allegation_id", "subject_id", "id", *SUBJECT_FIELDS
         )
-    }
+    ):
+        outcome_date = rest[-1]  # the one date among the subject fields
+        if outcome_date is not None and not isinstance(outcome_date, str):
+            rest[-1] = outcome_date.isoformat()
+        existing[allegation_id, subject_id] = (row_id, tuple(rest))
     subjects_new = plan.subjects_new
     for allegation_key, subject_ref, values in checked.rows:
         allegation_id = allegation_ids[allegation_key]
@@ -579,25 +581,38 @@ def _plan_allegations(
     }
     ids: dict[tuple[str, str, str], int] = {}
     changed: set[int] = set()
-    new_keys = [key for key in checked.allegations if (case_ids[key[:2]], key[2]) not in known]
-    for key, pk in zip(new_keys, _ids(Allegation, len(new_keys), plan), strict=True):
-        category, flags = checked.allegations[key]
-        plan.allegations_new.append((pk, case_ids[key[:2]], key[2], category))
-        plan.flag_links.extend((pk, flag) for flag in flags.split(";") if flag)
-        ids[key] = pk
+    new_keys: list[tuple[str, str, str]] = []
+    new_values: list[tuple[int, str, str, str]] = []  # case id, ref, category, flags
+    allegations_changed, flags_replaced, flag_links = (
+        plan.allegations_changed,
+        plan.flags_replaced,
+        plan.flag_links,
+    )
     for key, (category, flags) in checked.allegations.items():
-        found = known.get((case_ids[key[:2]], key[2]))
+        case_id = case_ids[key[0], key[1]]
+        found = known.get((case_id, key[2])) if known else None
         if found is None:
+            new_keys.append(key)
+            new_values.append((case_id, key[2], category, flags))
             continue
         pk, old_category, old_flags = found
         ids[key] = pk
         if old_category != category:
-            plan.allegations_changed.append((category, pk))
+            allegations_changed.append((category, pk))
             changed.add(pk)
         if old_flags != flags:
-            plan.flags_replaced.append(pk)
-            plan.flag_links.extend((pk, flag) for flag in flags.split(";") if flag)
+            flags_replaced.append(pk)
+            if flags:
+                flag_links.extend((pk, flag) for flag in flags.split(";"))
             changed.add(pk)
+    allegations_new = plan.allegations_new
+    for key, pk, (case_id, ref, category, flags) in zip(
+        new_keys, _ids(Allegation, len(new_keys), plan), new_values, strict=True
+    ):
+        allegations_new.append((pk, case_id, ref, category))
+        if flags:
+            flag_links.extend((pk, flag) for flag in flags.split(";"))
+        ids[key] = pk
     return ids, changed
 
 
