@@ -54,4 +54,7 @@ from candour.transparency.models_foi import *  # noqa
 # FOI answers live in their own module (owned with the FOI pages); Django finds models here.
 from candour.transparency.models_foi import FoiAnswer  # noqa: E402
 
-__all__ = ["FoiAnswer", "PublishedFigure"]
+# The flat statistics table (owned with the statistics engine).
+from candour.transparency.stats.models import StatRow, StatState  # noqa: E402
+
+__all__ = ["FoiAnswer", "PublishedFigure", "StatRow", "StatState"]

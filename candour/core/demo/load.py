@@ -22,6 +22,7 @@ from candour.core.demo import figures as F
 from candour.core.demo.generate import DemoData, Reference, generate
 from candour.core.models import AuditEntry, Force, Person, User
 from candour.core.roles import Role
+from candour.transparency.stats.flat import refresh_stat_rows
 
 DEFAULT_DEMO_PASSWORD = "candour-demo"
 AUDIT_SOURCE = "candour demo"
@@ -91,6 +92,7 @@ def load_demo(
             say("Generating the synthetic data set")
             data = generate(reference_tables(), scale=scale, seed=seed)
             write_demo_data(data, result, say)
+            refresh_stat_rows()
         say("Checking the demo logins")
         result.logins = [_ensure_login(login, demo_password()) for login in DEMO_LOGINS]
         if result.changed_anything:

@@ -48,6 +48,7 @@ from candour.transparency.interchange.report import (
     NoProgress,
     Progress,
 )
+from candour.transparency.stats.flat import refresh_stat_rows
 
 COLUMNS = (
     "force",
@@ -185,6 +186,7 @@ def _import_cases(
         if not dry_run:
             write(plan, progress)
             _audit(plan.result, checked, Path(path), mapping, user, channel)
+            refresh_stat_rows(force_codes={force for force, _ in checked.cases})
     return plan.result
 
 

@@ -309,24 +309,59 @@ def count_total(query: StatsQuery) -> int:
     return qs.aggregate(n=_count(query, base))["n"] or 0
 
 
-def run(query: StatsQuery, *, margins: bool = False) -> StatsResult:
+SOURCES = ("flat", "join")
+
+
+def _source() -> str:
+    """The flat statistics table when it is switched on (``STATS_FLAT_TABLE``, default on) and
+    matches the case tables (rebuilt first if not); otherwise the case tables themselves."""
+    from django.conf import settings
+
+    from candour.transparency.stats import flat
+
+    if getattr(settings, "STATS_FLAT_TABLE", True) and flat.ensure_fresh():
+        return "flat"
+    return "join"
+
+
+def run(query: StatsQuery, *, margins: bool = False, source: str | None = None) -> StatsResult:
     """Count. With ``margins`` and two dimensions, also count each dimension on its own (the
-    row and column totals, counted distinctly) for tables and for disclosure control."""
-    total = Cell(count_total(query))
+    row and column totals, counted distinctly) for tables and for disclosure control.
+
+    ``source`` is ``"flat"`` (the statistics table, ``stats/flat.py``), ``"join"`` (the case
+    tables joined: the reference implementation) or None (the flat table when usable)."""
+    source = source or _source()
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}")
+    if source == "flat":
+        from candour.transparency.stats import flat
+
+        def group(by: tuple[str, ...]) -> dict[Key, int]:
+            return flat.group(query, by, _base_level(replace(query, by=by)))
+
+        def total() -> int:
+            return flat.total(query, _base_level(replace(query, by=())))
+    else:
+
+        def group(by: tuple[str, ...]) -> dict[Key, int]:
+            return _group(query, by)
+
+        def total() -> int:
+            return count_total(query)
+
+    total_cell = Cell(total())
     if not query.by:
-        return StatsResult(query, {(): Cell(total.value)}, total)
-    grouped = _group(query, query.by)
+        return StatsResult(query, {(): Cell(total_cell.value)}, total_cell)
+    grouped = group(query.by)
     if len(query.by) == 2:
         rows = {k[0] for k in grouped}
         cols = {k[1] for k in grouped}
         cells = {(r, c): Cell(grouped.get((r, c), 0)) for r in rows for c in cols}
     else:
         cells = {k: Cell(v) for k, v in grouped.items()}
-    result = StatsResult(query, cells, total)
+    result = StatsResult(query, cells, total_cell)
     if margins and len(query.by) == 2:
-        result.margins = [
-            {k[0]: Cell(v) for k, v in _group(query, (code,)).items()} for code in query.by
-        ]
+        result.margins = [{k[0]: Cell(v) for k, v in group((code,)).items()} for code in query.by]
     return result
 
 

@@ -1,0 +1,280 @@
+"""The flat statistics table gives exactly what the join-based engine (the reference
+implementation) gives, on generated records, for every dimension, count and filter; and it is
+kept in step with the case tables (refresh by force and by case, the staleness guard, the
+import, the demo loader and ``candour refresh-stats``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from candour.cases.models import Allegation, AllegationSubject, Case
+from candour.core.models import Person
+from candour.factories import AllegationFactory, AllegationSubjectFactory, CaseFactory
+from candour.transparency.stats import DIMENSION_CODES, StatsQuery, run
+from candour.transparency.stats.flat import fingerprint, is_fresh, refresh_stat_rows
+from candour.transparency.stats.models import StatRow, StatState
+
+FORCES = ["cambridgeshire", "norfolk", "suffolk"]
+CATEGORIES = ["sexual_harassment", "sexual_assault", "honesty_and_integrity", "use_of_force"]
+FLAGS = ["sexual", "domestic_abuse", "vawg", "dishonesty"]
+SEXES = ["male", "female", "unknown", ""]
+ROLES = ["officer", "staff", ""]
+OUTCOMES = ["no_further_action", "written_warning", ""]
+PROCEEDINGS = ["none", "management_action", ""]
+DAY0 = dt.date(2018, 1, 1)
+
+dates = st.integers(min_value=0, max_value=4 * 365).map(lambda d: DAY0 + dt.timedelta(days=d))
+subjects = st.fixed_dictionaries(
+    {
+        "person": st.one_of(st.none(), st.integers(min_value=0, max_value=5)),
+        "subject_sex": st.sampled_from(SEXES),
+        "subject_role": st.sampled_from(ROLES),
+        "outcome": st.sampled_from(OUTCOMES),
+        "proceedings": st.sampled_from(PROCEEDINGS),
+        "severity": st.sampled_from(["misconduct", ""]),
+        "outcome_date": st.one_of(st.none(), dates),
+    }
+)
+allegations = st.fixed_dictionaries(
+    {
+        "category": st.sampled_from(CATEGORIES),
+        "flags": st.sets(st.sampled_from(FLAGS), max_size=3),
+        "subjects": st.lists(subjects, max_size=3),
+    }
+)
+cases = st.fixed_dictionaries(
+    {
+        "force": st.sampled_from(FORCES),
+        "case_type": st.sampled_from(["complaint", "conduct_matter"]),
+        "received": dates,
+        "allegations": st.lists(allegations, max_size=3),
+    }
+)
+queries = st.fixed_dictionaries(
+    {
+        "count": st.sampled_from(["cases", "allegations", "officers"]),
+        "by": st.lists(st.sampled_from(DIMENSION_CODES), min_size=0, max_size=2, unique=True),
+        "forces": st.lists(st.sampled_from(FORCES), max_size=2, unique=True),
+        "date_field": st.sampled_from(["received_date", "outcome_date"]),
+        "date_from": st.one_of(st.none(), dates),
+        "date_to": st.one_of(st.none(), dates),
+        "flags": st.lists(st.sampled_from([*FLAGS, "corruption"]), max_size=2, unique=True),
+        "case_type": st.sampled_from(["", "complaint"]),
+    }
+)
+
+
+def build(data: list[dict[str, Any]]) -> None:
+    """Write generated records straight to the case tables (people are shared within a force,
+    so officers repeat across allegations and cases)."""
+    people: dict[tuple[str, int], Person] = {}
+    for n, spec in enumerate(data):
+        case = Case.objects.create(
+            force_id=spec["force"],
+            ref=f"C{n}",
+            case_type=spec["case_type"],
+            received_date=spec["received"],
+        )
+        for m, a in enumerate(spec["allegations"]):
+            allegation = Allegation.objects.create(
+                case=case, ref=f"A{m}", category_id=a["category"]
+            )
+            allegation.flags.set(a["flags"])
+            seen: set[Any] = set()
+            for s in a["subjects"]:
+                key = (spec["force"], s["person"]) if s["person"] is not None else None
+                if key in seen:  # one row per subject per allegation (and one unidentified)
+                    continue
+                seen.add(key)
+                person = None
+                if key is not None:
+                    person = people.get(key) or Person.objects.create(
+                        force_id=key[0], ref=f"P{key[1]}"
+                    )
+                    people[key] = person
+                AllegationSubject.objects.create(
+                    allegation=allegation,
+                    subject=person,
+                    subject_sex=s["subject_sex"],
+                    subject_role=s["subject_role"],
+                    outcome=s["outcome"],
+                    proceedings=s["proceedings"],
+                    severity=s["severity"],
+                    outcome_date=s["outcome_date"],
+                )
+
+
+def as_plain(result: Any) -> tuple[Any, ...]:
+    cells = {key: cell.value for key, cell in result.cells.items()}
+    margins = (
+        [{key: cell.value for key, cell in margin.items()} for margin in result.margins]
+        if result.margins is not None
+        else None
+    )
+    return cells, result.total.value, margins
+
+
+def assert_same(query: StatsQuery) -> None:
+    join = as_plain(run(query, margins=True, source="join"))
+    flat = as_plain(run(query, margins=True, source="flat"))
+    assert flat == join, query
+
+
+def make_query(spec: dict[str, Any]) -> StatsQuery:
+    start, end = spec["date_from"], spec["date_to"]
+    if start and end and start > end:
+        start, end = end, start
+    return StatsQuery(
+        count=spec["count"],
+        by=tuple(spec["by"]),
+        forces=tuple(spec["forces"]),
+        date_from=start,
+        date_to=end,
+        date_field=spec["date_field"],
+        flags=tuple(spec["flags"]),
+        case_type=spec["case_type"],
+    )
+
+
+class FlatEqualsJoin(TestCase):
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=st.lists(cases, max_size=8), asked=st.lists(queries, min_size=1, max_size=25))
+    def test_random_queries_on_random_records(self, data, asked):  # type: ignore[no-untyped-def]
+        build(data)
+        refresh_stat_rows()
+        for spec in asked:
+            assert_same(make_query(spec))
+
+    @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=st.lists(cases, min_size=1, max_size=8))
+    def test_every_dimension_and_pair_for_every_count(self, data):  # type: ignore[no-untyped-def]
+        build(data)
+        refresh_stat_rows()
+        pairs = [(d,) for d in DIMENSION_CODES] + list(itertools.combinations(DIMENSION_CODES, 2))
+        for count in ("cases", "allegations", "officers"):
+            assert_same(StatsQuery(count=count))
+            for by in pairs:
+                assert_same(StatsQuery(count=count, by=by))
+            for by in (("flag",), ("year", "outcome"), ("subject_sex",)):
+                assert_same(StatsQuery(count=count, by=by, date_field="outcome_date"))
+                assert_same(StatsQuery(count=count, by=by, flags=("sexual", "vawg")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Kept in step
+
+
+def rows_now() -> list[tuple[Any, ...]]:
+    fields = [f.name for f in StatRow._meta.fields if f.name != "id"]
+    return sorted(StatRow.objects.values_list(*fields), key=repr)
+
+
+@pytest.fixture
+def records() -> None:
+    for n, force in enumerate(["cambridgeshire", "norfolk"]):
+        case = CaseFactory(force_id=force, ref=f"R{n}")
+        AllegationSubjectFactory(allegation=AllegationFactory(case=case, flags=["sexual"]))
+        AllegationFactory(case=case)  # an allegation with no subject yet
+        CaseFactory(force_id=force, ref=f"E{n}")  # a case with no allegation yet
+
+
+@pytest.mark.django_db
+def test_rows_cover_subjects_allegations_without_subjects_and_empty_cases(records) -> None:  # type: ignore[no-untyped-def]
+    refresh_stat_rows()
+    levels = sorted(StatRow.objects.filter(force="norfolk").values_list("level", flat=True))
+    assert levels == [0, 1, 2]
+    assert StatRow.objects.filter(first_of_case=True).count() == Case.objects.count()
+    assert StatRow.objects.filter(first_of_allegation=True).count() == Allegation.objects.count()
+
+
+@pytest.mark.django_db
+def test_refreshing_a_force_or_some_cases_gives_the_full_rebuild(records) -> None:  # type: ignore[no-untyped-def]
+    refresh_stat_rows()
+    full = rows_now()
+    AllegationSubject.objects.filter(allegation__case__force_id="norfolk").update(
+        outcome="written_warning"
+    )
+    refresh_stat_rows(force_codes=["norfolk"])
+    after_force = rows_now()
+    assert after_force != full
+    refresh_stat_rows()
+    assert rows_now() == after_force
+    AllegationSubject.objects.update(subject_sex="female")
+    refresh_stat_rows(case_ids=list(Case.objects.values_list("id", flat=True)))
+    by_case = rows_now()
+    refresh_stat_rows()
+    assert rows_now() == by_case
+    assert set(StatRow.objects.filter(level=2).values_list("subject_sex", flat=True)) == {"female"}
+
+
+@pytest.mark.django_db
+def test_an_empty_or_stale_table_is_rebuilt_before_counting(records) -> None:  # type: ignore[no-untyped-def]
+    assert not StatRow.objects.exists()
+    assert run(StatsQuery(count="cases")).total.value == 4  # built on first use
+    assert is_fresh()
+    CaseFactory(ref="NEW")
+    assert not is_fresh()
+    assert run(StatsQuery(count="cases")).total.value == 5
+    Case.objects.get(ref="NEW").delete()
+    assert run(StatsQuery(count="cases")).total.value == 4
+    StatRow.objects.all().delete()  # the table emptied behind the engine's back
+    StatState.objects.update(fingerprint="")
+    assert run(StatsQuery(count="cases")).total.value == 4
+
+
+@pytest.mark.django_db
+def test_the_flat_table_can_be_switched_off(records, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.STATS_FLAT_TABLE = False
+    assert run(StatsQuery(count="allegations")).total.value == 4
+    assert not StatRow.objects.exists()
+
+
+@pytest.mark.django_db
+def test_refresh_stats_command_rebuilds_and_reports(records) -> None:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    call_command("refresh-stats", stdout=out)
+    assert StatRow.objects.count() == 6
+    assert "6 statistics rows" in out.getvalue()
+    assert StatState.objects.get().fingerprint == fingerprint()
+
+
+@pytest.mark.django_db
+def test_a_cases_import_leaves_the_table_in_step(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from candour.transparency.interchange.cases import COLUMNS
+
+    header = ",".join(COLUMNS)
+    values = {
+        "force": "suffolk",
+        "case_ref": "S1",
+        "case_type": "complaint",
+        "received_date": "2021-05-04",
+        "allegation_ref": "A1",
+        "category": "sexual_harassment",
+        "flags": "sexual",
+        "subject_ref": "OFF1",
+    }
+    line = ",".join(values.get(column, "") for column in COLUMNS)
+    (tmp_path / "cases.csv").write_text(f"{header}\n{line}\n", encoding="utf-8")
+    call_command("import", "cases", str(tmp_path / "cases.csv"), stdout=io.StringIO())
+    assert is_fresh()  # the import refreshed the rows in its own transaction
+    assert list(StatRow.objects.values_list("force", "flag_sexual", "level")) == [
+        ("suffolk", True, 2)
+    ]
+
+
+@pytest.mark.django_db
+def test_the_demo_loader_leaves_the_table_in_step() -> None:
+    from candour.core.demo.load import load_demo
+
+    load_demo(scale=0.02)
+    assert is_fresh()
+    assert StatRow.objects.filter(level=2).count() == AllegationSubject.objects.count()
