@@ -72,11 +72,13 @@ class StatsForm(forms.Form):
 
     def __init__(self, *args: Any, forces: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["forces"].queryset = forces if forces is not None else Force.objects.all()
-        self.allowed_forces = [f.code for f in self.fields["forces"].queryset]
+        field = self.fields["forces"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = forces if forces is not None else Force.objects.all()
+        self.allowed_forces = [f.code for f in field.queryset]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not self.allowed_forces:
             # Never fall back to "every force": an account with no forces counts nothing.
             raise forms.ValidationError(

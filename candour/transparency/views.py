@@ -209,8 +209,8 @@ def compare(saved: StatsResult, now: StatsResult) -> list[dict[str, Any]]:
         if key in seen:
             continue
         seen.add(key)
-        before = saved.total if key == "total" else saved.cells.get(key)
-        after = now.total if key == "total" else now.cells.get(key)
+        before = saved.total if key == "total" else saved.cells.get(tuple(key))
+        after = now.total if key == "total" else now.cells.get(tuple(key))
         label = (
             "Total"
             if key == "total"
