@@ -19,7 +19,10 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Candour", {"fields": ("role", "forces", "person")}))
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        ("Candour", {"fields": ("role", "forces", "person")}),
+    )
     list_display = ["username", "role", "is_active", "last_login"]
     list_filter = ["role", "forces", "is_active"]
     filter_horizontal = ["forces", "groups", "user_permissions"]
