@@ -96,9 +96,13 @@ FORENAMES = Field(
             ),
             "middle name used as first name ({l}/{r})",
         ),
-        # FEBRL-style and real: the forename written in the surname box (or both swapped).
+        # FEBRL-style and real: the forename written in the surname box (or both swapped). Not
+        # when the surnames agree: a twin may be Thomas Thomas beside Richard Thomas.
         Level(
-            cll.CustomLevel("first_forename_l = surname_r or first_forename_r = surname_l"),
+            cll.CustomLevel(
+                "(first_forename_l = surname_r or first_forename_r = surname_l)"
+                " and surname_l <> surname_r"
+            ),
             "swapped with surname ({l}/{r})",
         ),
         Level(cll.JaroWinklerLevel("first_forename", 0.92), "close spelling ({l}/{r})"),
@@ -144,7 +148,10 @@ SURNAME = Field(
             "{surname_link}",
         ),
         Level(
-            cll.CustomLevel("surname_l = first_forename_r or surname_r = first_forename_l"),
+            cll.CustomLevel(
+                "(surname_l = first_forename_r or surname_r = first_forename_l)"
+                " and first_forename_l <> first_forename_r"
+            ),
             "swapped with forename ({l}/{r})",
         ),
         Level(cll.JaroWinklerLevel("surname", 0.92), "close spelling ({l}/{r})"),
@@ -180,12 +187,11 @@ DATE_OF_BIRTH = Field(
             ),
             "two of day, month and year agree ({l}/{r})",
         ),
-        # A father and son differ in day and month too; a mistyped decade keeps both.
+        # A mistyped decade is one digit different (above); any other pair born over ten years
+        # apart is taken to be two people, even on the same day and month (a father and son
+        # can share a birthday).
         Level(
-            cll.CustomLevel(
-                f"abs(dob_year_l - dob_year_r) > {DOB_YEARS_APART}"
-                " and not (dob_month_l = dob_month_r and dob_day_l = dob_day_r)"
-            ),
+            cll.CustomLevel(f"abs(dob_year_l - dob_year_r) > {DOB_YEARS_APART}"),
             f"more than {DOB_YEARS_APART} years apart ({{l}}/{{r}})",
             rules_out_match=True,
         ),
@@ -265,10 +271,8 @@ BLOCKING_RULES: tuple[BlockingRuleCreator | str, ...] = (
 
 # Each EM session fixes the comparisons its rule uses and learns the others; together they learn
 # every comparison's m probabilities.
-TRAINING_RULES: tuple[BlockingRuleCreator, ...] = (
-    block_on("first_forename", "surname"),
-    block_on("dob"),
-)
+TRAINING_KEYS: tuple[tuple[str, ...], ...] = (("first_forename", "surname"), ("dob",))
+TRAINING_RULES: tuple[BlockingRuleCreator, ...] = tuple(block_on(*key) for key in TRAINING_KEYS)
 
 # Pairs agreeing on all of these are taken as near-certain matches to estimate how many matches
 # there are (the prior); DETERMINISTIC_RECALL is the share of all true pairs we assume they find.

@@ -31,16 +31,18 @@ from . import comparisons, inputs
 from .inputs import DataWashInputError
 from .reasons import field_reason
 
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.7
 OUTPUT_COLUMNS = ("person_ref", "record_id", "match_probability", "match_weight", "reasons")
 
 # Pairs of records sampled to estimate u probabilities (how often unrelated people agree).
-U_SAMPLE_PAIRS = 1e7
+U_SAMPLE_PAIRS = 5e6
 U_SAMPLE_WORKFORCE_ROWS = 4_000
 # Workforce records whose pairs train the m probabilities by EM (against every national record).
 # m describes how one person's records differ, which a sample of people shows as well as all of
-# them; at 50,000 × 2,000,000 EM on everyone took longer than scoring.
-EM_SAMPLE_WORKFORCE_ROWS = 10_000
+# them. EM sees only the national records sharing a training key with that sample: Splink's EM
+# blocks on both files stacked together, so it would otherwise also pair national records with
+# each other (over 200 million pairs at 2,000,000 records) only to throw those pairs away.
+EM_SAMPLE_WORKFORCE_ROWS = 5_000
 
 # Bounded for a 2-core, 24 GB machine; DuckDB spills to disk beyond its limit.
 DUCKDB_MEMORY_LIMIT = os.environ.get("CANDOUR_DATAWASH_DUCKDB_MEMORY", "8GB")
@@ -49,6 +51,9 @@ SPARK_DRIVER_MEMORY = os.environ.get("CANDOUR_DATAWASH_SPARK_MEMORY", "6g")
 # local[1] and one partition for tiny files.
 SPARK_MASTER_ENV = "CANDOUR_DATAWASH_SPARK_MASTER"
 SPARK_PARTITIONS_ENV = "CANDOUR_DATAWASH_SPARK_PARTITIONS"
+# How Splink breaks Spark's lineage between steps: "parquet" (default, for big extracts) writes
+# each intermediate table to disk; "persist" keeps it in memory, much faster for tiny files.
+SPARK_LINEAGE_ENV = "CANDOUR_DATAWASH_SPARK_LINEAGE"
 # National records scored per chunk, to keep each scoring query's memory bounded.
 NATIONAL_ROWS_PER_CHUNK = 1_000_000
 
@@ -176,6 +181,7 @@ class _Prepared:
         self.workforce_sample = work_dir / "workforce_sample.parquet"
         self.national_sample = work_dir / "national_sample.parquet"
         self.workforce_em_sample = work_dir / "workforce_em_sample.parquet"
+        self.national_em = work_dir / "national_em.parquet"
         self.u_pairs = 0
 
 
@@ -204,6 +210,13 @@ def _prepare(
         )
     else:
         prepared.workforce_em_sample = prepared.workforce
+    inputs.records_sharing_keys(
+        con,
+        prepared.national,
+        prepared.workforce_em_sample,
+        comparisons.TRAINING_KEYS,
+        prepared.national_em,
+    )
     return prepared
 
 
@@ -238,7 +251,11 @@ def _backend(engine: Engine, con: duckdb.DuckDBPyConnection, work_dir: Path) -> 
     from splink.backends.spark import SparkAPI
 
     spark = spark_session(work_dir)
-    db_api = SparkAPI(spark_session=spark, num_partitions_on_repartition=_spark_partitions())
+    db_api = SparkAPI(
+        spark_session=spark,
+        num_partitions_on_repartition=_spark_partitions(),
+        break_lineage_method=os.environ.get(SPARK_LINEAGE_ENV, "parquet"),
+    )
 
     def read_spark(path: Path) -> Any:
         return spark.read.parquet(str(path))
@@ -298,12 +315,7 @@ def _train(
     prior = linker.misc.save_model_to_json()["probability_two_random_records_match"]
     report(5)
     model = linker.misc.save_model_to_json()
-    if prepared.workforce_em_sample != prepared.workforce:
-        trainer = backend.linker(
-            prepared.workforce_em_sample, prepared.national, model, "em_sample"
-        )
-    else:
-        trainer = linker
+    trainer = backend.linker(prepared.workforce_em_sample, prepared.national_em, model, "em")
     for rule in comparisons.TRAINING_RULES:
         try:
             trainer.training.estimate_parameters_using_expectation_maximisation(
@@ -312,10 +324,9 @@ def _train(
         except EMTrainingException as error:
             # Too little data for this session: keep Splink's starting m values for its fields.
             logger.warning("Data wash: skipped one EM session: %s", str(error).splitlines()[0])
-    if trainer is not linker:
-        model = trainer.misc.save_model_to_json()
-        model["probability_two_random_records_match"] = prior
-        linker = backend.linker(prepared.workforce, prepared.national, model, "scoring")
+    model = trainer.misc.save_model_to_json()
+    model["probability_two_random_records_match"] = prior
+    linker = backend.linker(prepared.workforce, prepared.national, model, "scoring")
     return linker, linker.misc.save_model_to_json()
 
 

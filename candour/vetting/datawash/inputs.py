@@ -252,7 +252,6 @@ def prepare(con: duckdb.DuckDBPyConnection, source: InputFile, parquet_path: Pat
             d.address
         from dated d
         left join nickname_lookup n on n.name = d.forenames_all[1]
-        order by d.unique_id
         ) to {_sql_string(str(parquet_path))} (format parquet)
         """,
     )
@@ -273,3 +272,26 @@ def sample_for_u(
     )
     count = first_row(con, f"select count(*) from read_parquet({_sql_string(str(out_path))})")
     return int(count[0]) if count else 0
+
+
+def records_sharing_keys(
+    con: duckdb.DuckDBPyConnection,
+    parquet_path: Path,
+    other_path: Path,
+    keys: tuple[tuple[str, ...], ...],
+    out_path: Path,
+) -> None:
+    """Write the records of ``parquet_path`` that agree with some record of ``other_path`` on all
+    the columns of at least one of ``keys``: the only ones that can pair with it under those
+    blocking keys."""
+    other = f"read_parquet({_sql_string(str(other_path))})"
+    tests = " or ".join(
+        f"({', '.join(key)}) in (select {', '.join(key)} from {other})" for key in keys
+    )
+    run(
+        con,
+        f"""
+        copy (select * from read_parquet({_sql_string(str(parquet_path))}) where {tests})
+        to {_sql_string(str(out_path))} (format parquet)
+        """,
+    )

@@ -136,3 +136,27 @@ def test_weight_parts_explain_each_written_pair(washed):
         # The parts and the prior add up to the pair's match weight.
         total = prior_weight + sum(p["weight"] for p in fields)
         assert total == pytest.approx(float(row.match_weight), abs=0.02)
+
+
+@pytest.mark.django_db
+def test_the_review_queue_stores_and_draws_the_real_weight_parts(washed):
+    from candour.factories import force
+    from candour.vetting import services
+
+    files, summary = washed["files"], washed["summary"]
+    run = services.record_datawash_run(
+        workforce_file=str(files.workforce),
+        national_file=str(files.national),
+        out_file=str(washed["path"]),
+        engine="duckdb",
+        threshold=summary["threshold"],
+        summary=summary,
+        force=force("norfolk"),
+    )
+    assert "weight_parts" not in run.summary
+    services.load_candidates(run, force("norfolk"), weight_parts=summary["weight_parts"])
+    candidate = run.candidates.order_by("-match_weight").first()
+    bars = services.weight_bars(candidate)
+    assert [b["field"] for b in bars] == [f.name for f in FIELDS]
+    assert bars[0]["label"].startswith("forenames: ")
+    assert any(b["size"] == 10 for b in bars)  # the largest part fills the bar
