@@ -50,6 +50,9 @@ def prepare() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -524288")
+            # Reading pages through a memory map spares a copy per page when the plan reads
+            # every row the database holds for the file's forces.
+            cursor.execute("PRAGMA mmap_size = 1073741824")
             cursor.execute(f"PRAGMA threads = {min(os.cpu_count() or 1, 4)}")
 
 

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from candour.cases.models import (
@@ -182,6 +184,7 @@ def _import_cases(
     if log:
         raise ImportRejected(log, checked.rows_read)
     with transaction.atomic():
+        bulk.prepare()  # before the plan too: it reads every row the file's forces hold
         plan = make_plan(checked, dry_run)
         if not dry_run:
             write(plan, progress)
@@ -471,8 +474,10 @@ def make_plan(checked: Checked, dry_run: bool) -> Plan:
 
     existing: dict[tuple[int, int | None], tuple[int, tuple[Any, ...]]] = {}
     for allegation_id, subject_id, row_id, *rest in bulk.fetch(
-        AllegationSubject.objects.filter(allegation__case__force_id__in=forces).values_list(
-            "allegation_id", "subject_id", "id", *SUBJECT_FIELDS
+        AllegationSubject.objects.filter(allegation__case__force_id__in=forces)
+        .order_by()  # no sorting: the rows go into a dictionary
+        .values_list(
+            "allegation_id", "subject_id", "id", *SUBJECT_FIELDS[:-1], _date_text("outcome_date")
         )
     ):
         outcome_date = rest[-1]  # the one date among the subject fields
@@ -513,9 +518,9 @@ def _plan_people(checked: Checked, forces: list[str], plan: Plan) -> dict[tuple[
     known: dict[tuple[str, str], tuple[int, str, str, str]] = {
         (force, ref): (pk, role, sex, rank)
         for force, ref, pk, role, sex, rank in bulk.fetch(
-            Person.objects.filter(force_id__in=forces).values_list(
-                "force_id", "ref", "id", "role", "sex", "rank"
-            )
+            Person.objects.filter(force_id__in=forces)
+            .order_by()
+            .values_list("force_id", "ref", "id", "role", "sex", "rank")
         )
     }
     new_keys = [key for key in checked.people if key not in known]
@@ -540,9 +545,9 @@ def _plan_cases(
     known = {
         (force, ref): (pk, case_type, bulk.iso(received))
         for force, ref, pk, case_type, received in bulk.fetch(
-            Case.objects.filter(force_id__in=forces).values_list(
-                "force_id", "ref", "id", "case_type", "received_date"
-            )
+            Case.objects.filter(force_id__in=forces)
+            .order_by()
+            .values_list("force_id", "ref", "id", "case_type", _date_text("received_date"))
         )
     }
     ids: dict[tuple[str, str], int] = {}
@@ -569,16 +574,16 @@ def _plan_allegations(
     known_flags: dict[int, list[str]] = {}
     for allegation_id, flag in bulk.fetch(
         through.objects.filter(allegation__case__force_id__in=forces)
-        .order_by("allegation_id", "flag_id")
+        .order_by()
         .values_list("allegation_id", "flag_id")
     ):
         known_flags.setdefault(allegation_id, []).append(flag)
     known = {
-        (case_id, ref): (pk, category, ";".join(known_flags.get(pk, ())))
+        (case_id, ref): (pk, category, ";".join(sorted(known_flags.get(pk, ()))))
         for case_id, ref, pk, category in bulk.fetch(
-            Allegation.objects.filter(case__force_id__in=forces).values_list(
-                "case_id", "ref", "id", "category_id"
-            )
+            Allegation.objects.filter(case__force_id__in=forces)
+            .order_by()
+            .values_list("case_id", "ref", "id", "category_id")
         )
     }
     ids: dict[tuple[str, str, str], int] = {}
@@ -618,6 +623,16 @@ def _plan_allegations(
     return ids, changed
 
 
+def _date_text(field: str) -> Any:
+    """A date column as the database gives it, read without Django's per-value converter: on
+    SQLite the column is read as its stored ISO text (a cast hides the declared type that makes
+    the sqlite3 module build a date object per value); on PostgreSQL the driver's own date is
+    cheap and ``bulk.iso`` turns it into text."""
+    if connection.vendor == "sqlite":
+        return Cast(field, output_field=TextField())
+    return field
+
+
 def _ids(model: type[Any], count: int, plan: Plan) -> list[int] | range:
     # A dry run reserves no keys: negative stand-ins keep the plan's bookkeeping the same.
     return range(-count, 0) if plan.result.dry_run else bulk.allocate_ids(model, count)
@@ -651,7 +666,6 @@ SUBJECT_INSERT = ("allegation_id", "subject_id", *SUBJECT_FIELDS)
 def write(plan: Plan, progress: Progress) -> None:
     """Step 3: write the plan. Parents first, so every key a row points at exists."""
     step = progress.stage("Writing", plan.size())
-    bulk.prepare()
 
     def counted(rows: list[tuple[Any, ...]]) -> Any:
         for start in range(0, len(rows), STEP):
