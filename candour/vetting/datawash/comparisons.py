@@ -262,11 +262,10 @@ BLOCKING_RULES: tuple[BlockingRuleCreator | str, ...] = (
     # ... or one side's surname is the other's (first) previous surname.
     "l.forename_family = r.forename_family and l.previous_surname = r.surname",
     "l.forename_family = r.forename_family and l.surname = r.previous_surname",
-    # Same name family at the same postcode: survives a new surname plus a wrong date of birth.
-    block_on("forename_family", "postcode"),
-    # Same surname at the same postcode: survives a first name we cannot relate, with a wrong
-    # or missing date of birth.
-    block_on("surname", "postcode"),
+    # Same postcode: survives a new or mistyped surname, a first name we cannot relate and a
+    # wrong or missing date of birth. (A unit postcode holds a few dozen people, so this adds few
+    # pairs; it replaced "name family + postcode" and "surname + postcode".)
+    block_on("postcode"),
 )
 
 # Each EM session fixes the comparisons its rule uses and learns the others; together they learn
