@@ -467,14 +467,18 @@ def make_plan(checked: Checked, dry_run: bool) -> Plan:
     plan = Plan(result=result)
     forces = sorted({force for force, _ in checked.cases})
     now = bulk.db_datetime(timezone.now())
+    # Allegations and subjects are found by their case's force, through a join. When the
+    # database holds cases of no other force, whole tables are read instead, with no join.
+    held = set(Case.objects.order_by().values_list("force_id", flat=True).distinct())
+    scope = None if held <= set(forces) else forces
 
     people = _plan_people(checked, forces, plan)
     case_ids, changed_cases = _plan_cases(checked, forces, plan, now)
-    allegation_ids, changed_allegations = _plan_allegations(checked, forces, plan, case_ids)
+    allegation_ids, changed_allegations = _plan_allegations(checked, scope, plan, case_ids)
 
     existing: dict[tuple[int, int | None], tuple[int, tuple[Any, ...]]] = {}
     for allegation_id, subject_id, row_id, *rest in bulk.fetch(
-        AllegationSubject.objects.filter(allegation__case__force_id__in=forces)
+        _of_forces(AllegationSubject, "allegation__case__force_id", scope)
         .order_by()  # no sorting: the rows go into a dictionary
         .values_list(
             "allegation_id", "subject_id", "id", *SUBJECT_FIELDS[:-1], _date_text("outcome_date")
@@ -568,12 +572,12 @@ def _plan_cases(
 
 
 def _plan_allegations(
-    checked: Checked, forces: list[str], plan: Plan, case_ids: dict[tuple[str, str], int]
+    checked: Checked, forces: list[str] | None, plan: Plan, case_ids: dict[tuple[str, str], int]
 ) -> tuple[dict[tuple[str, str, str], int], set[int]]:
     through = Allegation.flags.through
     known_flags: dict[int, list[str]] = {}
     for allegation_id, flag in bulk.fetch(
-        through.objects.filter(allegation__case__force_id__in=forces)
+        _of_forces(through, "allegation__case__force_id", forces)
         .order_by()
         .values_list("allegation_id", "flag_id")
     ):
@@ -581,7 +585,7 @@ def _plan_allegations(
     known = {
         (case_id, ref): (pk, category, ";".join(sorted(known_flags.get(pk, ()))))
         for case_id, ref, pk, category in bulk.fetch(
-            Allegation.objects.filter(case__force_id__in=forces)
+            _of_forces(Allegation, "case__force_id", forces)
             .order_by()
             .values_list("case_id", "ref", "id", "category_id")
         )
@@ -621,6 +625,12 @@ def _plan_allegations(
             flag_links.extend((pk, flag) for flag in flags.split(";"))
         ids[key] = pk
     return ids, changed
+
+
+def _of_forces(model: type[Any], lookup: str, forces: list[str] | None) -> Any:
+    """``model``'s rows of the given forces (through ``lookup``), or all of them for None."""
+    rows = model._default_manager.all()
+    return rows if forces is None else rows.filter(**{f"{lookup}__in": forces})
 
 
 def _date_text(field: str) -> Any:

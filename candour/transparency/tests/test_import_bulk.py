@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from candour.cases.models import Allegation, AllegationSubject, Case
-from candour.core.models import Person
-from candour.factories import AllegationFactory, CaseFactory
+from candour.core.models import Force, Person
+from candour.factories import AllegationFactory, AllegationSubjectFactory, CaseFactory
 from candour.transparency.interchange import bulk
 from candour.transparency.interchange import cases as cases_module
 from candour.transparency.tests.test_import_cases import three_rows, write
@@ -119,3 +119,34 @@ def test_keys_reserved_as_a_block_are_consecutive_and_never_handed_out_again(lar
         another = bulk.allocate_ids(Case, 3)
         assert another[0] > block[-1]
     assert CaseFactory().pk > another[-1]
+
+
+def test_a_file_of_one_force_is_compared_with_that_forces_records_only(tmp_path):
+    """With another force's cases in the database, existing rows are read through the force
+    filter; without, whole tables are read. Both must classify rows the same way."""
+    norfolk = AllegationSubjectFactory(
+        allegation__case__force=Force.objects.get(code="norfolk"),
+        allegation__case__ref="CO/1",  # the same references as the file, in another force
+        allegation__ref="A1",
+    )
+    path = write(tmp_path / "cases.csv", three_rows())
+    assert "3 rows read: 3 created, 0 updated, 0 unchanged" in run_import(path)
+    assert "3 rows read: 0 created, 0 updated, 3 unchanged" in run_import(path)
+    changed = three_rows()
+    changed[0]["outcome_date"] = "2022-02-11"
+    out = run_import(write(tmp_path / "changed.csv", changed))
+    assert "3 rows read: 0 created, 1 updated, 2 unchanged" in out
+    norfolk.refresh_from_db()
+    assert norfolk.allegation.case.force_id == "norfolk"
+    assert Case.objects.filter(ref="CO/1").count() == 2
+
+
+def test_with_only_the_files_forces_held_every_row_is_found_again(tmp_path):
+    path = write(tmp_path / "cases.csv", three_rows())
+    run_import(path)
+    assert set(Case.objects.values_list("force_id", flat=True)) == {"cambridgeshire"}
+    changed = three_rows()
+    changed[1]["flags"] = "vawg;sexual"  # the same flags in another order: unchanged
+    changed[2]["subject_sex"] = "female"
+    out = run_import(write(tmp_path / "changed.csv", changed))
+    assert "3 rows read: 0 created, 1 updated, 2 unchanged" in out
