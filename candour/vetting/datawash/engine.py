@@ -183,6 +183,7 @@ class _Prepared:
         self.workforce_em_sample = work_dir / "workforce_em_sample.parquet"
         self.national_em = work_dir / "national_em.parquet"
         self.u_pairs = 0
+        self.all_pairs = 0
 
 
 def _prepare(
@@ -204,6 +205,7 @@ def _prepare(
     sample_w = inputs.sample_for_u(con, prepared.workforce, sample_w, prepared.workforce_sample)
     sample_n = inputs.sample_for_u(con, prepared.national, sample_n, prepared.national_sample)
     prepared.u_pairs = sample_w * sample_n
+    prepared.all_pairs = workforce_rows * national_rows
     if workforce_rows > EM_SAMPLE_WORKFORCE_ROWS:
         inputs.sample_for_u(
             con, prepared.workforce, EM_SAMPLE_WORKFORCE_ROWS, prepared.workforce_em_sample
@@ -313,6 +315,10 @@ def _train(
         list(comparisons.DETERMINISTIC_RULES), recall=comparisons.DETERMINISTIC_RECALL
     )
     prior = linker.misc.save_model_to_json()["probability_two_random_records_match"]
+    if not prior > 0:
+        # No pair agrees on first forename, surname and date of birth: assume one match among all
+        # pairs rather than none (a prior of 0 would make every match weight minus infinity).
+        prior = 1 / max(2, prepared.all_pairs)
     report(5)
     model = linker.misc.save_model_to_json()
     trainer = backend.linker(prepared.workforce_em_sample, prepared.national_em, model, "em")

@@ -66,3 +66,17 @@ def test_input_errors_are_value_errors():
 def test_it_refuses_an_unknown_engine(tmp_path):
     with pytest.raises(ValueError, match="Unknown engine"):
         run_datawash("w.csv", "n.csv", tmp_path / "o.csv", engine="sqlite")  # type: ignore[arg-type]
+
+
+def test_files_with_nobody_in_common_give_no_candidates_and_no_error(tmp_path):
+    workforce = HEADER_W + "W1,Ann,Lee,,1970-01-01,F,LS1 4AP,1 High Street\n"
+    summary = run_datawash(
+        write(tmp_path, "workforce.csv", workforce),
+        write(tmp_path, "national.csv", GOOD_N),
+        tmp_path / "out.csv",
+    )
+    assert summary["candidate_pairs"] == 0
+    assert 0 < summary["probability_two_random_records_match"] < 1
+    assert (tmp_path / "out.csv").read_text().strip() == (
+        "person_ref,record_id,match_probability,match_weight,reasons"
+    )
