@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Case as CaseWhen
 from django.db.models import (
     Count,
@@ -199,7 +200,7 @@ def _date_level(query: StatsQuery) -> str:
     return SUBJECT if query.date_field == "outcome_date" else CASE
 
 
-_MODELS = {CASE: Case, ALLEGATION: Allegation, SUBJECT: AllegationSubject}
+_MODELS: dict[str, Any] = {CASE: Case, ALLEGATION: Allegation, SUBJECT: AllegationSubject}
 # How to reach each level from each base table.
 _PREFIX = {
     SUBJECT: {CASE: "allegation__case__", ALLEGATION: "allegation__", SUBJECT: ""},
@@ -330,11 +331,21 @@ def run(query: StatsQuery, *, margins: bool = False, source: str | None = None) 
 
     ``source`` is ``"flat"`` (the statistics table, ``stats/flat.py``), ``"join"`` (the case
     tables joined: the reference implementation) or None (the flat table when usable)."""
+    from candour.transparency.stats import flat
+
     source = source or _source()
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
+    with transaction.atomic():
+        if source == "flat":
+            flat.tune_for_counting()
+        return _run(query, margins, source)
+
+
+def _run(query: StatsQuery, margins: bool, source: str) -> StatsResult:
+    from candour.transparency.stats import flat
+
     if source == "flat":
-        from candour.transparency.stats import flat
 
         def group(by: tuple[str, ...]) -> dict[Key, int]:
             return flat.group(query, by, _base_level(replace(query, by=by)))
@@ -349,10 +360,13 @@ def run(query: StatsQuery, *, margins: bool = False, source: str | None = None) 
         def total() -> int:
             return count_total(query)
 
-    total_cell = Cell(total())
     if not query.by:
+        total_cell = Cell(total())
         return StatsResult(query, {(): Cell(total_cell.value)}, total_cell)
     grouped = group(query.by)
+    # Where each counted thing falls in exactly one cell, the total and margins are sums.
+    summed = source == "flat" and flat.additive(query, query.by)
+    total_cell = Cell(sum(grouped.values()) if summed else total())
     if len(query.by) == 2:
         rows = {k[0] for k in grouped}
         cols = {k[1] for k in grouped}
@@ -361,7 +375,15 @@ def run(query: StatsQuery, *, margins: bool = False, source: str | None = None) 
         cells = {k: Cell(v) for k, v in grouped.items()}
     result = StatsResult(query, cells, total_cell)
     if margins and len(query.by) == 2:
-        result.margins = [{k[0]: Cell(v) for k, v in group((code,)).items()} for code in query.by]
+        result.margins = []
+        for position, code in enumerate(query.by):
+            if summed:
+                margin: dict[Any, int] = {}
+                for key, value in grouped.items():
+                    margin[key[position]] = margin.get(key[position], 0) + value
+            else:
+                margin = {k[0]: v for k, v in group((code,)).items()}
+            result.margins.append({k: Cell(v) for k, v in margin.items()})
     return result
 
 

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
@@ -54,19 +56,52 @@ SUBJECT_CODES = (
 # Fingerprint of the case tables
 
 
-def fingerprint() -> str:
-    """Counts and newest ids of the four case tables and the newest case change time. Each is
-    its own one-aggregate query, which both databases answer from an index or a quick count.
-    Adding, removing or re-saving (through the ORM) any case changes it; so does every import.
-    Writers that change subject or allegation fields with raw SQL or ``QuerySet.update`` must
-    call ``refresh_stat_rows`` themselves."""
+def _hash(parts: list[Any]) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:24]
+
+
+def _quick_parts() -> list[Any]:
+    # One aggregate per query: both databases answer a lone MAX from an index.
     through = Allegation.flags.through
-    parts: list[Any] = []
-    for model in (Case, Allegation, through, AllegationSubject):
-        parts.append(model.objects.count())
-        parts.append(model.objects.aggregate(m=Max("id"))["m"])
+    parts: list[Any] = [m.objects.aggregate(m=Max("id"))["m"] for m in (Case, Allegation)]
+    parts += [m.objects.aggregate(m=Max("id"))["m"] for m in (through, AllegationSubject)]
     parts.append(Case.objects.aggregate(m=Max("updated_at"))["m"])
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
+    return parts
+
+
+def _count_parts() -> list[Any]:
+    through = Allegation.flags.through
+    return [m.objects.count() for m in (Case, Allegation, through, AllegationSubject)]
+
+
+def fingerprint(counts: bool = True) -> str:
+    """``newest:counts``: the newest ids of the four case tables and the newest case change
+    time (a few index look-ups: adding rows, an import or an ORM save of a case changes it),
+    then the row counts of the four tables (a deletion changes them; a count of a million
+    rows costs tens to hundreds of milliseconds, so ``is_fresh`` reads them at most every
+    ``STATS_FRESH_CHECK_SECONDS``). Writers that change subject or allegation fields with raw
+    SQL or ``QuerySet.update`` must call ``refresh_stat_rows`` themselves."""
+    quick = _hash(_quick_parts())
+    return f"{quick}:{_hash(_count_parts())}" if counts else quick
+
+
+_last_full_check = 0.0  # monotonic time this process last compared the counts too
+
+
+def is_fresh() -> bool:
+    """Whether the statistics rows were built from the case tables as they are now."""
+    global _last_full_check
+    stored = StatState.objects.filter(pk=1).values_list("fingerprint", flat=True).first()
+    if not stored or stored.split(":")[0] != fingerprint(counts=False):
+        return False
+    interval = float(getattr(settings, "STATS_FRESH_CHECK_SECONDS", 60))
+    now = time.monotonic()
+    if now - _last_full_check < interval and _last_full_check:
+        return True
+    if stored != fingerprint():
+        return False
+    _last_full_check = now
+    return True
 
 
 def _state(lock: bool = False) -> StatState:
@@ -79,11 +114,6 @@ def _state(lock: bool = False) -> StatState:
         if lock:
             state = StatState.objects.select_for_update().get(pk=1)
     return state
-
-
-def is_fresh() -> bool:
-    state = StatState.objects.filter(pk=1).values_list("fingerprint", flat=True).first()
-    return bool(state) and state == fingerprint()
 
 
 def ensure_fresh() -> bool:
@@ -212,6 +242,14 @@ def _insert(where: str, params: list[Any]) -> int:
 _INDEXES = list(StatRow._meta.indexes)
 
 
+def tune_for_counting() -> None:
+    """PostgreSQL: enough sort memory (until the end of the transaction) that COUNT(DISTINCT)
+    over a million rows sorts in memory instead of spilling to disk."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+
+
 def _tune_for_bulk() -> None:
     """PostgreSQL: sort in memory and skip JIT compilation for the rebuild (until the end of
     the transaction). SQLite: a larger page cache for the index builds."""
@@ -233,7 +271,7 @@ def _drop_indexes() -> None:
 def _create_indexes() -> None:
     with connection.cursor() as cursor:
         for index in _INDEXES:
-            columns = ", ".join(_q(StatRow._meta.get_field(f).column) for f in index.fields)
+            columns = ", ".join(_q(f) for f in index.fields)  # plain fields: column = name
             table = _q(StatRow._meta.db_table)
             cursor.execute(f"CREATE INDEX {_q(str(index.name))} ON {table} ({columns})")
 
@@ -291,6 +329,8 @@ def refresh_stat_rows(
             refreshed_at=timezone.now(),
             rows=StatRow.objects.count(),
         )
+    global _last_full_check
+    _last_full_check = time.monotonic()
     return written
 
 
@@ -350,6 +390,12 @@ def _rows(query: Any, base: str) -> QuerySet[StatRow]:
             any_flag |= Q(**{FLAG_COLUMNS[code]: True}) if code in FLAG_COLUMNS else Q(pk__in=[])
         conditions &= any_flag
     return qs.filter(conditions).order_by()
+
+
+def additive(query: Any, by: tuple[str, ...]) -> bool:
+    """Whether every counted thing falls in exactly one row of the table: then the total and
+    the margins are sums of the cells, and need no query of their own."""
+    return "flag" not in by and _plain(query, by)
 
 
 def _plain(query: Any, by: tuple[str, ...]) -> bool:

@@ -70,15 +70,16 @@ def add_rates(result: StatsResult, per: int = 1000) -> StatsResult:
     if result.query.forces:
         people = people.filter(force_id__in=result.query.forces)
     counts = {name: Count("id", filter=in_post(*period)) for period, name in names.items()}
-    by_force = {
-        row["force_id"]: row for row in people.values("force_id").annotate(**counts).order_by()
+    by_force: dict[str, dict[str, Any]] = {
+        row["force_id"]: dict(row)
+        for row in people.values("force_id").annotate(**counts).order_by()
     }
     for cell, force, period in targets:
         name = names[period]
         if force is None:
-            workforce = sum(row[name] for row in by_force.values())
+            workforce = sum(int(row[name]) for row in by_force.values())
         else:
-            workforce = by_force.get(force, {}).get(name, 0)
+            workforce = int(by_force.get(force, {}).get(name, 0))
         cell.workforce = workforce
         if cell.value is not None and workforce:
             cell.rate = round(cell.value * per / workforce, 1)

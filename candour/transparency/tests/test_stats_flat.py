@@ -278,3 +278,11 @@ def test_the_demo_loader_leaves_the_table_in_step() -> None:
     load_demo(scale=0.02)
     assert is_fresh()
     assert StatRow.objects.filter(level=2).count() == AllegationSubject.objects.count()
+
+
+@pytest.mark.django_db
+def test_deleting_an_older_case_is_seen_by_the_counts_check(records, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.STATS_FRESH_CHECK_SECONDS = 0  # compare the row counts on every query
+    assert run(StatsQuery(count="cases")).total.value == 4
+    Case.objects.filter(ref="R0").delete()  # not the newest: the newest ids stay the same
+    assert run(StatsQuery(count="cases")).total.value == 3
