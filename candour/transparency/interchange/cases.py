@@ -14,7 +14,6 @@ The import is all-or-nothing and runs in three steps, each over the whole file:
 from __future__ import annotations
 
 import gc
-import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,9 +38,9 @@ from candour.cases.models import (
     Proceedings,
     Severity,
 )
-from candour.core import audit
 from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
 from candour.transparency.interchange import bulk
+from candour.transparency.interchange.auditing import record_import
 from candour.transparency.interchange.columns import DateParser, Rows, codes, codes_list, read_rows
 from candour.transparency.interchange.report import (
     ErrorLog,
@@ -714,25 +713,12 @@ def _audit(
     user: User | None,
     channel: str,
 ) -> None:
-    forces = sorted({force for force, _ in checked.cases})
-    detail: dict[str, Any] = {**result.as_dict(), "file": path.name, "forces": forces}
-    if mapping is not None:
-        detail["mapping"] = Path(mapping).name
-    if user is None:
-        detail["os_user"] = _os_user()
-    audit.record(
+    record_import(
         user,
-        "import",
         object_type="cases.case",
-        object_id=path.name[:80],
-        force_code=forces[0] if len(forces) == 1 else "",
+        path=path,
+        forces={force for force, _ in checked.cases},
+        counts=result.as_dict(),
         channel=channel,
-        detail=detail,
+        mapping=mapping,
     )
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (e.g. a container): record nothing
-        return ""

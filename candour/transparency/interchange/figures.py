@@ -12,9 +12,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from candour.core import audit
 from candour.core.models import Force, User
-from candour.transparency.interchange.cases import _os_user
+from candour.transparency.interchange.auditing import record_import
 from candour.transparency.interchange.columns import DateParser, read_rows
 from candour.transparency.interchange.report import ErrorLog, ImportRejected, ImportResult, Progress
 from candour.transparency.models import PublishedFigure
@@ -131,20 +130,13 @@ def import_figures(
         if not dry_run:
             PublishedFigure.objects.bulk_create(new, batch_size=1000)
             PublishedFigure.objects.bulk_update(changed, ["value", "note"], batch_size=1000)
-            forces_in_file = sorted({key[0] for key in figures})
-            audit.record(
+            record_import(
                 user,
-                "import",
                 object_type="transparency.publishedfigure",
-                object_id=Path(path).name[:80],
-                force_code=forces_in_file[0] if len(forces_in_file) == 1 else "",
+                path=Path(path),
+                forces={key[0] for key in figures},
+                counts=result.as_dict(),
                 channel=channel,
-                detail={
-                    **result.as_dict(),
-                    "file": Path(path).name,
-                    "forces": forces_in_file,
-                    **({"os_user": _os_user()} if user is None else {}),
-                },
             )
     return result
 

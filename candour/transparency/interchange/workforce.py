@@ -13,10 +13,10 @@ from typing import Any
 
 from django.db import transaction
 
-from candour.core import audit
 from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
 from candour.transparency.interchange import bulk
-from candour.transparency.interchange.cases import REF_LENGTH, STEP, _os_user
+from candour.transparency.interchange.auditing import record_import
+from candour.transparency.interchange.cases import REF_LENGTH, STEP
 from candour.transparency.interchange.columns import DateParser, codes, codes_list, read_rows
 from candour.transparency.interchange.report import (
     ErrorLog,
@@ -142,20 +142,13 @@ def import_workforce(
                 ),
             )
             bulk.update(Person, (*FIELDS, "in_workforce_file"), changed)
-            forces_in_file = sorted({force for force, _ in people})
-            audit.record(
+            record_import(
                 user,
-                "import",
                 object_type="core.person",
-                object_id=Path(path).name[:80],
-                force_code=forces_in_file[0] if len(forces_in_file) == 1 else "",
+                path=Path(path),
+                forces={force for force, _ in people},
+                counts=result.as_dict(),
                 channel=channel,
-                detail={
-                    **result.as_dict(),
-                    "file": Path(path).name,
-                    "forces": forces_in_file,
-                    **({"os_user": _os_user()} if user is None else {}),
-                },
             )
     return result
 
