@@ -6,6 +6,7 @@ entry that was edited, removed or inserted out of turn. ``candour audit verify``
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,6 +42,14 @@ def record(
         channel=channel,
         detail=json.dumps(detail or {}, sort_keys=True, separators=(",", ":"), default=str),
     )
+
+
+def os_user() -> str:
+    """The operating-system login that ran a command, for entries with no Candour user."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name, e.g. in a container
+        return ""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ def record_import(
     if mapping is not None:
         detail["mapping"] = Path(mapping).name
     if user is None:
-        detail["os_user"] = os_user()
+        detail["os_user"] = audit.os_user()
     audit.record(
         user,
         "import",
@@ -36,11 +35,3 @@ def record_import(
         channel=channel,
         detail=detail,
     )
-
-
-def os_user() -> str:
-    """Who ran a command-line import, when no Candour user is named."""
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (e.g. a container): record nothing
-        return ""

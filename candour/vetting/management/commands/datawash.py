@@ -8,7 +8,6 @@ Exit codes: 0 done; 1 the data wash ran and failed (e.g. a bad row); 2 bad usage
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
 import sys
 from collections.abc import Iterator
@@ -17,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from candour.core import audit
 
 
 def probability(text: str) -> float:
@@ -133,7 +134,7 @@ class Command(BaseCommand):
             threshold=options["threshold"],
             summary=summary,
             force=force,
-            run_by=_os_user(),
+            run_by=audit.os_user(),
         )
         loaded = services.load_candidates(run, force, weight_parts=summary.get("weight_parts"))
         self.stdout.write(
@@ -171,13 +172,6 @@ class Command(BaseCommand):
                 bar.update(task, description=description, completed=done, total=total)
 
             yield report
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return ""
 
 
 def _n(value: Any) -> str:
