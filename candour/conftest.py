@@ -11,6 +11,15 @@ from django.test import Client
 from candour.factories import TEST_PASSWORD, UserFactory
 
 
+@pytest.fixture(scope="session", autouse=True)
+def statistics_store_dir(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Each test run counts statistics from store files of its own, removed when replaced."""
+    from django.conf import settings
+
+    settings.STATS_STORE_DIR = tmp_path_factory.mktemp("stats-store")
+    settings.STATS_STORE_KEEP_SECONDS = 0
+
+
 @pytest.fixture
 def signed_in(client: Client, db):  # type: ignore[no-untyped-def]
     """Return a function that signs a new user with the given role and forces into ``client``,

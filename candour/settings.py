@@ -233,6 +233,10 @@ DATE_FORMAT = "j F Y"
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
+
+# The statistics counting store: DuckDB files derived from the case tables (stats/flat.py).
+# Safe to delete; rebuilt on the next statistics query. Local to each app server.
+STATS_STORE_DIR = Path(os.environ.get("CANDOUR_STATS_DIR", DATA_DIR / "stats")).resolve()
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -55,6 +55,6 @@ from candour.transparency.models_foi import *  # noqa
 from candour.transparency.models_foi import FoiAnswer  # noqa: E402
 
 # The flat statistics table (owned with the statistics engine).
-from candour.transparency.stats.models import StatRow, StatState  # noqa: E402
+from candour.transparency.stats.models import StatState  # noqa: E402
 
-__all__ = ["FoiAnswer", "PublishedFigure", "StatRow", "StatState"]
+__all__ = ["FoiAnswer", "PublishedFigure", "StatState"]

@@ -314,8 +314,8 @@ SOURCES = ("flat", "join")
 
 
 def _source() -> str:
-    """The flat statistics table when it is switched on (``STATS_FLAT_TABLE``, default on) and
-    matches the case tables (rebuilt first if not); otherwise the case tables themselves."""
+    """The counting store when it is switched on (``STATS_FLAT_TABLE``, default on), rebuilt
+    first if it does not match the case tables; otherwise the case tables themselves."""
     from django.conf import settings
 
     from candour.transparency.stats import flat
@@ -329,16 +329,12 @@ def run(query: StatsQuery, *, margins: bool = False, source: str | None = None) 
     """Count. With ``margins`` and two dimensions, also count each dimension on its own (the
     row and column totals, counted distinctly) for tables and for disclosure control.
 
-    ``source`` is ``"flat"`` (the statistics table, ``stats/flat.py``), ``"join"`` (the case
-    tables joined: the reference implementation) or None (the flat table when usable)."""
-    from candour.transparency.stats import flat
-
+    ``source`` is ``"flat"`` (the counting store, ``stats/flat.py``), ``"join"`` (the case
+    tables joined: the reference implementation) or None (the store when usable)."""
     source = source or _source()
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
     with transaction.atomic():
-        if source == "flat":
-            flat.tune_for_counting()
         return _run(query, margins, source)
 
 

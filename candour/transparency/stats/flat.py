@@ -1,27 +1,49 @@
-"""Keeping the flat statistics table (``StatRow``) in step with the case tables, and counting
-from it.
+"""The counting store: the case tables flattened into one DuckDB table (one row per subject's
+part in an allegation) that every statistics query counts from.
 
-``refresh_stat_rows`` rebuilds the rows of some forces, some cases or everything with one
-``DELETE`` and one ``INSERT ... SELECT`` (the database does the work; no row passes through
-Python), inside the caller's transaction. ``fresh`` tells the engine whether the table matches
-the case tables now (a fingerprint of counts, newest ids and the newest change time of cases,
-allegations, themes and subjects) and rebuilds it when asked to.
+Why a second database: breaking a million allegations down by two fields while counting
+*distinct* officers or cases needs ``GROUP BY`` with ``COUNT(DISTINCT ...)``. The row stores
+behind Candour sort for that, and took 1 to 9 s per table on SQLite and PostgreSQL at a million
+rows (docs/benchmarks.md, "Statistics"); DuckDB, an embedded column store made for exactly this
+kind of counting, takes about a tenth of a second. The store is derived data: the case tables
+in the main database remain the only record, and the store can be deleted at any time.
 
-``group`` and ``total`` are the flat table's versions of the engine's counting; they must
-give exactly what the join-based engine gives (the tests compare them on generated data).
+How it stays in step:
+
+- ``refresh_stat_rows`` reads the case tables through Django's connection (inside the caller's
+  transaction, so an import's own uncommitted rows are seen), writes a *new* store file and
+  records its name and the case tables' ``fingerprint`` in ``StatState`` — a row of the main
+  database, written in the same transaction. If the transaction rolls back, ``StatState`` still
+  names the old file and the new one is an orphan that a later refresh deletes. Readers never
+  see a half-written file (each file is complete before it is named).
+- ``ensure_fresh`` compares the stored fingerprint with the case tables' before counting and
+  rebuilds when they differ, or when this machine lacks the named file (several app servers
+  each keep their own copy), so a stale store never gives a wrong number.
+- A refresh of some forces or cases copies the current file and replaces only their rows.
+
+``group`` and ``total`` are the store's versions of the engine's counting; they must give
+exactly what the join-based engine (the reference) gives: the tests compare them on generated
+data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import tempfile
+import threading
 import time
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
+import duckdb
+import pyarrow as pa
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Max
 from django.utils import timezone
 
 from candour.cases.models import Allegation, AllegationSubject, Case
@@ -35,11 +57,11 @@ from candour.transparency.stats.dimensions import (
     SUBJECT,
     UNKNOWN,
 )
-from candour.transparency.stats.models import FLAG_COLUMNS, NO_FLAG_COLUMN, StatRow, StatState
+from candour.transparency.stats.models import FLAG_COLUMNS, NO_FLAG_COLUMN, StatState
 
 Key = tuple[Any, ...]
-CHUNK = 500  # case ids per DELETE/INSERT when refreshing named cases
-LARGE = 20_000  # cases: a rebuild this large rebuilds the indexes after the insert
+CHUNK = 500  # case ids per query when refreshing named cases
+FETCH = 50_000  # rows per fetch from SQLite
 
 SUBJECT_CODES = (
     "subject_sex",
@@ -50,6 +72,27 @@ SUBJECT_CODES = (
     "severity",
     "proceedings",
     "outcome",
+)
+
+# The store's one table, in column order (docs/statistics.md describes each column).
+COLUMNS = (
+    "case_id",
+    "allegation_id",
+    "subject_row_id",
+    "subject_id",
+    "level",
+    "force",
+    "case_type",
+    "received_date",
+    "received_year",
+    "received_fy",
+    "category",
+    *FLAG_COLUMNS.values(),
+    NO_FLAG_COLUMN,
+    *SUBJECT_CODES,
+    "outcome_date",
+    "outcome_year",
+    "outcome_fy",
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -88,17 +131,32 @@ def fingerprint(counts: bool = True) -> str:
 _last_full_check = 0.0  # monotonic time this process last compared the counts too
 
 
+def store_dir() -> Path:
+    return Path(getattr(settings, "STATS_STORE_DIR", Path(settings.DATA_DIR) / "stats"))
+
+
+def current_store() -> Path | None:
+    """The store file the main database names, if this machine has it."""
+    name = StatState.objects.filter(pk=1).values_list("store", flat=True).first()
+    if not name:
+        return None
+    path = store_dir() / name
+    return path if path.exists() else None
+
+
 def is_fresh() -> bool:
-    """Whether the statistics rows were built from the case tables as they are now."""
+    """Whether the store was built from the case tables as they are now, and is on this disk."""
     global _last_full_check
-    stored = StatState.objects.filter(pk=1).values_list("fingerprint", flat=True).first()
-    if not stored or stored.split(":")[0] != fingerprint(counts=False):
+    stored = StatState.objects.filter(pk=1).values_list("fingerprint", "store").first()
+    if not stored or not stored[0] or stored[0].split(":")[0] != fingerprint(counts=False):
+        return False
+    if not (store_dir() / stored[1]).exists():
         return False
     interval = float(getattr(settings, "STATS_FRESH_CHECK_SECONDS", 60))
     now = time.monotonic()
     if now - _last_full_check < interval and _last_full_check:
         return True
-    if stored != fingerprint():
+    if stored[0] != fingerprint():
         return False
     _last_full_check = now
     return True
@@ -117,225 +175,347 @@ def _state(lock: bool = False) -> StatState:
 
 
 def ensure_fresh() -> bool:
-    """Rebuild the table if it does not match the case tables. Returns True when the flat
-    table can be used (it always can after a rebuild)."""
+    """Rebuild the store if it does not match the case tables. Returns True when the store
+    can be used (it always can after a rebuild)."""
     if is_fresh():
         return True
     with transaction.atomic():
-        state = _state(lock=True)  # one rebuild at a time; others wait, then find it fresh
-        if state.fingerprint and state.fingerprint == fingerprint():
+        _state(lock=True)  # one rebuild at a time; others wait, then find it fresh
+        if is_fresh():
             return True
         refresh_stat_rows()
     return True
 
 
 # ---------------------------------------------------------------------------------------------
-# Rebuilding rows
+# Reading the case tables
 
 
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _year(column: str) -> str:
-    if connection.vendor == "sqlite":
-        return f"CAST(strftime('%Y', {column}) AS INTEGER)"
-    return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+def _tables() -> dict[str, str]:
+    return {
+        "case": _q(Case._meta.db_table),
+        "allegation": _q(Allegation._meta.db_table),
+        "subject": _q(AllegationSubject._meta.db_table),
+        "through": _q(Allegation.flags.through._meta.db_table),
+    }
 
 
-def _month(column: str) -> str:
-    if connection.vendor == "sqlite":
-        return f"CAST(strftime('%m', {column}) AS INTEGER)"
-    return f"CAST(EXTRACT(MONTH FROM {column}) AS INTEGER)"
+# What is read from each case table, as (column name in the store's staging table, SQL
+# expression, DuckDB type). Dates travel as ISO text, the one form both databases give alike.
+_SOURCES: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
+    "cases": (
+        "case",
+        (
+            ("id", "c.id", "BIGINT"),
+            ("force", "c.force_id", "VARCHAR"),
+            ("case_type", "c.case_type", "VARCHAR"),
+            ("received", "CAST(c.received_date AS TEXT)", "VARCHAR"),
+        ),
+    ),
+    "allegations": (
+        "allegation",
+        (
+            ("id", "a.id", "BIGINT"),
+            ("case_id", "a.case_id", "BIGINT"),
+            ("category", "a.category_id", "VARCHAR"),
+        ),
+    ),
+    "flags": (
+        "through",
+        (("allegation_id", "t.allegation_id", "BIGINT"), ("flag", "t.flag_id", "VARCHAR")),
+    ),
+    "subjects": (
+        "subject",
+        (
+            ("id", "s.id", "BIGINT"),
+            ("allegation_id", "s.allegation_id", "BIGINT"),
+            ("subject_id", "s.subject_id", "BIGINT"),
+            *((code, f"s.{code}", "VARCHAR") for code in SUBJECT_CODES),
+            ("outcome_on", "CAST(s.outcome_date AS TEXT)", "VARCHAR"),
+        ),
+    ),
+}
 
 
-def _fy(column: str) -> str:
-    return f"(CASE WHEN {_month(column)} >= 4 THEN {_year(column)} ELSE {_year(column)} - 1 END)"
+def _select(source: str, where: str) -> str:
+    """SELECT of one case table's rows for the cases matching ``where`` (on ``c``)."""
+    t = _tables()
+    table, columns = _SOURCES[source]
+    select = ", ".join(expression for _, expression, _ in columns)
+    joins = {
+        "case": f"FROM {t['case']} c",
+        "allegation": f"FROM {t['allegation']} a JOIN {t['case']} c ON c.id = a.case_id",
+        "through": (
+            f"FROM {t['through']} t JOIN {t['allegation']} a ON a.id = t.allegation_id "
+            f"JOIN {t['case']} c ON c.id = a.case_id"
+        ),
+        "subject": (
+            f"FROM {t['subject']} s JOIN {t['allegation']} a ON a.id = s.allegation_id "
+            f"JOIN {t['case']} c ON c.id = a.case_id"
+        ),
+    }[table]
+    if where == "1 = 1":  # everything: no join needed to reach the case
+        alias = {"case": "c", "allegation": "a", "through": "t", "subject": "s"}[table]
+        joins = f"FROM {t[table]} {alias}"
+    return f"SELECT {select} {joins} WHERE {where}"
+
+
+def _arrow_schema(source: str) -> pa.Schema:
+    kinds = {"BIGINT": pa.int64(), "VARCHAR": pa.string()}
+    return pa.schema([(name, kinds[kind]) for name, _, kind in _SOURCES[source][1]])
+
+
+def _fetch_sqlite(sql: str, params: list[Any], source: str) -> pa.Table:
+    schema = _arrow_schema(source)
+    batches = []
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the sqlite3 cursor: no per-row copying by Django's wrapper
+        raw.execute(sql, params)
+        while rows := raw.fetchmany(FETCH):
+            columns = list(zip(*rows, strict=True))
+            batches.append(
+                pa.record_batch(
+                    [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)],
+                    schema=schema,
+                )
+            )
+    return pa.Table.from_batches(batches, schema=schema)
+
+
+def _fetch_postgresql(sql: str, params: list[Any], source: str, folder: Path) -> Path:
+    """PostgreSQL streams the rows as CSV (``COPY ... TO STDOUT``) into a file DuckDB reads."""
+    path = folder / f"{source}.csv"
+    with connection.cursor() as cursor, path.open("wb") as out:
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
+            for block in copy:
+                out.write(block)
+    return path
+
+
+def _stage(db: duckdb.DuckDBPyConnection, where: str, params: list[Any], folder: Path) -> None:
+    """Load the four case tables' rows for ``where`` into the store's staging tables."""
+    for source in _SOURCES:
+        sql = _select(source, where)
+        columns = _SOURCES[source][1]
+        if connection.vendor == "postgresql":
+            path = _fetch_postgresql(sql, params, source, folder)
+            types = ", ".join(f"'{name}': '{kind}'" for name, _, kind in columns)
+            db.execute(
+                f"CREATE OR REPLACE TEMP TABLE src_{source} AS SELECT * FROM read_csv(?, "
+                f"header = false, auto_detect = false, columns = {{{types}}}, delim = ',', "
+                "quote = '\"', escape = '\"', allow_quoted_nulls = false)",
+                [str(path)],
+            )
+        else:
+            table = _fetch_sqlite(sql, params, source)
+            db.register(f"arrow_{source}", table)
+            db.execute(f"CREATE OR REPLACE TEMP TABLE src_{source} AS SELECT * FROM arrow_{source}")
+            db.unregister(f"arrow_{source}")
 
 
 def _known(column: str) -> str:
     return f"COALESCE(NULLIF({column}, ''), '{UNKNOWN}')"
 
 
-def _source_sql(where: str) -> str:
-    """SELECT of every stat row of the cases matching ``where`` (on the case table ``c``)."""
-    case = _q(Case._meta.db_table)
-    allegation = _q(Allegation._meta.db_table)
-    subject = _q(AllegationSubject._meta.db_table)
-    through = _q(Allegation.flags.through._meta.db_table)
-    flag_max = ", ".join(
-        f"MAX(CASE WHEN flag_id = '{code}' THEN 1 ELSE 0 END) AS {col}"
-        for code, col in FLAG_COLUMNS.items()
+def _date(column: str) -> str:
+    return f"TRY_CAST(NULLIF({column}, '') AS DATE)"
+
+
+def _fy(column: str) -> str:
+    return f"(CASE WHEN month({column}) >= 4 THEN year({column}) ELSE year({column}) - 1 END)"
+
+
+def _flatten_sql() -> str:
+    """The store's rows from the staging tables: subjects (level 2), allegations with no
+    subject (level 1) and cases with no allegation (level 0)."""
+    flag_any = ", ".join(
+        f"bool_or(flag = '{code}') AS {column}" for code, column in FLAG_COLUMNS.items()
     )
-    flag_cols = ", ".join(f"COALESCE(fl.{col}, 0) = 1" for col in FLAG_COLUMNS.values())
-    no_flag = "fl.allegation_id IS NULL"
-    none_subject = ", ".join("''" for _ in SUBJECT_CODES)
-    subject_vals = ", ".join(_known(f"s.{code}") for code in SUBJECT_CODES)
-    false_flags = ", ".join("1 = 0" for _ in FLAG_COLUMNS)
-    case_cols = f"c.force_id, c.case_type, c.received_date, {_year('c.received_date')}, {_fy('c.received_date')}"
+    flags = ", ".join(f"COALESCE(fl.{column}, false)" for column in FLAG_COLUMNS.values())
+    no_flags = ", ".join("false" for _ in FLAG_COLUMNS)
+    subject_values = ", ".join(_known(f"s.{code}") for code in SUBJECT_CODES)
+    blank_subject = ", ".join("''" for _ in SUBJECT_CODES)
+    case_values = "c.id, NULL, NULL, NULL, {level}, c.force, c.case_type, c.received_date, year(c.received_date), {fy}"
+    case_values = case_values.replace("{fy}", _fy("c.received_date"))
     return f"""
-        SELECT c.id AS case_id, a.id AS allegation_id, s.id AS subject_row_id,
-               s.subject_id, 2 AS level, {case_cols}, a.category_id, {flag_cols}, {no_flag},
-               {subject_vals}, s.outcome_date, {_year("s.outcome_date")}, {_fy("s.outcome_date")}
-        FROM {subject} s
-        JOIN {allegation} a ON a.id = s.allegation_id
-        JOIN {case} c ON c.id = a.case_id
-        LEFT JOIN (SELECT allegation_id, {flag_max} FROM {through} GROUP BY allegation_id) fl
-            ON fl.allegation_id = a.id
-        WHERE {where}
+        WITH c AS (SELECT id, force, case_type, {_date("received")} AS received_date
+                   FROM src_cases),
+             fl AS (SELECT allegation_id, {flag_any} FROM src_flags GROUP BY allegation_id),
+             s AS (SELECT * REPLACE ({_date("outcome_on")} AS outcome_on) FROM src_subjects)
+        SELECT c.id, a.id, s.id, s.subject_id, 2, c.force, c.case_type, c.received_date,
+               year(c.received_date), {_fy("c.received_date")}, a.category, {flags},
+               fl.allegation_id IS NULL, {subject_values}, s.outcome_on, year(s.outcome_on),
+               {_fy("s.outcome_on")}
+        FROM s JOIN src_allegations a ON a.id = s.allegation_id JOIN c ON c.id = a.case_id
+        LEFT JOIN fl ON fl.allegation_id = a.id
       UNION ALL
-        SELECT c.id, a.id, NULL, NULL, 1, {case_cols}, a.category_id, {flag_cols}, {no_flag},
-               {none_subject}, NULL, NULL, NULL
-        FROM {allegation} a
-        JOIN {case} c ON c.id = a.case_id
-        LEFT JOIN (SELECT allegation_id, {flag_max} FROM {through} GROUP BY allegation_id) fl
-            ON fl.allegation_id = a.id
-        WHERE {where} AND NOT EXISTS (SELECT 1 FROM {subject} s WHERE s.allegation_id = a.id)
+        SELECT c.id, a.id, NULL, NULL, 1, c.force, c.case_type, c.received_date,
+               year(c.received_date), {_fy("c.received_date")}, a.category, {flags},
+               fl.allegation_id IS NULL, {blank_subject}, NULL, NULL, NULL
+        FROM src_allegations a JOIN c ON c.id = a.case_id
+        LEFT JOIN fl ON fl.allegation_id = a.id
+        WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.allegation_id = a.id)
       UNION ALL
-        SELECT c.id, NULL, NULL, NULL, 0, {case_cols}, '', {false_flags}, 1 = 0,
-               {none_subject}, NULL, NULL, NULL
-        FROM {case} c
-        WHERE {where} AND NOT EXISTS (SELECT 1 FROM {allegation} a WHERE a.case_id = c.id)
+        SELECT c.id, NULL, NULL, NULL, 0, c.force, c.case_type, c.received_date,
+               year(c.received_date), {_fy("c.received_date")}, '', {no_flags}, false,
+               {blank_subject}, NULL, NULL, NULL
+        FROM c WHERE NOT EXISTS (SELECT 1 FROM src_allegations a WHERE a.case_id = c.id)
     """
 
 
-_SOURCE_NAMES = (
-    "case_id",
-    "allegation_id",
-    "subject_row_id",
-    "subject_id",
-    "level",
-    "force",
-    "case_type",
-    "received_date",
-    "received_year",
-    "received_fy",
-    "category",
-    *FLAG_COLUMNS.values(),
-    NO_FLAG_COLUMN,
-    *SUBJECT_CODES,
-    "outcome_date",
-    "outcome_year",
-    "outcome_fy",
-)
+def _create_table_sql() -> str:
+    types: dict[str, str] = {
+        "case_id": "BIGINT",
+        "allegation_id": "BIGINT",
+        "subject_row_id": "BIGINT",
+        "subject_id": "BIGINT",
+        "level": "TINYINT",
+        "received_date": "DATE",
+        "received_year": "SMALLINT",
+        "received_fy": "SMALLINT",
+        "outcome_date": "DATE",
+        "outcome_year": "SMALLINT",
+        "outcome_fy": "SMALLINT",
+        **{column: "BOOLEAN" for column in (*FLAG_COLUMNS.values(), NO_FLAG_COLUMN)},
+    }
+    columns = ", ".join(f"{name} {types.get(name, 'VARCHAR')}" for name in COLUMNS)
+    return f"CREATE TABLE IF NOT EXISTS stat_rows ({columns})"
 
 
-def _insert(where: str, params: list[Any]) -> int:
-    names = ", ".join(_q(n) for n in _SOURCE_NAMES)
-    inner = ", ".join(f"u{i}" for i in range(len(_SOURCE_NAMES)))
-    # Name the union's columns with a CTE, then mark the first row of each case and each
-    # allegation (window functions: SQLite 3.25+ and PostgreSQL). Both windows order by
-    # (case, allegation, subject row), so the database sorts once.
-    sql = f"""
-        INSERT INTO {_q(StatRow._meta.db_table)} ({names}, first_of_case, first_of_allegation)
-        WITH src ({inner}) AS ({_source_sql(where)})
-        SELECT {inner},
-               ROW_NUMBER() OVER (PARTITION BY u0 ORDER BY u1, u2) = 1,
-               (u1 IS NOT NULL AND ROW_NUMBER() OVER (PARTITION BY u0, u1 ORDER BY u2) = 1)
-        FROM src
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params * 3)
-        return int(cursor.rowcount or 0)
+# ---------------------------------------------------------------------------------------------
+# Rebuilding the store
 
 
-_INDEXES = list(StatRow._meta.indexes)
-
-
-def tune_for_counting() -> None:
-    """PostgreSQL: enough sort memory (until the end of the transaction) that COUNT(DISTINCT)
-    over a million rows sorts in memory instead of spilling to disk."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-
-
-def _tune_for_bulk() -> None:
-    """PostgreSQL: sort in memory and skip JIT compilation for the rebuild (until the end of
-    the transaction). SQLite: a larger page cache for the index builds."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            cursor.execute("SET LOCAL jit = off")
-        else:
-            cursor.execute("PRAGMA cache_size = -262144")
-
-
-def _drop_indexes() -> None:
-    with connection.cursor() as cursor:
-        for index in _INDEXES:
-            cursor.execute(f"DROP INDEX {_q(str(index.name))}")
-
-
-def _create_indexes() -> None:
-    with connection.cursor() as cursor:
-        for index in _INDEXES:
-            columns = ", ".join(_q(f) for f in index.fields)  # plain fields: column = name
-            table = _q(StatRow._meta.db_table)
-            cursor.execute(f"CREATE INDEX {_q(str(index.name))} ON {table} ({columns})")
+def _scopes(
+    force_codes: Iterable[str] | None, case_ids: Iterable[int] | None
+) -> Iterator[tuple[str, list[Any], str, list[Any]]]:
+    """(where on the case tables, its params, where on the store, its params) per scope."""
+    if force_codes is None and case_ids is None:
+        yield "1 = 1", [], "true", []
+    if force_codes is not None and (forces := sorted(set(force_codes))):
+        marks = ", ".join(["%s"] * len(forces))
+        yield f"c.force_id IN ({marks})", forces, f"force IN ({marks.replace('%s', '?')})", forces
+    if case_ids is not None:
+        ids = sorted(set(case_ids))
+        for n in range(0, len(ids), CHUNK):
+            chunk = ids[n : n + CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            yield f"c.id IN ({marks})", chunk, f"case_id IN ({marks.replace('%s', '?')})", chunk
 
 
 def refresh_stat_rows(
     force_codes: Iterable[str] | None = None, case_ids: Iterable[int] | None = None
 ) -> int:
-    """Rebuild the statistics rows of ``force_codes`` (every case of those forces), of
-    ``case_ids``, or of everything when neither is given, inside the caller's transaction (or
-    one of its own). Returns the number of rows written. Safe to call on an empty database.
-
-    A large rebuild (at least ``LARGE`` cases, and at least as many as the rows left standing)
-    drops the table's indexes and builds them again afterwards: one sort per index instead of a
-    million B-tree insertions. On PostgreSQL that holds an exclusive lock on the table until the
-    caller commits, so statistics readers wait for a large import to finish rather than read
-    the old figures."""
-    with transaction.atomic():
-        _state(lock=True)
-        table = _q(StatRow._meta.db_table)
-        written = 0
-        scopes: list[tuple[str, list[Any]]] = []  # ("all" | "force" | "case", values)
-        if force_codes is None and case_ids is None:
-            scopes.append(("all", []))
-        if force_codes is not None and (forces := sorted(set(force_codes))):
-            scopes.append(("force", forces))
-        if case_ids is not None:
-            ids = sorted(set(case_ids))
-            scopes += [("case", ids[n : n + CHUNK]) for n in range(0, len(ids), CHUNK)]
-        incoming = 0
-        with connection.cursor() as cursor:
-            for kind, values in scopes:
-                marks = ", ".join(["%s"] * len(values))
-                if kind == "all":
-                    incoming += Case.objects.count()
-                    cursor.execute(f"DELETE FROM {table}")
-                elif kind == "force":
-                    incoming += Case.objects.filter(force_id__in=values).count()
-                    cursor.execute(f"DELETE FROM {table} WHERE {_q('force')} IN ({marks})", values)
-                else:
-                    incoming += len(values)
-                    cursor.execute(f"DELETE FROM {table} WHERE case_id IN ({marks})", values)
-        large = incoming >= LARGE and incoming >= StatRow.objects.count()
-        if large:
-            _tune_for_bulk()
-            _drop_indexes()
-        where = {"all": "1 = 1", "force": "c.force_id IN ({})", "case": "c.id IN ({})"}
-        for kind, values in scopes:
-            written += _insert(where[kind].format(", ".join(["%s"] * len(values))), values)
-        if large:
-            _create_indexes()
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {table}")
-        StatState.objects.filter(pk=1).update(
-            fingerprint=fingerprint(),
-            refreshed_at=timezone.now(),
-            rows=StatRow.objects.count(),
-        )
+    """Rebuild the store's rows of ``force_codes`` (every case of those forces), of
+    ``case_ids``, or of everything when neither is given, from the case tables as the caller's
+    transaction sees them. Writes a new store file and names it in ``StatState`` in that
+    transaction. Returns the number of rows written. Safe on an empty database."""
     global _last_full_check
+    folder = store_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with transaction.atomic():
+        state = _state(lock=True)
+        old = folder / state.store if state.store else None
+        whole = force_codes is None and case_ids is None
+        name = f"stats-{uuid.uuid4().hex}.duckdb"
+        building = folder / f"{name}.building"
+        if not whole and old is not None and old.exists():
+            shutil.copyfile(old, building)
+        else:
+            whole = True  # nothing to start from: build everything
+        written = 0
+        db = duckdb.connect(str(building), config=_config())
+        try:
+            db.execute(_create_table_sql())
+            scopes = list(_scopes(None, None) if whole else _scopes(force_codes, case_ids))
+            with tempfile.TemporaryDirectory(dir=folder) as scratch:
+                for where, params, store_where, store_params in scopes:
+                    db.execute(f"DELETE FROM stat_rows WHERE {store_where}", store_params)
+                    _stage(db, where, params, Path(scratch))
+                    before = _count_rows(db)
+                    db.execute(f"INSERT INTO stat_rows {_flatten_sql()}")
+                    written += _count_rows(db) - before
+            rows = _count_rows(db)
+            db.execute("CHECKPOINT")
+        finally:
+            db.close()
+        building.rename(folder / name)
+        StatState.objects.filter(pk=1).update(
+            fingerprint=fingerprint(), store=name, refreshed_at=timezone.now(), rows=rows
+        )
+        _remove_old_stores(folder, keep={name, old.name if old else ""})
     _last_full_check = time.monotonic()
     return written
 
 
+def _count_rows(db: duckdb.DuckDBPyConnection) -> int:
+    row = db.execute("SELECT count(*) FROM stat_rows").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _config() -> dict[str, Any]:
+    return {"memory_limit": str(getattr(settings, "STATS_STORE_MEMORY", "2GB"))}
+
+
+def _remove_old_stores(folder: Path, keep: set[str]) -> None:
+    """Delete store files no longer named (older ones, or orphans of rolled-back refreshes)
+    once they are ``STATS_STORE_KEEP_SECONDS`` old: a process still counting from one keeps
+    its open file until it finishes (POSIX), and one that finds its file gone rebuilds."""
+    age = float(getattr(settings, "STATS_STORE_KEEP_SECONDS", 300))
+    now = time.time()
+    for path in [*folder.glob("stats-*.duckdb"), *folder.glob("stats-*.duckdb.building")]:
+        if path.name in keep:
+            continue
+        try:
+            if now - path.stat().st_mtime >= age:
+                path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def store_rows(columns: Iterable[str] = COLUMNS, where: str = "true") -> list[tuple[Any, ...]]:
+    """The current store's rows (for tests and checks), sorted."""
+    names = ", ".join(columns)
+    with _reader() as db:
+        return sorted(
+            db.execute(f"SELECT {names} FROM stat_rows WHERE {where}").fetchall(), key=repr
+        )
+
+
 # ---------------------------------------------------------------------------------------------
-# Counting from the flat table
+# Counting from the store
+
+_readers: dict[str, duckdb.DuckDBPyConnection] = {}
+_readers_lock = threading.Lock()
+
+
+class _reader:
+    """A cursor on the current store, opened read-only once per process and file."""
+
+    def __enter__(self) -> duckdb.DuckDBPyConnection:
+        path = current_store()
+        if path is None:
+            ensure_fresh()
+            path = current_store()
+        if path is None:
+            raise RuntimeError("The statistics store could not be built.")
+        key = str(path)
+        with _readers_lock:
+            db = _readers.get(key)
+            if db is None:
+                for old in list(_readers)[:-1]:  # keep the newest two files open at most
+                    _readers.pop(old).close()
+                db = duckdb.connect(key, read_only=True, config=_config())
+                _readers[key] = db
+            self.cursor = db.cursor()
+        return self.cursor
+
+    def __exit__(self, *exc: object) -> None:
+        self.cursor.close()
 
 
 def _date_level(query: Any) -> str:
@@ -368,40 +548,36 @@ def _filter_levels(query: Any) -> set[str]:
     return levels
 
 
-def _rows(query: Any, base: str) -> QuerySet[StatRow]:
-    qs = StatRow.objects.all()
+def _where(query: Any, base: str) -> tuple[str, list[Any]]:
+    conditions: list[str] = []
+    params: list[Any] = []
     if base == SUBJECT:
-        qs = qs.filter(level=2)
+        conditions.append("level = 2")
     elif base == ALLEGATION:
-        qs = qs.filter(level__gte=1)
-    conditions = Q()
+        conditions.append("level >= 1")
     if query.forces:
-        conditions &= Q(force__in=list(query.forces))
+        conditions.append(f"force IN ({', '.join('?' for _ in query.forces)})")
+        params += list(query.forces)
     if query.case_type:
-        conditions &= Q(case_type=query.case_type)
+        conditions.append("case_type = ?")
+        params.append(query.case_type)
     date = "outcome_date" if query.date_field == "outcome_date" else "received_date"
     if query.date_from:
-        conditions &= Q(**{f"{date}__gte": query.date_from})
+        conditions.append(f"{date} >= ?")
+        params.append(query.date_from)
     if query.date_to:
-        conditions &= Q(**{f"{date}__lte": query.date_to})
+        conditions.append(f"{date} <= ?")
+        params.append(query.date_to)
     if query.flags:
-        any_flag = Q()
-        for code in query.flags:
-            any_flag |= Q(**{FLAG_COLUMNS[code]: True}) if code in FLAG_COLUMNS else Q(pk__in=[])
-        conditions &= any_flag
-    return qs.filter(conditions).order_by()
+        any_flag = [FLAG_COLUMNS[code] if code in FLAG_COLUMNS else "false" for code in query.flags]
+        conditions.append(f"({' OR '.join(any_flag)})")
+    return " AND ".join(conditions) or "true", params
 
 
 def additive(query: Any, by: tuple[str, ...]) -> bool:
     """Whether every counted thing falls in exactly one row of the table: then the total and
     the margins are sums of the cells, and need no query of their own."""
-    return "flag" not in by and _plain(query, by)
-
-
-def _plain(query: Any, by: tuple[str, ...]) -> bool:
-    """Whether each counted thing falls in exactly one group, through one marked row: then
-    COUNT of the marked rows equals COUNT(DISTINCT ...). Officers can always repeat."""
-    if query.count == "officers":
+    if "flag" in by or query.count == "officers":  # a theme or an officer can repeat
         return False
     depth = LEVEL_DEPTH[COUNT_LEVEL[query.count]]
     levels = {_level_of(query, code) for code in by} | _filter_levels(query)
@@ -409,70 +585,59 @@ def _plain(query: Any, by: tuple[str, ...]) -> bool:
 
 
 _TARGET = {"cases": "case_id", "allegations": "allegation_id", "officers": "subject_id"}
-_FIRST = {"cases": "first_of_case", "allegations": "first_of_allegation"}
-
-
-def _prepare(query: Any, base: str, by: tuple[str, ...]) -> tuple[QuerySet[StatRow], str, bool]:
-    qs = _rows(query, base)
-    plain = _plain(query, by)
-    if plain:
-        qs = qs.filter(**{_FIRST[query.count]: True})
-    return qs, _TARGET[query.count], plain
-
-
-def _count(target: str, plain: bool, condition: Q | None = None) -> Count:
-    if plain:
-        return Count("id", filter=condition)
-    return Count(target, distinct=True, filter=condition)
 
 
 def group(query: Any, by: tuple[str, ...], base: str) -> dict[Key, int]:
     """Counts per combination of ``by`` values present in the data, exactly as the join-based
     engine groups them (a group exists when a row of the base level falls in it, even when
     the count is 0, e.g. officers among unidentified subjects)."""
-    qs, target, plain = _prepare(query, base, by)
+    where, params = _where(query, base)
+    target = _TARGET[query.count]
     others = tuple(code for code in by if code != "flag")
-    names = {code: _column(query, code) for code in others}
+    names = [_column(query, code) for code in others]
+    group_by = f"GROUP BY {', '.join(names)}" if names else ""
+    selected = [f"{name} AS d{n}" for n, name in enumerate(names)]
     out: dict[Key, int] = {}
 
-    def key_of(row: dict[str, Any], flag: str | None = None) -> Key:
+    def key_of(row: tuple[Any, ...], flag: str | None = None) -> Key:
+        values = iter(row[: len(names)])
         return tuple(
-            flag if code == "flag" else (UNKNOWN if row[names[code]] is None else row[names[code]])
+            flag if code == "flag" else (UNKNOWN if (v := next(values)) is None else v)
             for code in by
         )
 
     if "flag" not in by:
-        rows = (
-            [qs.aggregate(n=_count(target, plain))]
-            if not names
-            else qs.values(*names.values()).annotate(n=_count(target, plain))
-        )
+        sql = f"SELECT {', '.join([*selected, f'count(DISTINCT {target})'])} FROM stat_rows WHERE {where} {group_by}"
+        with _reader() as db:
+            rows = db.execute(sql, params).fetchall()
         for row in rows:
             key = key_of(row)
-            out[key] = out.get(key, 0) + row["n"]
+            out[key] = out.get(key, 0) + int(row[-1])
         return out
     # By theme: one scan, one conditional count per theme (an allegation falls under each of
-    # its themes, or under "none").
+    # its themes, or under "none"); a theme's group exists when a row carries it.
     columns = {**FLAG_COLUMNS, NO_FLAG: NO_FLAG_COLUMN}
-    aggregates: dict[str, Any] = {}
-    for code, column in columns.items():
-        aggregates[f"n_{code}"] = _count(target, plain, Q(**{column: True}))
-        if target == "subject_id":  # a group of unidentified subjects only counts 0 officers
-            aggregates[f"e_{code}"] = Count("id", filter=Q(**{column: True}))
-    rows = (
-        [qs.aggregate(**aggregates)]
-        if not names
-        else qs.values(*names.values()).annotate(**aggregates)
-    )
+    aggregates = []
+    for column in columns.values():
+        aggregates.append(f"count(DISTINCT {target}) FILTER (WHERE {column})")
+        aggregates.append(f"count(*) FILTER (WHERE {column})")
+    sql = f"SELECT {', '.join([*selected, *aggregates])} FROM stat_rows WHERE {where} {group_by}"
+    with _reader() as db:
+        rows = db.execute(sql, params).fetchall()
     for row in rows:
-        for code in columns:
-            present = row[f"e_{code}"] if target == "subject_id" else row[f"n_{code}"]
+        counts = row[len(names) :]
+        for n, code in enumerate(columns):
+            value, present = counts[2 * n], counts[2 * n + 1]
             if present:
                 key = key_of(row, code)
-                out[key] = out.get(key, 0) + row[f"n_{code}"]
+                out[key] = out.get(key, 0) + int(value)
     return out
 
 
 def total(query: Any, base: str) -> int:
-    qs, target, plain = _prepare(query, base, ())
-    return qs.aggregate(n=_count(target, plain))["n"] or 0
+    where, params = _where(query, base)
+    with _reader() as db:
+        row = db.execute(
+            f"SELECT count(DISTINCT {_TARGET[query.count]}) FROM stat_rows WHERE {where}", params
+        ).fetchone()
+    return int(row[0]) if row and row[0] else 0

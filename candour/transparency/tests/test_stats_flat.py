@@ -1,6 +1,6 @@
-"""The flat statistics table gives exactly what the join-based engine (the reference
-implementation) gives, on generated records, for every dimension, count and filter; and it is
-kept in step with the case tables (refresh by force and by case, the staleness guard, the
+"""The counting store gives exactly what the join-based engine (the reference implementation)
+gives, on generated records, for every dimension, count and filter; and it is kept in step with
+the case tables (refresh by force and by case, the staleness guard, a rolled-back refresh, the
 import, the demo loader and ``candour refresh-stats``)."""
 
 from __future__ import annotations
@@ -20,8 +20,15 @@ from candour.cases.models import Allegation, AllegationSubject, Case
 from candour.core.models import Person
 from candour.factories import AllegationFactory, AllegationSubjectFactory, CaseFactory
 from candour.transparency.stats import DIMENSION_CODES, StatsQuery, run
-from candour.transparency.stats.flat import fingerprint, is_fresh, refresh_stat_rows
-from candour.transparency.stats.models import StatRow, StatState
+from candour.transparency.stats.flat import (
+    COLUMNS,
+    current_store,
+    fingerprint,
+    is_fresh,
+    refresh_stat_rows,
+    store_rows,
+)
+from candour.transparency.stats.models import StatState
 
 FORCES = ["cambridgeshire", "norfolk", "suffolk"]
 CATEGORIES = ["sexual_harassment", "sexual_assault", "honesty_and_integrity", "use_of_force"]
@@ -174,8 +181,7 @@ class FlatEqualsJoin(TestCase):
 
 
 def rows_now() -> list[tuple[Any, ...]]:
-    fields = [f.name for f in StatRow._meta.fields if f.name != "id"]
-    return sorted(StatRow.objects.values_list(*fields), key=repr)
+    return store_rows(COLUMNS)
 
 
 @pytest.fixture
@@ -190,10 +196,12 @@ def records() -> None:
 @pytest.mark.django_db
 def test_rows_cover_subjects_allegations_without_subjects_and_empty_cases(records) -> None:  # type: ignore[no-untyped-def]
     refresh_stat_rows()
-    levels = sorted(StatRow.objects.filter(force="norfolk").values_list("level", flat=True))
+    levels = [row[0] for row in store_rows(["level"], "force = 'norfolk'")]
     assert levels == [0, 1, 2]
-    assert StatRow.objects.filter(first_of_case=True).count() == Case.objects.count()
-    assert StatRow.objects.filter(first_of_allegation=True).count() == Allegation.objects.count()
+    cases = {row[0] for row in store_rows(["case_id"])}
+    allegations = {row[0] for row in store_rows(["allegation_id"], "level >= 1")}
+    assert cases == set(Case.objects.values_list("id", flat=True))
+    assert allegations == set(Allegation.objects.values_list("id", flat=True))
 
 
 @pytest.mark.django_db
@@ -213,12 +221,12 @@ def test_refreshing_a_force_or_some_cases_gives_the_full_rebuild(records) -> Non
     by_case = rows_now()
     refresh_stat_rows()
     assert rows_now() == by_case
-    assert set(StatRow.objects.filter(level=2).values_list("subject_sex", flat=True)) == {"female"}
+    assert {row[0] for row in store_rows(["subject_sex"], "level = 2")} == {"female"}
 
 
 @pytest.mark.django_db
 def test_an_empty_or_stale_table_is_rebuilt_before_counting(records) -> None:  # type: ignore[no-untyped-def]
-    assert not StatRow.objects.exists()
+    assert current_store() is None
     assert run(StatsQuery(count="cases")).total.value == 4  # built on first use
     assert is_fresh()
     CaseFactory(ref="NEW")
@@ -226,23 +234,26 @@ def test_an_empty_or_stale_table_is_rebuilt_before_counting(records) -> None:  #
     assert run(StatsQuery(count="cases")).total.value == 5
     Case.objects.get(ref="NEW").delete()
     assert run(StatsQuery(count="cases")).total.value == 4
-    StatRow.objects.all().delete()  # the table emptied behind the engine's back
-    StatState.objects.update(fingerprint="")
+    store = current_store()
+    assert store is not None
+    store.unlink()  # the store deleted behind the engine's back (or a new app server)
+    assert not is_fresh()
     assert run(StatsQuery(count="cases")).total.value == 4
+    assert current_store() not in (None, store)
 
 
 @pytest.mark.django_db
 def test_the_flat_table_can_be_switched_off(records, settings) -> None:  # type: ignore[no-untyped-def]
     settings.STATS_FLAT_TABLE = False
     assert run(StatsQuery(count="allegations")).total.value == 4
-    assert not StatRow.objects.exists()
+    assert current_store() is None
 
 
 @pytest.mark.django_db
 def test_refresh_stats_command_rebuilds_and_reports(records) -> None:  # type: ignore[no-untyped-def]
     out = io.StringIO()
     call_command("refresh-stats", stdout=out)
-    assert StatRow.objects.count() == 6
+    assert len(store_rows()) == 6
     assert "6 statistics rows" in out.getvalue()
     assert StatState.objects.get().fingerprint == fingerprint()
 
@@ -266,9 +277,7 @@ def test_a_cases_import_leaves_the_table_in_step(tmp_path) -> None:  # type: ign
     (tmp_path / "cases.csv").write_text(f"{header}\n{line}\n", encoding="utf-8")
     call_command("import", "cases", str(tmp_path / "cases.csv"), stdout=io.StringIO())
     assert is_fresh()  # the import refreshed the rows in its own transaction
-    assert list(StatRow.objects.values_list("force", "flag_sexual", "level")) == [
-        ("suffolk", True, 2)
-    ]
+    assert store_rows(["force", "flag_sexual", "level"]) == [("suffolk", True, 2)]
 
 
 @pytest.mark.django_db
@@ -277,7 +286,7 @@ def test_the_demo_loader_leaves_the_table_in_step() -> None:
 
     load_demo(scale=0.02)
     assert is_fresh()
-    assert StatRow.objects.filter(level=2).count() == AllegationSubject.objects.count()
+    assert len(store_rows(["level"], "level = 2")) == AllegationSubject.objects.count()
 
 
 @pytest.mark.django_db
@@ -286,3 +295,18 @@ def test_deleting_an_older_case_is_seen_by_the_counts_check(records, settings) -
     assert run(StatsQuery(count="cases")).total.value == 4
     Case.objects.filter(ref="R0").delete()  # not the newest: the newest ids stay the same
     assert run(StatsQuery(count="cases")).total.value == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_rolled_back_leaves_the_old_store_current(records) -> None:  # type: ignore[no-untyped-def]
+    from django.db import transaction
+
+    refresh_stat_rows()
+    before = current_store()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        CaseFactory(ref="GONE")
+        refresh_stat_rows()
+        raise RuntimeError("the import failed after refreshing")
+    assert current_store() == before
+    assert is_fresh()
+    assert run(StatsQuery(count="cases")).total.value == 4
