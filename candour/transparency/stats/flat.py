@@ -40,7 +40,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
@@ -61,7 +60,7 @@ from candour.transparency.stats.models import FLAG_COLUMNS, NO_FLAG_COLUMN, Stat
 
 Key = tuple[Any, ...]
 CHUNK = 500  # case ids per query when refreshing named cases
-FETCH = 50_000  # rows per fetch from SQLite
+FETCH = 200_000  # rows per chunk read from SQLite
 
 SUBJECT_CODES = (
     "subject_sex",
@@ -241,12 +240,15 @@ _SOURCES: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
 }
 
 
-def _select(source: str, where: str) -> str:
-    """SELECT of one case table's rows for the cases matching ``where`` (on ``c``)."""
+_ALIAS = {"case": "c", "allegation": "a", "through": "t", "subject": "s"}
+
+
+def _from(table: str, where: str) -> str:
+    """FROM clause reaching the case ``c`` from one case table (no join for everything)."""
     t = _tables()
-    table, columns = _SOURCES[source]
-    select = ", ".join(expression for _, expression, _ in columns)
-    joins = {
+    if where == "1 = 1":
+        return f"FROM {t[table]} {_ALIAS[table]}"
+    return {
         "case": f"FROM {t['case']} c",
         "allegation": f"FROM {t['allegation']} a JOIN {t['case']} c ON c.id = a.case_id",
         "through": (
@@ -258,63 +260,63 @@ def _select(source: str, where: str) -> str:
             f"JOIN {t['case']} c ON c.id = a.case_id"
         ),
     }[table]
-    if where == "1 = 1":  # everything: no join needed to reach the case
-        alias = {"case": "c", "allegation": "a", "through": "t", "subject": "s"}[table]
-        joins = f"FROM {t[table]} {alias}"
-    return f"SELECT {select} {joins} WHERE {where}"
 
 
-def _arrow_schema(source: str) -> pa.Schema:
-    kinds = {"BIGINT": pa.int64(), "VARCHAR": pa.string()}
-    return pa.schema([(name, kinds[kind]) for name, _, kind in _SOURCES[source][1]])
-
-
-def _fetch_sqlite(sql: str, params: list[Any], source: str) -> pa.Table:
-    schema = _arrow_schema(source)
-    batches = []
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the sqlite3 cursor: no per-row copying by Django's wrapper
-        raw.execute(sql, params)
-        while rows := raw.fetchmany(FETCH):
-            columns = list(zip(*rows, strict=True))
-            batches.append(
-                pa.record_batch(
-                    [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)],
-                    schema=schema,
-                )
-            )
-    return pa.Table.from_batches(batches, schema=schema)
-
-
-def _fetch_postgresql(sql: str, params: list[Any], source: str, folder: Path) -> Path:
-    """PostgreSQL streams the rows as CSV (``COPY ... TO STDOUT``) into a file DuckDB reads."""
-    path = folder / f"{source}.csv"
+def _export_postgresql(source: str, where: str, params: list[Any], path: Path) -> None:
+    """PostgreSQL streams the rows as CSV (``COPY ... TO STDOUT``) straight into a file."""
+    table, columns = _SOURCES[source]
+    select = ", ".join(expression for _, expression, _ in columns)
+    sql = f"SELECT {select} {_from(table, where)} WHERE {where}"
     with connection.cursor() as cursor, path.open("wb") as out:
         with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
             for block in copy:
                 out.write(block)
-    return path
+
+
+def _export_sqlite(source: str, where: str, params: list[Any], path: Path) -> None:
+    """SQLite writes the rows as text itself: each value as an SQL literal (``quote()``: text
+    in single quotes with quotes doubled, NULL bare — a CSV dialect DuckDB reads), a chunk of
+    rows per ``group_concat``. Python only moves a few large strings, instead of building an
+    object for each of millions of values."""
+    table, columns = _SOURCES[source]
+    alias = _ALIAS[table]
+    line = " || ',' || ".join(f"quote({expression})" for _, expression, _ in columns)
+    sql = (
+        f"SELECT group_concat(line, char(10)), max(k), count(*) FROM ("
+        f"SELECT {alias}.id AS k, {line} AS line {_from(table, where)} "
+        f"WHERE {where} AND {alias}.id > %s ORDER BY {alias}.id LIMIT {FETCH})"
+    )
+    last = 0
+    with connection.cursor() as cursor, path.open("w", encoding="utf-8") as out:
+        while True:
+            cursor.execute(sql, [*params, last])
+            text, last, count = cursor.fetchone()
+            if not count:
+                break
+            out.write(text)
+            out.write("\n")
 
 
 def _stage(db: duckdb.DuckDBPyConnection, where: str, params: list[Any], folder: Path) -> None:
     """Load the four case tables' rows for ``where`` into the store's staging tables."""
-    for source in _SOURCES:
-        sql = _select(source, where)
-        columns = _SOURCES[source][1]
-        if connection.vendor == "postgresql":
-            path = _fetch_postgresql(sql, params, source, folder)
-            types = ", ".join(f"'{name}': '{kind}'" for name, _, kind in columns)
-            db.execute(
-                f"CREATE OR REPLACE TEMP TABLE src_{source} AS SELECT * FROM read_csv(?, "
-                f"header = false, auto_detect = false, columns = {{{types}}}, delim = ',', "
-                "quote = '\"', escape = '\"', allow_quoted_nulls = false)",
-                [str(path)],
-            )
+    postgresql = connection.vendor == "postgresql"
+    # PostgreSQL's CSV: "text", NULL as nothing. SQLite's quote(): 'text', NULL as NULL.
+    dialect = (
+        "quote = '\"', escape = '\"'" if postgresql else "quote = '''', escape = '''', nullstr = 'NULL'"
+    )
+    for source, (_, columns) in _SOURCES.items():
+        path = folder / f"{source}.csv"
+        if postgresql:
+            _export_postgresql(source, where, params, path)
         else:
-            table = _fetch_sqlite(sql, params, source)
-            db.register(f"arrow_{source}", table)
-            db.execute(f"CREATE OR REPLACE TEMP TABLE src_{source} AS SELECT * FROM arrow_{source}")
-            db.unregister(f"arrow_{source}")
+            _export_sqlite(source, where, params, path)
+        types = ", ".join(f"'{name}': '{kind}'" for name, _, kind in columns)
+        db.execute(
+            f"CREATE OR REPLACE TEMP TABLE src_{source} AS SELECT * FROM read_csv(?, "
+            f"header = false, auto_detect = false, columns = {{{types}}}, delim = ',', "
+            f"{dialect}, allow_quoted_nulls = false)",
+            [str(path)],
+        )
 
 
 def _known(column: str) -> str:
