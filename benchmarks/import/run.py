@@ -7,6 +7,9 @@ creates an empty database (SQLite: a temporary file; PostgreSQL: the database na
 --pg-database, default `candour_bench_import`, dropped at the end), runs `candour migrate`, then times
 1. `candour import cases FILE` into the empty database, and
 2. the same import again (every row unchanged: the idempotent re-import).
+With --without-refresh the command runs through without_refresh.py, which skips the statistics
+refresh the import ends with: for measuring the import proper only (the benchmark database is
+thrown away; Candour itself has no way to skip the refresh).
 Wall-clock and CPU seconds (user + system of the candour process) are printed as a Markdown
 table for docs/benchmarks.md. PostgreSQL is reached at BENCH_PG_URL
 (default postgres://postgres@127.0.0.1:5432).
@@ -53,7 +56,7 @@ def psql(url: str, sql: str) -> None:
 
 
 def bench(
-    engine: str, data: Path, pg_database: str
+    engine: str, data: Path, pg_database: str, without_refresh: bool
 ) -> list[tuple[str, str, float, float, str, str]]:
     folder = Path(tempfile.mkdtemp(prefix=f"bench-import-{engine}-"))
     env = {**os.environ, "CANDOUR_DATA_DIR": str(folder)}
@@ -69,9 +72,19 @@ def bench(
     try:
         subprocess.run([CANDOUR, "migrate", "-v0"], env=env, check=True)
         results = []
+        command = [CANDOUR, "import", "cases", str(data)]
+        suffix = ""
+        if without_refresh:
+            command = [
+                sys.executable,
+                str(Path(__file__).with_name("without_refresh.py")),
+                *command[1:],
+            ]
+            suffix = " (without the statistics refresh)"
         for label in ("import into an empty database", "re-import, all rows unchanged"):
+            label += suffix
             load_before = os.getloadavg()[0]
-            wall, cpu, summary = timed([CANDOUR, "import", "cases", str(data)], env)
+            wall, cpu, summary = timed(command, env)
             load = f"{load_before:.1f} to {os.getloadavg()[0]:.1f}"
             results.append((engine, label, wall, cpu, load, summary))
             print(
@@ -94,6 +107,11 @@ def main() -> None:
     )
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--pg-database", default="candour_bench_import")
+    parser.add_argument(
+        "--without-refresh",
+        action="store_true",
+        help="skip the statistics refresh at the end of the import (measurement only)",
+    )
     args = parser.parse_args()
     if not args.data.exists():
         subprocess.run(
@@ -109,7 +127,7 @@ def main() -> None:
         )
     rows = []
     for engine in args.engines.split(","):
-        rows += bench(engine, args.data, args.pg_database)
+        rows += bench(engine, args.data, args.pg_database, args.without_refresh)
     print(
         f"\nMachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"load average before the run {os.getloadavg()[0]:.1f}; Python {platform.python_version()}"

@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 from django.db import connection, transaction
-from django.db.models import TextField
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from candour.cases.models import (
@@ -39,8 +38,9 @@ from candour.cases.models import (
     Severity,
 )
 from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
-from candour.transparency.interchange import bulk
+from candour.transparency.interchange import bulk, columnar
 from candour.transparency.interchange.auditing import record_import
+from candour.transparency.interchange.columnar import ID, TEXT
 from candour.transparency.interchange.columns import DateParser, Rows, codes, codes_list, read_rows
 from candour.transparency.interchange.report import (
     ErrorLog,
@@ -92,49 +92,19 @@ CASE_TYPES = codes(CaseType)
 
 
 @dataclass
-class Checked:
-    """The file after step 1: every row good, as plain values."""
-
-    rows: list[tuple[Any, ...]]  # ((force, case_ref, allegation_ref), subject_ref, subject values)
-    cases: dict[tuple[str, str], tuple[str, str]]  # (force, case_ref) -> (case_type, received_date)
-    allegations: dict[tuple[str, str, str], tuple[str, str]]  # ... -> (category, flags)
-    people: dict[tuple[str, str], list[str]]  # (force, subject_ref) -> [role, sex, rank]
-    rows_read: int = 0
-
-
-@dataclass
 class Plan:
-    """Step 2: what to write, and how each row of the file fares."""
+    """Step 2: what to write (pyarrow tables, columns in the order of the inserts and updates
+    below), and how each row of the file fares."""
 
     result: ImportResult
-    people_new: list[tuple[Any, ...]] = field(default_factory=list)
-    people_completed: list[tuple[Any, ...]] = field(default_factory=list)
-    cases_new: list[tuple[Any, ...]] = field(default_factory=list)
-    cases_changed: list[tuple[Any, ...]] = field(default_factory=list)
-    allegations_new: list[tuple[Any, ...]] = field(default_factory=list)
-    allegations_changed: list[tuple[Any, ...]] = field(default_factory=list)
-    flags_replaced: list[int] = field(
-        default_factory=list
-    )  # allegation ids whose flags are rewritten
-    flag_links: list[tuple[int, str]] = field(default_factory=list)
-    subjects_new: list[tuple[Any, ...]] = field(default_factory=list)
-    subjects_changed: list[tuple[Any, ...]] = field(default_factory=list)
+    forces: list[str]
+    parts: dict[str, pa.Table] = field(default_factory=dict)
+
+    def part(self, name: str) -> pa.Table:
+        return self.parts[name]
 
     def size(self) -> int:
-        return sum(
-            len(part)
-            for part in (
-                self.people_new,
-                self.people_completed,
-                self.cases_new,
-                self.cases_changed,
-                self.allegations_new,
-                self.allegations_changed,
-                self.flag_links,
-                self.subjects_new,
-                self.subjects_changed,
-            )
-        )
+        return sum(table.num_rows for table in self.parts.values())
 
 
 def import_cases(
@@ -156,8 +126,8 @@ def import_cases(
 
 @contextmanager
 def _no_garbage_collection() -> Iterator[None]:
-    """Python's cycle collector rescans every live container as millions of row tuples pile
-    up; the import makes no cycles, so pausing it saves about a quarter of the time."""
+    """Python's cycle collector rescans every live container as large files are read; the
+    import makes no cycles, so pausing it saves time."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -179,27 +149,60 @@ def _import_cases(
     source = read_rows(path, COLUMNS, REQUIRED, log, mapping, "cases")
     if log:  # the header is wrong: report it once, not once per row
         raise ImportRejected(log, sum(1 for _ in source.rows))
-    checked = check(source, log, progress)
-    if log:
-        raise ImportRejected(log, checked.rows_read)
-    with transaction.atomic():
-        bulk.prepare()  # before the plan too: it reads every row the file's forces hold
-        plan = make_plan(checked, dry_run)
-        if not dry_run:
-            write(plan, progress)
-            _audit(plan.result, checked, Path(path), mapping, user, channel)
-            refresh_stat_rows(force_codes={force for force, _ in checked.cases})
+    step = progress.stage("Reading and checking rows", None)
+    table = None
+    if mapping is None and Path(path).suffix.lower() == ".csv":
+        table = columnar.read_plain_csv(Path(path), source.header, COLUMNS)
+    if table is None:
+        table = columnar.rows_to_columns(source, COLUMNS)
+    else:
+        source.close()
+    step(table.num_rows)
+    checked = None if log else columnar.check_columns(table, load_codes())
+    if checked is None:
+        # Some row is bad (or the reader logged a problem): the row-by-row checker names each.
+        log = ErrorLog()
+        source = read_rows(path, COLUMNS, REQUIRED, log, mapping, "cases")
+        rows_read = report_problems(source, log, progress)
+        if log:
+            raise ImportRejected(log, rows_read)
+        raise RuntimeError(
+            "The column check rejected a file that the row check accepts; this is a bug in "
+            "Candour (candour/transparency/interchange/columnar.py), please report it."
+        )
+    try:
+        with transaction.atomic():
+            bulk.prepare()  # before the plan too: it reads every row the file's forces hold
+            plan = make_plan(checked, dry_run, progress)
+            if not dry_run:
+                write(plan, progress)
+                _audit(plan.result, plan.forces, Path(path), mapping, user, channel)
+                refresh_stat_rows(force_codes=plan.forces)
+    finally:
+        checked.db.close()
     return plan.result
 
 
-def check(source: Rows, log: ErrorLog, progress: Progress) -> Checked:
-    """Step 1: check every row; problems go to ``log``.
+def load_codes() -> columnar.Codes:
+    return columnar.Codes(
+        forces=frozenset(Force.objects.values_list("code", flat=True)),
+        categories=frozenset(Category.objects.values_list("code", flat=True)),
+        flags=frozenset(Flag.objects.values_list("code", flat=True)),
+        case_types=CASE_TYPES,
+        enumerations=ENUMERATIONS,
+        ref_length=REF_LENGTH,
+    )
 
-    Written for speed: one chain of set look-ups accepts a good row; only a row that fails it
-    is examined column by column (``_diagnose``) to say what is wrong."""
-    forces = frozenset(Force.objects.values_list("code", flat=True))
-    categories = frozenset(Category.objects.values_list("code", flat=True))
-    flags = frozenset(Flag.objects.values_list("code", flat=True))
+
+def report_problems(source: Rows, log: ErrorLog, progress: Progress) -> int:
+    """Check every row; problems go to ``log``. Returns the number of rows read.
+
+    Only a file the column check rejected comes here: this names every bad row, its column and
+    why. One chain of set look-ups passes a good row; a row that fails it is examined column by
+    column (``_diagnose``). Rows of one case (or allegation) are compared with the first good
+    row of it; a row that is itself bad is not compared."""
+    codes = load_codes()
+    forces, categories, flags = codes.forces, codes.categories, codes.flags
     roles, sexes, ranks, referrals, investigations, severities, proceedings, outcomes = (
         allowed | {""} for _, allowed in ENUMERATIONS
     )
@@ -209,10 +212,8 @@ def check(source: Rows, log: ErrorLog, progress: Progress) -> Checked:
     cases: dict[tuple[str, str], tuple[str, str, int]] = {}
     allegations: dict[tuple[str, str, str], tuple[str, str, int]] = {}
     seen: dict[tuple[str, str, str, str], int] = {}
-    people: dict[tuple[str, str], list[str]] = {}  # -> [role, sex, rank, received of the newest]
-    rows: list[tuple[Any, ...]] = []
     case_types, longest = CASE_TYPES, REF_LENGTH
-    step = progress.stage("Checking rows", None)
+    step = progress.stage("Finding the bad rows", None)
     count = 0
     for number, values in source.rows:
         count += 1
@@ -309,45 +310,13 @@ def check(source: Rows, log: ErrorLog, progress: Progress) -> Checked:
                 f"repeats row {first}: {who} of allegation {allegation_ref} in case {case_ref} appears twice.",
             )
             continue
-        rows.append(
-            (
-                allegation_key,
-                subject_ref,
-                (
-                    role,
-                    sex,
-                    rank,
-                    referral,
-                    investigation,
-                    severity,
-                    proceeding,
-                    outcome,
-                    outcome_iso,
-                ),
-            )
-        )
-        if subject_ref:
-            person_key = (force, subject_ref)
-            person = people.get(person_key)
-            if person is None:
-                people[person_key] = [role, sex, rank, received_iso]
-            elif person[0] != role or person[1] != sex or person[2] != rank:
-                _remember_person(person, role, sex, rank, received_iso)
-
-    return Checked(
-        rows=rows,
-        cases={key: (kind, received) for key, (kind, received, _) in cases.items()},
-        allegations={key: (category, flags) for key, (category, flags, _) in allegations.items()},
-        people={key: person[:3] for key, person in people.items()},
-        rows_read=count,
-    )
+    return count
 
 
 def _flags(
     text: str, known: frozenset[str], cache: dict[str, tuple[str, list[str]]]
 ) -> tuple[str, list[str]]:
-    parts = {part.strip() for part in text.split(";")} - {""}
-    cache[text] = (";".join(sorted(parts)), sorted(parts - known))
+    cache[text] = columnar.canonical_flags(text, known)
     return cache[text]
 
 
@@ -449,197 +418,270 @@ def _disagree(
             )
 
 
-def _remember_person(known: list[str], role: str, sex: str, rank: str, received: str) -> None:
-    """Keep role, sex and rank as the person's most recent case gives them (a rank changes over
-    a career); an older case only fills what newer ones left blank."""
-    newer = received >= known[3]
-    for i, value in enumerate((role, sex, rank)):
-        if value and (newer or not known[i]):
-            known[i] = value
-    if newer:
-        known[3] = received
+def make_plan(checked: columnar.CheckedColumns, dry_run: bool, progress: Progress) -> Plan:
+    """Step 2: compare the checked file with the database and decide every write.
 
-
-def make_plan(checked: Checked, dry_run: bool) -> Plan:
-    """Step 2: compare the checked file with the database and decide every write."""
-    result = ImportResult(kind="cases", rows_read=len(checked.rows), dry_run=dry_run)
-    plan = Plan(result=result)
-    forces = sorted({force for force, _ in checked.cases})
-    now = bulk.db_datetime(timezone.now())
+    What the database holds for the file's forces is read into DuckDB (``kp`` people, ``kc``
+    cases, ``ka`` allegations, ``kf`` their flags, ``ks`` subject rows) and joined with the
+    file's people, cases, allegations and rows on their keys. New records get keys reserved
+    up front, so children point at parents without reading anything back."""
+    db, forces = checked.db, checked.forces
+    result = ImportResult(kind="cases", rows_read=checked.rows, dry_run=dry_run)
+    plan = Plan(result=result, forces=forces)
+    step = progress.stage("Comparing with the database", None)
+    now = bulk.datetime_text(timezone.now())
     # Allegations and subjects are found by their case's force, through a join. When the
     # database holds cases of no other force, whole tables are read instead, with no join.
     held = set(Case.objects.order_by().values_list("force_id", flat=True).distinct())
     scope = None if held <= set(forces) else forces
+    _load_known(db, forces, scope)
+    step(1)
 
-    people = _plan_people(checked, forces, plan)
-    case_ids, changed_cases = _plan_cases(checked, forces, plan, now)
-    allegation_ids, changed_allegations = _plan_allegations(checked, scope, plan, case_ids)
+    def query(sql: str) -> pa.Table:
+        return columnar.arrow(db.sql(sql))
 
-    existing: dict[tuple[int, int | None], tuple[int, tuple[Any, ...]]] = {}
-    for allegation_id, subject_id, row_id, *rest in bulk.fetch(
-        _of_forces(AllegationSubject, "allegation__case__force_id", scope)
-        .order_by()  # no sorting: the rows go into a dictionary
-        .values_list(
-            "allegation_id", "subject_id", "id", *SUBJECT_FIELDS[:-1], _date_text("outcome_date")
+    def count(sql: str) -> int:
+        return int(db.execute(sql).fetchall()[0][0])
+
+    def number_new(table: str, model: type[Any]) -> None:
+        """Give the rows of ``table`` (numbered ``n`` from 0) their new primary keys as ``id``."""
+        total = count(f"SELECT count(*) FROM {table}")
+        ids = _ids(model, total, plan)
+        db.register("new_ids", pa.table({"n": pa.array(range(total), ID), "id": pa.array(ids, ID)}))
+        db.execute(
+            f"CREATE TEMP TABLE {table}_ids AS SELECT t.*, new_ids.id FROM {table} t "
+            "JOIN new_ids USING (n)"
         )
-    ):
-        outcome_date = rest[-1]  # the one date among the subject fields
-        if outcome_date is not None and not isinstance(outcome_date, str):
-            rest[-1] = outcome_date.isoformat()
-        existing[allegation_id, subject_id] = (row_id, tuple(rest))
-    subjects_new = plan.subjects_new
-    for allegation_key, subject_ref, values in checked.rows:
-        allegation_id = allegation_ids[allegation_key]
-        person_id = people[(allegation_key[0], subject_ref)] if subject_ref else None
-        found = existing.get((allegation_id, person_id)) if existing else None
-        if found is None:
-            subjects_new.append((allegation_id, person_id, *values))
-        elif found[1] != values:
-            plan.subjects_changed.append((*values, found[0]))
-            result.updated += 1
-        elif allegation_key[:2] in changed_cases or allegation_id in changed_allegations:
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    result.created = len(subjects_new)
+        db.unregister("new_ids")
 
+    # People: role, sex and rank of a subject are those of the most recent row (by received
+    # date, then file order) that gives each of them.
+    db.execute(
+        """CREATE TEMP TABLE fp AS
+        SELECT force, subject_ref AS ref,
+               coalesce(arg_max(subject_role, (received_date, ord))
+                        FILTER (WHERE subject_role <> ''), '') AS role,
+               coalesce(arg_max(subject_sex, (received_date, ord))
+                        FILTER (WHERE subject_sex <> ''), '') AS sex,
+               coalesce(arg_max(subject_rank, (received_date, ord))
+                        FILTER (WHERE subject_rank <> ''), '') AS rank,
+               min(ord) AS first
+        FROM f WHERE subject_ref <> '' GROUP BY force, subject_ref"""
+    )
+    db.execute(
+        """CREATE TEMP TABLE people_new AS
+        SELECT fp.*, row_number() OVER (ORDER BY fp.first) - 1 AS n
+        FROM fp LEFT JOIN kp ON kp.force = fp.force AND kp.ref = fp.ref WHERE kp.id IS NULL"""
+    )
+    number_new("people_new", Person)
+    plan.parts["people_new"] = query(
+        """SELECT id, force, ref, role, rank, sex, NULL::VARCHAR AS joined_date,
+                  NULL::VARCHAR AS left_date, false AS in_workforce_file
+        FROM people_new_ids ORDER BY id"""
+    )
+    # A known person's blank role, sex or rank is filled in; nothing a workforce file gave is
+    # overwritten.
+    plan.parts["people_completed"] = query(
+        """SELECT * FROM (
+            SELECT CASE WHEN kp.role = '' THEN fp.role ELSE kp.role END AS role,
+                   CASE WHEN kp.sex = '' THEN fp.sex ELSE kp.sex END AS sex,
+                   CASE WHEN kp.rank = '' THEN fp.rank ELSE kp.rank END AS rank,
+                   kp.id, kp.role AS old_role, kp.sex AS old_sex, kp.rank AS old_rank
+            FROM fp JOIN kp ON kp.force = fp.force AND kp.ref = fp.ref)
+        WHERE role <> old_role OR sex <> old_sex OR rank <> old_rank
+        ORDER BY id"""
+    ).select(["role", "sex", "rank", "id"])
+    db.execute(
+        """CREATE TEMP TABLE pid AS
+        SELECT force, ref, id FROM kp UNION ALL SELECT force, ref, id FROM people_new_ids"""
+    )
+
+    # Cases, by (force, case_ref).
+    db.execute(
+        """CREATE TEMP TABLE cases_new AS
+        SELECT fc.*, row_number() OVER (ORDER BY fc.first) - 1 AS n
+        FROM fc LEFT JOIN kc ON kc.force = fc.force AND kc.ref = fc.case_ref
+        WHERE kc.id IS NULL"""
+    )
+    number_new("cases_new", Case)
+    plan.parts["cases_new"] = query(
+        """SELECT id, force, case_ref, case_type, received, 1 AS version,
+                  $now AS created_at, $now AS updated_at
+        FROM cases_new_ids ORDER BY id""".replace("$now", _literal(now))
+    )
+    db.execute(
+        """CREATE TEMP TABLE cid AS
+        SELECT fc.force, fc.case_ref, kc.id, fc.case_type, fc.received,
+               kc.case_type <> fc.case_type OR kc.received <> fc.received AS changed
+        FROM fc JOIN kc ON kc.force = fc.force AND kc.ref = fc.case_ref
+        UNION ALL
+        SELECT force, case_ref, id, case_type, received, false FROM cases_new_ids"""
+    )
+    plan.parts["cases_changed"] = query(
+        f"""SELECT case_type, received, {_literal(now)} AS updated_at, id
+        FROM cid WHERE changed ORDER BY id"""
+    )
+
+    # Allegations, by their reference within the case; flags compared as sorted lists.
+    db.execute(
+        """CREATE TEMP TABLE kfa AS
+        SELECT allegation_id, string_agg(flag, ';' ORDER BY flag) AS flags
+        FROM kf GROUP BY allegation_id"""
+    )
+    db.execute(
+        """CREATE TEMP TABLE fa2 AS
+        SELECT fa.force, fa.case_ref, fa.allegation_ref, fa.category, fa.flags, fa.first,
+               cid.id AS case_id, cid.changed AS case_changed, ka.id AS known_id,
+               coalesce(ka.category <> fa.category, false) AS category_changed,
+               ka.id IS NOT NULL AND coalesce(kfa.flags, '') <> fa.flags AS flags_changed
+        FROM fa JOIN cid ON cid.force = fa.force AND cid.case_ref = fa.case_ref
+        LEFT JOIN ka ON ka.case_id = cid.id AND ka.ref = fa.allegation_ref
+        LEFT JOIN kfa ON kfa.allegation_id = ka.id"""
+    )
+    db.execute(
+        """CREATE TEMP TABLE allegations_new AS
+        SELECT fa2.*, row_number() OVER (ORDER BY fa2.first) - 1 AS n
+        FROM fa2 WHERE known_id IS NULL"""
+    )
+    number_new("allegations_new", Allegation)
+    plan.parts["allegations_new"] = query(
+        "SELECT id, case_id, allegation_ref, category FROM allegations_new_ids ORDER BY id"
+    )
+    db.execute(
+        """CREATE TEMP TABLE aid AS
+        SELECT force, case_ref, allegation_ref, known_id AS id, case_changed,
+               category_changed OR flags_changed AS changed
+        FROM fa2 WHERE known_id IS NOT NULL
+        UNION ALL
+        SELECT force, case_ref, allegation_ref, id, case_changed, false FROM allegations_new_ids"""
+    )
+    plan.parts["allegations_changed"] = query(
+        "SELECT category, known_id AS id FROM fa2 WHERE category_changed ORDER BY known_id"
+    )
+    plan.parts["flags_replaced"] = query(
+        "SELECT known_id AS id FROM fa2 WHERE flags_changed ORDER BY known_id"
+    )
+    plan.parts["flag_links"] = query(
+        """SELECT id AS allegation_id, unnest(string_split(flags, ';')) AS flag_id FROM (
+            SELECT known_id AS id, flags FROM fa2 WHERE flags_changed AND flags <> ''
+            UNION ALL
+            SELECT id, flags FROM allegations_new_ids WHERE flags <> '')
+        ORDER BY allegation_id, flag_id"""
+    )
+
+    # Subject rows, by (allegation, subject); an empty subject_ref is the unidentified subject.
+    signature = " || '|' || ".join(
+        [f"f.{name}" for name in SUBJECT_FIELDS[:-1]] + ["coalesce(f.outcome_date, '')"]
+    )
+    db.execute(
+        f"""CREATE TEMP TABLE fs AS
+        SELECT f.ord, aid.id AS allegation_id, pid.id AS subject_id,
+               {", ".join(f"f.{name}" for name in SUBJECT_FIELDS)},
+               ks.id AS known_id,
+               ks.id IS NOT NULL AND ks.signature <> ({signature}) AS fields_changed,
+               aid.case_changed OR aid.changed AS parent_changed
+        FROM f
+        JOIN aid ON aid.force = f.force AND aid.case_ref = f.case_ref
+                AND aid.allegation_ref = f.allegation_ref
+        LEFT JOIN pid ON f.subject_ref <> '' AND pid.force = f.force AND pid.ref = f.subject_ref
+        LEFT JOIN ks ON ks.allegation_id = aid.id AND ks.subject = coalesce(pid.id, 0)"""
+    )
+    plan.parts["subjects_new"] = query(
+        f"""SELECT allegation_id, subject_id, {", ".join(SUBJECT_FIELDS)}
+        FROM fs WHERE known_id IS NULL ORDER BY ord"""
+    )
+    plan.parts["subjects_changed"] = query(
+        f"""SELECT {", ".join(SUBJECT_FIELDS)}, known_id AS id
+        FROM fs WHERE fields_changed ORDER BY known_id"""
+    )
+    counted = db.execute(
+        """SELECT count(*) FILTER (WHERE known_id IS NULL),
+                  count(*) FILTER (WHERE known_id IS NOT NULL AND (fields_changed OR parent_changed)),
+                  count(*) FILTER (WHERE known_id IS NOT NULL AND NOT fields_changed
+                                   AND NOT parent_changed)
+        FROM fs"""
+    ).fetchall()[0]
+    result.created, result.updated, result.unchanged = (int(n or 0) for n in counted)
     result.details = {
-        "cases_created": len(plan.cases_new),
-        "cases_updated": len(plan.cases_changed),
-        "allegations_created": len(plan.allegations_new),
-        "allegations_updated": len(changed_allegations),
-        "people_created": len(plan.people_new),
-        "people_completed": len(plan.people_completed),
+        "cases_created": plan.parts["cases_new"].num_rows,
+        "cases_updated": plan.parts["cases_changed"].num_rows,
+        "allegations_created": plan.parts["allegations_new"].num_rows,
+        "allegations_updated": count(
+            "SELECT count(*) FROM fa2 WHERE category_changed OR flags_changed"
+        ),
+        "people_created": plan.parts["people_new"].num_rows,
+        "people_completed": plan.parts["people_completed"].num_rows,
     }
+    step(1)
     return plan
 
 
-def _plan_people(checked: Checked, forces: list[str], plan: Plan) -> dict[tuple[str, str], int]:
-    """New subjects become workforce records; a known person's blank role, sex or rank is filled
-    in from the file, but nothing a workforce file gave is overwritten."""
-    ids: dict[tuple[str, str], int] = {}
-    known: dict[tuple[str, str], tuple[int, str, str, str]] = {
-        (force, ref): (pk, role, sex, rank)
-        for force, ref, pk, role, sex, rank in bulk.fetch(
-            Person.objects.filter(force_id__in=forces)
-            .order_by()
-            .values_list("force_id", "ref", "id", "role", "sex", "rank")
-        )
-    }
-    new_keys = [key for key in checked.people if key not in known]
-    for key, pk in zip(new_keys, _ids(Person, len(new_keys), plan), strict=True):
-        role, sex, rank = checked.people[key]
-        plan.people_new.append((pk, key[0], key[1], role, rank, sex, None, None, False))
-        ids[key] = pk
-    for key, (role, sex, rank) in checked.people.items():
-        if key not in known:
-            continue
-        pk, old_role, old_sex, old_rank = known[key]
-        ids[key] = pk
-        filled = (old_role or role, old_sex or sex, old_rank or rank)
-        if filled != (old_role, old_sex, old_rank):
-            plan.people_completed.append((*filled, pk))
-    return ids
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
-def _plan_cases(
-    checked: Checked, forces: list[str], plan: Plan, now: Any
-) -> tuple[dict[tuple[str, str], int], set[tuple[str, str]]]:
-    known = {
-        (force, ref): (pk, case_type, bulk.iso(received))
-        for force, ref, pk, case_type, received in bulk.fetch(
-            Case.objects.filter(force_id__in=forces)
-            .order_by()
-            .values_list("force_id", "ref", "id", "case_type", _date_text("received_date"))
-        )
-    }
-    ids: dict[tuple[str, str], int] = {}
-    changed: set[tuple[str, str]] = set()
-    new_keys = [key for key in checked.cases if key not in known]
-    for key, pk in zip(new_keys, _ids(Case, len(new_keys), plan), strict=True):
-        case_type, received = checked.cases[key]
-        plan.cases_new.append((pk, key[0], key[1], case_type, received, 1, now, now))
-        ids[key] = pk
-    for key, (case_type, received) in checked.cases.items():
-        if key in known:
-            pk, old_type, old_received = known[key]
-            ids[key] = pk
-            if (old_type, old_received) != (case_type, received):
-                plan.cases_changed.append((case_type, received, now, pk))
-                changed.add(key)
-    return ids, changed
+def _load_known(db: Any, forces: list[str], scope: list[str] | None) -> None:
+    """Read what the database holds for ``forces`` into DuckDB tables (see ``make_plan``)."""
+    quote = connection.ops.quote_name
+    person, case, allegation = (m._meta.db_table for m in (Person, Case, Allegation))
+    through, subject = Allegation.flags.through._meta.db_table, AllegationSubject._meta.db_table
+    marks = ", ".join(["%s"] * len(forces))
+    sqlite = connection.vendor == "sqlite"
 
+    def date(column: str) -> str:
+        return f"CAST({column} AS TEXT)" if sqlite else f"to_char({column}, 'YYYY-MM-DD')"
 
-def _plan_allegations(
-    checked: Checked, forces: list[str] | None, plan: Plan, case_ids: dict[tuple[str, str], int]
-) -> tuple[dict[tuple[str, str, str], int], set[int]]:
-    through = Allegation.flags.through
-    known_flags: dict[int, list[str]] = {}
-    for allegation_id, flag in bulk.fetch(
-        _of_forces(through, "allegation__case__force_id", forces)
-        .order_by()
-        .values_list("allegation_id", "flag_id")
-    ):
-        known_flags.setdefault(allegation_id, []).append(flag)
-    known = {
-        (case_id, ref): (pk, category, ";".join(sorted(known_flags.get(pk, ()))))
-        for case_id, ref, pk, category in bulk.fetch(
-            _of_forces(Allegation, "case__force_id", forces)
-            .order_by()
-            .values_list("case_id", "ref", "id", "category_id")
-        )
-    }
-    ids: dict[tuple[str, str, str], int] = {}
-    changed: set[int] = set()
-    new_keys: list[tuple[str, str, str]] = []
-    new_values: list[tuple[int, str, str, str]] = []  # case id, ref, category, flags
-    allegations_changed, flags_replaced, flag_links = (
-        plan.allegations_changed,
-        plan.flags_replaced,
-        plan.flag_links,
+    def of_forces(path: str) -> tuple[str, list[str]]:
+        """A join from ``alias`` to its case and a filter on the case's force, unless every
+        case held is of the file's forces."""
+        if scope is None:
+            return "", []
+        return f"{path} WHERE c.force_id IN ({marks})", list(forces)
+
+    subject_signature = " || '|' || ".join(
+        [f"x.{quote(name)}" for name in SUBJECT_FIELDS[:-1]]
+        + [f"coalesce({date('x.outcome_date')}, '')"]
     )
-    for key, (category, flags) in checked.allegations.items():
-        case_id = case_ids[key[0], key[1]]
-        found = known.get((case_id, key[2])) if known else None
-        if found is None:
-            new_keys.append(key)
-            new_values.append((case_id, key[2], category, flags))
-            continue
-        pk, old_category, old_flags = found
-        ids[key] = pk
-        if old_category != category:
-            allegations_changed.append((category, pk))
-            changed.add(pk)
-        if old_flags != flags:
-            flags_replaced.append(pk)
-            if flags:
-                flag_links.extend((pk, flag) for flag in flags.split(";"))
-            changed.add(pk)
-    allegations_new = plan.allegations_new
-    for key, pk, (case_id, ref, category, flags) in zip(
-        new_keys, _ids(Allegation, len(new_keys), plan), new_values, strict=True
-    ):
-        allegations_new.append((pk, case_id, ref, category))
-        if flags:
-            flag_links.extend((pk, flag) for flag in flags.split(";"))
-        ids[key] = pk
-    return ids, changed
-
-
-def _of_forces(model: type[Any], lookup: str, forces: list[str] | None) -> Any:
-    """``model``'s rows of the given forces (through ``lookup``), or all of them for None."""
-    rows = model._default_manager.all()
-    return rows if forces is None else rows.filter(**{f"{lookup}__in": forces})
-
-
-def _date_text(field: str) -> Any:
-    """A date column as the database gives it, read without Django's per-value converter: on
-    SQLite the column is read as its stored ISO text (a cast hides the declared type that makes
-    the sqlite3 module build a date object per value); on PostgreSQL the driver's own date is
-    cheap and ``bulk.iso`` turns it into text."""
-    if connection.vendor == "sqlite":
-        return Cast(field, output_field=TextField())
-    return field
+    join_case = f" JOIN {quote(case)} c ON c.id = a.case_id"
+    join_allegation = f" JOIN {quote(allegation)} a ON a.id = x.allegation_id" + join_case
+    tail_a, params_a = of_forces(join_case)
+    tail_x, params_x = of_forces(join_allegation)
+    known = {
+        "kp": (
+            f"SELECT force_id, ref, id, role, sex, {quote('rank')} FROM {quote(person)} "
+            f"WHERE force_id IN ({marks})",
+            list(forces),
+            ("force", "ref", "id", "role", "sex", "rank"),
+        ),
+        "kc": (
+            f"SELECT force_id, ref, id, case_type, {date('received_date')} FROM {quote(case)} "
+            f"WHERE force_id IN ({marks})",
+            list(forces),
+            ("force", "ref", "id", "case_type", "received"),
+        ),
+        "ka": (
+            f"SELECT a.case_id, a.ref, a.id, a.category_id FROM {quote(allegation)} a{tail_a}",
+            params_a,
+            ("case_id", "ref", "id", "category"),
+        ),
+        "kf": (
+            f"SELECT x.allegation_id, x.flag_id FROM {quote(through)} x{tail_x}",
+            params_x,
+            ("allegation_id", "flag"),
+        ),
+        "ks": (
+            f"SELECT x.allegation_id, coalesce(x.subject_id, 0), x.id, "
+            f"{subject_signature} FROM {quote(subject)} x{tail_x}",
+            params_x,
+            ("allegation_id", "subject", "id", "signature"),
+        ),
+    }
+    types = {"id": ID, "case_id": ID, "allegation_id": ID, "subject": ID}
+    for name, (sql, params, columns) in known.items():
+        table = bulk.fetch_table(sql, params, columns, [types.get(c, TEXT) for c in columns])
+        db.register(f"{name}_arrow", table)
+        db.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+        db.unregister(f"{name}_arrow")
 
 
 def _ids(model: type[Any], count: int, plan: Plan) -> list[int] | range:
@@ -675,39 +717,36 @@ SUBJECT_INSERT = ("allegation_id", "subject_id", *SUBJECT_FIELDS)
 def write(plan: Plan, progress: Progress) -> None:
     """Step 3: write the plan. Parents first, so every key a row points at exists."""
     step = progress.stage("Writing", plan.size())
-
-    def counted(rows: list[tuple[Any, ...]]) -> Any:
-        for start in range(0, len(rows), STEP):
-            yield from rows[start : start + STEP]
-            step(len(rows[start : start + STEP]))
-
     through = Allegation.flags.through
     tables = (Person, Case, Allegation, through, AllegationSubject)
+    new_rows = plan.part("subjects_new").num_rows
     # Rebuilding indexes pays when the import at least doubles the table.
-    large = len(plan.subjects_new) >= REBUILD_FROM and len(plan.subjects_new) >= bulk.table_size(
-        AllegationSubject
-    )
+    large = new_rows >= REBUILD_FROM and new_rows >= bulk.table_size(AllegationSubject)
+    part = plan.part
     with bulk.indexes_rebuilt_after(tables, rebuild=large):
-        bulk.insert(Person, PERSON_COLUMNS, counted(plan.people_new))
-        bulk.update(Person, ("role", "sex", "rank"), counted(plan.people_completed))
-        bulk.insert(Case, CASE_INSERT, counted(plan.cases_new))
-        bulk.update(
+        bulk.insert_table(Person, PERSON_COLUMNS, part("people_new"), step)
+        bulk.update_table(Person, ("role", "sex", "rank"), part("people_completed"), step)
+        bulk.insert_table(Case, CASE_INSERT, part("cases_new"), step)
+        bulk.update_table(
             Case,
             ("case_type", "received_date", "updated_at"),
-            counted(plan.cases_changed),
+            part("cases_changed"),
+            step,
             raise_by_one=("version",),
         )
-        bulk.insert(Allegation, ALLEGATION_INSERT, counted(plan.allegations_new))
-        bulk.update(Allegation, ("category_id",), counted(plan.allegations_changed))
-        bulk.delete_where(through, "allegation_id", plan.flags_replaced)
-        bulk.insert(through, ("allegation_id", "flag_id"), counted(plan.flag_links))
-        bulk.insert(AllegationSubject, SUBJECT_INSERT, counted(plan.subjects_new))
-        bulk.update(AllegationSubject, SUBJECT_FIELDS, counted(plan.subjects_changed))
+        bulk.insert_table(Allegation, ALLEGATION_INSERT, part("allegations_new"), step)
+        bulk.update_table(Allegation, ("category_id",), part("allegations_changed"), step)
+        replaced = part("flags_replaced")
+        bulk.delete_where(through, "allegation_id", replaced.column(0).to_pylist())
+        step(replaced.num_rows)
+        bulk.insert_table(through, ("allegation_id", "flag_id"), part("flag_links"), step)
+        bulk.insert_table(AllegationSubject, SUBJECT_INSERT, part("subjects_new"), step)
+        bulk.update_table(AllegationSubject, SUBJECT_FIELDS, part("subjects_changed"), step)
 
 
 def _audit(
     result: ImportResult,
-    checked: Checked,
+    forces: list[str],
     path: Path,
     mapping: str | Path | None,
     user: User | None,
@@ -717,7 +756,7 @@ def _audit(
         user,
         object_type="cases.case",
         path=path,
-        forces={force for force, _ in checked.cases},
+        forces=forces,
         counts=result.as_dict(),
         channel=channel,
         mapping=mapping,

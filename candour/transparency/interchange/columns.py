@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db.models import TextChoices
@@ -52,9 +52,16 @@ class Rows:
     rows: Iterator[tuple[int, list[str]]]
     origin: dict[str, str]  # column -> how error reports name where it came from
     unused: list[str]  # columns of the file that no Candour column reads
+    header: list[str] = field(default_factory=list)  # the file's header, as read
 
     def where(self, column: str) -> str:
         return self.origin.get(column, column)
+
+    def close(self) -> None:
+        """Stop reading (closes the file) when the rows are read another way."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
 
 
 def read_rows(
@@ -87,7 +94,9 @@ def read_rows(
                     _too_long(log, number, cells, width)
                 yield number, row_values(number, cells, log.add)
 
-        return Rows(mapped(), origin, [h for h in table.header if h and h not in used])
+        return Rows(
+            mapped(), origin, [h for h in table.header if h and h not in used], table.header
+        )
 
     index: dict[str, int] = {}
     for position, name in enumerate(table.header):
@@ -107,7 +116,7 @@ def read_rows(
                     cells = cells[:width]
                 yield number, cells
 
-        return Rows(as_is(), {c: c for c in columns}, [])
+        return Rows(as_is(), {c: c for c in columns}, [], table.header)
 
     def direct() -> Iterator[tuple[int, list[str]]]:
         for number, cells in table.rows:
@@ -116,7 +125,10 @@ def read_rows(
             yield number, [cells[p] if p >= 0 else "" for p in positions]
 
     return Rows(
-        direct(), {c: c for c in columns}, [h for h in table.header if h and h not in columns]
+        direct(),
+        {c: c for c in columns},
+        [h for h in table.header if h and h not in columns],
+        table.header,
     )
 
 

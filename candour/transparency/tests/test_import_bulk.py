@@ -76,14 +76,14 @@ def test_a_large_import_that_fails_while_writing_leaves_schema_and_data_as_they_
     tmp_path, large, monkeypatch
 ):
     before = schema()
-    real_insert = bulk.insert
+    real_insert = bulk.insert_table
 
-    def failing_insert(model, columns, rows):
+    def failing_insert(model, columns, table, step=None):
         if model is AllegationSubject:
             raise IntegrityError("simulated failure after the indexes were dropped")
-        return real_insert(model, columns, rows)
+        return real_insert(model, columns, table, step)
 
-    monkeypatch.setattr(bulk, "insert", failing_insert)
+    monkeypatch.setattr(bulk, "insert_table", failing_insert)
     with pytest.raises(IntegrityError):
         run_import(write(tmp_path / "cases.csv", three_rows()))
     assert schema() == before
