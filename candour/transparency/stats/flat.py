@@ -61,6 +61,8 @@ from candour.transparency.stats.models import FLAG_COLUMNS, NO_FLAG_COLUMN, Stat
 Key = tuple[Any, ...]
 CHUNK = 500  # case ids per query when refreshing named cases
 FETCH = 200_000  # rows per chunk read from SQLite
+# Raise when the store's table changes: stores of another layout no longer count as fresh.
+STORE_LAYOUT = 2
 
 SUBJECT_CODES = (
     "subject_sex",
@@ -88,6 +90,7 @@ COLUMNS = (
     "category",
     *FLAG_COLUMNS.values(),
     NO_FLAG_COLUMN,
+    "themes",  # the allegation's theme codes, or ["none"]: a breakdown by theme unnests it
     *SUBJECT_CODES,
     "outcome_date",
     "outcome_year",
@@ -105,7 +108,8 @@ def _hash(parts: list[Any]) -> str:
 def _quick_parts() -> list[Any]:
     # One aggregate per query: both databases answer a lone MAX from an index.
     through = Allegation.flags.through
-    parts: list[Any] = [m.objects.aggregate(m=Max("id"))["m"] for m in (Case, Allegation)]
+    parts: list[Any] = [STORE_LAYOUT]
+    parts += [m.objects.aggregate(m=Max("id"))["m"] for m in (Case, Allegation)]
     parts += [m.objects.aggregate(m=Max("id"))["m"] for m in (through, AllegationSubject)]
     parts.append(Case.objects.aggregate(m=Max("updated_at"))["m"])
     return parts
@@ -302,7 +306,9 @@ def _stage(db: duckdb.DuckDBPyConnection, where: str, params: list[Any], folder:
     postgresql = connection.vendor == "postgresql"
     # PostgreSQL's CSV: "text", NULL as nothing. SQLite's quote(): 'text', NULL as NULL.
     dialect = (
-        "quote = '\"', escape = '\"'" if postgresql else "quote = '''', escape = '''', nullstr = 'NULL'"
+        "quote = '\"', escape = '\"'"
+        if postgresql
+        else "quote = '''', escape = '''', nullstr = 'NULL'"
     )
     for source, (_, columns) in _SOURCES.items():
         path = folder / f"{source}.csv"
@@ -339,32 +345,34 @@ def _flatten_sql() -> str:
     )
     flags = ", ".join(f"COALESCE(fl.{column}, false)" for column in FLAG_COLUMNS.values())
     no_flags = ", ".join("false" for _ in FLAG_COLUMNS)
+    known = ", ".join(f"'{code}'" for code in FLAG_COLUMNS)
+    themes = f"CASE WHEN fl.allegation_id IS NULL THEN ['{NO_FLAG}'] ELSE fl.themes END"
     subject_values = ", ".join(_known(f"s.{code}") for code in SUBJECT_CODES)
     blank_subject = ", ".join("''" for _ in SUBJECT_CODES)
-    case_values = "c.id, NULL, NULL, NULL, {level}, c.force, c.case_type, c.received_date, year(c.received_date), {fy}"
-    case_values = case_values.replace("{fy}", _fy("c.received_date"))
     return f"""
         WITH c AS (SELECT id, force, case_type, {_date("received")} AS received_date
                    FROM src_cases),
-             fl AS (SELECT allegation_id, {flag_any} FROM src_flags GROUP BY allegation_id),
+             fl AS (SELECT allegation_id, {flag_any},
+                          list_sort(list(DISTINCT flag) FILTER (WHERE flag IN ({known}))) AS themes
+                   FROM src_flags GROUP BY allegation_id),
              s AS (SELECT * REPLACE ({_date("outcome_on")} AS outcome_on) FROM src_subjects)
         SELECT c.id, a.id, s.id, s.subject_id, 2, c.force, c.case_type, c.received_date,
                year(c.received_date), {_fy("c.received_date")}, a.category, {flags},
-               fl.allegation_id IS NULL, {subject_values}, s.outcome_on, year(s.outcome_on),
-               {_fy("s.outcome_on")}
+               fl.allegation_id IS NULL, {themes}, {subject_values}, s.outcome_on,
+               year(s.outcome_on), {_fy("s.outcome_on")}
         FROM s JOIN src_allegations a ON a.id = s.allegation_id JOIN c ON c.id = a.case_id
         LEFT JOIN fl ON fl.allegation_id = a.id
       UNION ALL
         SELECT c.id, a.id, NULL, NULL, 1, c.force, c.case_type, c.received_date,
                year(c.received_date), {_fy("c.received_date")}, a.category, {flags},
-               fl.allegation_id IS NULL, {blank_subject}, NULL, NULL, NULL
+               fl.allegation_id IS NULL, {themes}, {blank_subject}, NULL, NULL, NULL
         FROM src_allegations a JOIN c ON c.id = a.case_id
         LEFT JOIN fl ON fl.allegation_id = a.id
         WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.allegation_id = a.id)
       UNION ALL
         SELECT c.id, NULL, NULL, NULL, 0, c.force, c.case_type, c.received_date,
                year(c.received_date), {_fy("c.received_date")}, '', {no_flags}, false,
-               {blank_subject}, NULL, NULL, NULL
+               []::VARCHAR[], {blank_subject}, NULL, NULL, NULL
         FROM c WHERE NOT EXISTS (SELECT 1 FROM src_allegations a WHERE a.case_id = c.id)
     """
 
@@ -383,6 +391,7 @@ def _create_table_sql() -> str:
         "outcome_year": "SMALLINT",
         "outcome_fy": "SMALLINT",
         **{column: "BOOLEAN" for column in (*FLAG_COLUMNS.values(), NO_FLAG_COLUMN)},
+        "themes": "VARCHAR[]",
     }
     columns = ", ".join(f"{name} {types.get(name, 'VARCHAR')}" for name in COLUMNS)
     return f"CREATE TABLE IF NOT EXISTS stat_rows ({columns})"
@@ -616,23 +625,20 @@ def group(query: Any, by: tuple[str, ...], base: str) -> dict[Key, int]:
             key = key_of(row)
             out[key] = out.get(key, 0) + int(row[-1])
         return out
-    # By theme: one scan, one conditional count per theme (an allegation falls under each of
-    # its themes, or under "none"); a theme's group exists when a row carries it.
-    columns = {**FLAG_COLUMNS, NO_FLAG: NO_FLAG_COLUMN}
-    aggregates = []
-    for column in columns.values():
-        aggregates.append(f"count(DISTINCT {target}) FILTER (WHERE {column})")
-        aggregates.append(f"count(*) FILTER (WHERE {column})")
-    sql = f"SELECT {', '.join([*selected, *aggregates])} FROM stat_rows WHERE {where} {group_by}"
+    # By theme: an allegation falls under each of its themes, or under "none"; each row is
+    # repeated once per theme (unnest) and counted in one pass.
+    inner = ", ".join([*names, "unnest(themes) AS theme", target])
+    outer = [f"{name} AS d{n}" for n, name in enumerate(names)]
+    sql = (
+        f"SELECT {', '.join([*outer, 'theme', f'count(DISTINCT {target})'])} "
+        f"FROM (SELECT {inner} FROM stat_rows WHERE {where}) "
+        f"GROUP BY {', '.join([*names, 'theme'])}"
+    )
     with _reader() as db:
         rows = db.execute(sql, params).fetchall()
     for row in rows:
-        counts = row[len(names) :]
-        for n, code in enumerate(columns):
-            value, present = counts[2 * n], counts[2 * n + 1]
-            if present:
-                key = key_of(row, code)
-                out[key] = out.get(key, 0) + int(value)
+        key = key_of(row, row[len(names)])
+        out[key] = out.get(key, 0) + int(row[-1])
     return out
 
 
