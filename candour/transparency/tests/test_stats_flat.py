@@ -298,7 +298,7 @@ def test_deleting_an_older_case_is_seen_by_the_counts_check(records, settings) -
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_refresh_rolled_back_leaves_the_old_store_current(records) -> None:  # type: ignore[no-untyped-def]
+def test_a_refresh_rolled_back_leaves_the_old_store_current(reference_data, records) -> None:  # type: ignore[no-untyped-def]
     from django.db import transaction
 
     refresh_stat_rows()
