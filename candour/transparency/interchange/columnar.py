@@ -21,7 +21,6 @@ Dates are ISO text throughout (``YYYY-MM-DD``), as both databases accept them.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +98,14 @@ def read_plain_csv(path: Path, header: list[str], columns: Sequence[str]) -> pa.
         pc.utf8_trim(table.column(names[index[c]]), characters=WHITESPACE) if c in index else empty
         for c in columns
     ]
+    if table.num_rows:
+        # The row reader skips a row whose cells are all empty once stripped (", ,,"); leave
+        # such a file to it rather than tell a blank row from an empty one here.
+        blank = pc.equal(pc.binary_length(arrays[0]), 0)
+        for array in arrays[1:]:
+            blank = pc.and_(blank, pc.equal(pc.binary_length(array), 0))
+        if pc.any(blank).as_py():
+            return None
     return file_columns(columns, pa.table(arrays, names=list(columns)))
 
 
@@ -232,11 +239,3 @@ def arrow(relation: Any) -> pa.Table:
     convert = getattr(relation, "to_arrow_table", None) or relation.arrow
     result = convert()
     return result if isinstance(result, pa.Table) else result.read_all()
-
-
-def empty_table(names: Sequence[str], types: Sequence[pa.DataType]) -> pa.Table:
-    return pa.table([pa.array([], type=t) for t in types], names=list(names))
-
-
-def date_text(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value

@@ -78,6 +78,17 @@ def test_a_csv_that_is_not_plain_is_left_to_the_row_reader(tmp_path, text):
 
 
 @pytest.mark.django_db
+def test_a_row_of_white_space_is_skipped_like_a_blank_line(tmp_path):
+    path = write(tmp_path / "cases.csv", three_rows())
+    path.write_text(path.read_text() + " ," * 16 + "\t\n")
+    plain, _, good = both_ways(path)
+    assert plain is None and good  # left to the row reader, which skips the row
+    out = io.StringIO()
+    call_command("import", "cases", str(path), stdout=out)
+    assert "3 rows read: 3 created" in out.getvalue()
+
+
+@pytest.mark.django_db
 def test_a_quoted_csv_is_imported_through_the_row_reader(tmp_path):
     rows = three_rows()
     rows[0]["case_ref"] = "CO/1, part 2"  # needs quotes in CSV
