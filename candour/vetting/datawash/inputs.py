@@ -24,6 +24,9 @@ SHARED_COLUMNS = (
     "postcode",
     "address",
 )
+# Optional columns (an extension of §3): a file without one is read as if the column were empty.
+# ``ni_number`` is a personal identifier such as a National Insurance number.
+OPTIONAL_COLUMNS = ("ni_number",)
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 # Dates used by some systems to mean "not known"; treated as missing, not as a birthday.
 PLACEHOLDER_DATES = ("1900-01-01", "1901-01-01")
@@ -100,6 +103,9 @@ def load(con: duckdb.DuckDBPyConnection, source: InputFile) -> int:
             f"The {source.role} file {name} has no column {', '.join(missing)}. Its header row "
             f"must name these columns: {', '.join(source.required_columns)}."
         )
+    for column in OPTIONAL_COLUMNS:
+        if column not in columns:
+            run(con, f"alter table {table} add column {column} varchar")
     _check_ids(con, table, source)
     _check_dates(con, table, source)
     return int(first_row(con, f"select count(*) from {table}")[0])  # type: ignore[index]
@@ -169,6 +175,8 @@ def install_helpers(con: duckdb.DuckDBPyConnection) -> None:
         create or replace macro forename_tokens(x) as
             list_filter(string_split(coalesce(clean_name(x), ''), ' '), lambda t: length(t) >= 1);
         create or replace macro joined_name(x) as nullif(replace(clean_name(x), ' ', ''), '');
+        create or replace macro clean_identifier(x) as nullif(regexp_replace(
+            upper(coalesce(x, '')), '[^A-Z0-9]', '', 'g'), '');
         create or replace macro clean_postcode(x) as
             nullif(regexp_replace(upper(x), '[^A-Z0-9]', '', 'g'), '');
         create or replace table nickname_lookup (name varchar, formal varchar[], family varchar);
@@ -207,12 +215,19 @@ def prepare(con: duckdb.DuckDBPyConnection, source: InputFile, parquet_path: Pat
                 case upper(left(trim(sex), 1)) when 'M' then 'M' when 'F' then 'F' end as sex,
                 clean_postcode(postcode) as pc,
                 nullif(trim(regexp_replace(lower(address), '[^a-z0-9]+', ' ', 'g')), '')
-                    as address
+                    as address,
+                clean_identifier(ni_number) as ni_clean
             from raw_{source.role}
         ), dated as (
             select *,
                 case when cast(birth_date as varchar) in ({placeholders}) then null
-                     else birth_date end as dob_date
+                     else birth_date end as dob_date,
+                -- Temporary NI numbers (TN, then date of birth and sex) are shared by everyone
+                -- born that day, twins included, and a number of one repeated character is a
+                -- placeholder: neither identifies anybody, so both count as missing.
+                case when ni_clean like 'TN%' or length(ni_clean) < 2
+                          or length(replace(ni_clean, left(ni_clean, 1), '')) = 0
+                     then null else ni_clean end as ni
             from cleaned
         )
         select
@@ -249,7 +264,11 @@ def prepare(con: duckdb.DuckDBPyConnection, source: InputFile, parquet_path: Pat
                  end as postcode_sector,
             case when regexp_matches(d.pc, '{unit}') then left(d.pc, length(d.pc) - 3)
                  when regexp_matches(d.pc, '{outward}') then d.pc end as postcode_district,
-            d.address
+            d.address,
+            d.ni as ni_number,
+            -- Halves (the middle character left out), for blocking on a mistyped identifier.
+            left(d.ni, length(d.ni) // 2) as ni_head,
+            right(d.ni, length(d.ni) // 2) as ni_tail
         from dated d
         left join nickname_lookup n on n.name = d.forenames_all[1]
         ) to {_sql_string(str(parquet_path))} (format parquet)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .comparisons import FIELDS, Field
+from .comparisons import FIELDS, OPTIONAL_FIELDS, Field
 
 
 def _display(value: Any) -> str:
@@ -41,6 +41,19 @@ def _surname_link(pair: Mapping[str, Any]) -> str:
     )
 
 
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def shown(field: Field, pair: Mapping[str, Any]) -> bool:
+    """Whether ``field`` belongs in this pair's reasons: always, except an optional field (the NI
+    number) that neither record has, so files without that column read as they always have."""
+    if field.name not in OPTIONAL_FIELDS:
+        return True
+    left_col, right_col = field.display_columns
+    return not (_missing(pair.get(f"{left_col}_l")) and _missing(pair.get(f"{right_col}_r")))
+
+
 def field_reason(field: Field, pair: Mapping[str, Any]) -> str:
     gamma = pair.get(f"gamma_{field.name}")
     level = field.reason_for(int(gamma)) if gamma is not None else None
@@ -57,4 +70,4 @@ def field_reason(field: Field, pair: Mapping[str, Any]) -> str:
 
 def reasons(pair: Mapping[str, Any], fields: Sequence[Field] = FIELDS) -> str:
     """All fields' reasons for one scored pair, in the model's field order."""
-    return "; ".join(field_reason(f, pair) for f in fields)
+    return "; ".join(field_reason(f, pair) for f in fields if shown(f, pair))
