@@ -431,6 +431,10 @@ def refresh_stat_rows(
     with transaction.atomic():
         state = _state(lock=True)
         old = folder / state.store if state.store else None
+        if force_codes is not None and case_ids is None:
+            force_codes = set(force_codes)
+            if force_codes >= set(Case.objects.values_list("force_id", flat=True).distinct()):
+                force_codes = None  # every force with cases: one unscoped read is cheaper
         whole = force_codes is None and case_ids is None
         name = f"stats-{uuid.uuid4().hex}.duckdb"
         building = folder / f"{name}.building"

@@ -1,6 +1,6 @@
-"""``candour refresh-stats``: rebuild the flat statistics table from the case tables.
+"""``candour refresh-stats``: rebuild the statistics counting store from the case tables.
 
-Imports (``candour import cases``) and the demo loader keep the table in step themselves, and the
+Imports (``candour import cases``) and the demo loader keep the store in step themselves, and the
 engine rebuilds it before counting whenever the case tables' fingerprint has changed. Run this
 after changing case records any other way (raw SQL, a script using ``QuerySet.update``)."""
 
@@ -18,8 +18,8 @@ from candour.transparency.stats.flat import refresh_stat_rows
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the statistics table (one row per subject's part in an allegation) from the "
-        "case records, for every force or for the forces named."
+        "Rebuild the statistics counting store (one row per subject's part in an allegation) "
+        "from the case records, for every force or for the forces named."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
