@@ -76,9 +76,9 @@ def fetch_table(
     """The result of ``sql`` as a pyarrow table with the given column names and types.
 
     PostgreSQL sends it as CSV (``COPY (query) TO STDOUT``), which pyarrow parses in C: no
-    Python object per value. SQLite's rows come through the sqlite3 module and are turned into
-    columns in one transposition. Text columns must be NOT NULL or read with coalesce: an empty
-    text and NULL are not told apart on the PostgreSQL path."""
+    Python object per value; an empty text comes back as "", NULL as null. SQLite's rows come
+    through the sqlite3 module and are turned into columns in one transposition (SQLite
+    building one CSV text itself with ``group_concat`` was measured no faster)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             query = connection.ops.compose_sql(sql, list(params))  # type: ignore[attr-defined]
@@ -87,18 +87,7 @@ def fetch_table(
                 for chunk in copy:
                     buffer.write(chunk)
             data = buffer.getvalue()
-            if not data:
-                return _empty(names, types)
-            return pcsv.read_csv(
-                pa.py_buffer(data),
-                read_options=pcsv.ReadOptions(column_names=list(names), block_size=1 << 24),
-                parse_options=pcsv.ParseOptions(newlines_in_values=True),
-                convert_options=pcsv.ConvertOptions(
-                    column_types=dict(zip(names, types, strict=True)),
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
-            )
+            return _parse_csv(data, names, types) if data else _empty(names, types)
         cursor.execute(sql, list(params))
         rows = cursor.fetchall()
     if not rows:
@@ -107,6 +96,19 @@ def fetch_table(
     return pa.table(
         [pa.array(values, type=kind) for values, kind in zip(columns, types, strict=True)],
         names=list(names),
+    )
+
+
+def _parse_csv(data: bytes, names: Sequence[str], types: Sequence[pa.DataType]) -> pa.Table:
+    return pcsv.read_csv(
+        pa.py_buffer(data),
+        read_options=pcsv.ReadOptions(column_names=list(names), block_size=1 << 24),
+        parse_options=pcsv.ParseOptions(newlines_in_values=True),
+        convert_options=pcsv.ConvertOptions(
+            column_types=dict(zip(names, types, strict=True)),
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+        ),
     )
 
 
@@ -299,10 +301,18 @@ def insert_table(
 ) -> int:
     """Insert the rows of a pyarrow table (its columns in the order of ``columns``; dates as
     ISO text, NULL as null). PostgreSQL takes it as CSV written by pyarrow (COPY ... FORMAT
-    csv: an empty text is quoted, NULL is not); SQLite as tuples through ``executemany``."""
+    csv: an empty text is quoted, NULL is not); SQLite as multi-row ``INSERT ... VALUES``
+    statements (see ``_sqlite_insert``)."""
     written = 0
     if table.num_rows == 0:
         return 0
+    if connection.vendor == "sqlite":
+        for start in range(0, table.num_rows, CHUNK):
+            part = table.slice(start, CHUNK)
+            written += _sqlite_insert(model, columns, part)
+            if step:
+                step(part.num_rows)
+        return written
     if connection.vendor != "postgresql":
         for start in range(0, table.num_rows, CHUNK):
             part = table.slice(start, CHUNK)
@@ -323,6 +333,36 @@ def insert_table(
             written += part.num_rows
             if step:
                 step(part.num_rows)
+    return written
+
+
+SQLITE_VARIABLES = 32766  # SQLite's limit on "?" in one statement (3.32 and later)
+SQLITE_ROWS = 1000  # rows per multi-row INSERT on SQLite
+
+
+def _sqlite_insert(model: type[models.Model], columns: Sequence[str], table: pa.Table) -> int:
+    """One ``INSERT ... VALUES (...), (...), ...`` per thousand rows, straight on the sqlite3
+    cursor: a third faster than ``executemany`` of one row at a time, and the parameters are
+    laid out column by column with slice assignment, with no tuple built per row."""
+    width = len(columns)
+    per = max(1, min(SQLITE_ROWS, SQLITE_VARIABLES // width))
+    one = "(" + ", ".join(["?"] * width) + ")"
+    head = f"INSERT INTO {_table(model)} ({_columns(columns)}) VALUES "
+    statements: dict[int, str] = {}
+    written = 0
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        raw = cursor.cursor
+        for start in range(0, table.num_rows, per):
+            part = table.slice(start, per)
+            rows = part.num_rows
+            values: list[Any] = [None] * (rows * width)
+            for position, column in enumerate(part.columns):
+                values[position::width] = column.to_pylist()
+            sql = statements.get(rows)
+            if sql is None:
+                sql = statements[rows] = head + ", ".join([one] * rows)
+            sqlite3.Cursor.execute(raw, sql, values)
+            written += rows
     return written
 
 

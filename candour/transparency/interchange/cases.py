@@ -447,6 +447,12 @@ def make_plan(checked: columnar.CheckedColumns, dry_run: bool, progress: Progres
         """Give the rows of ``table`` (numbered ``n`` from 0) their new primary keys as ``id``."""
         total = count(f"SELECT count(*) FROM {table}")
         ids = _ids(model, total, plan)
+        if isinstance(ids, range) and ids.step == 1:  # a block of consecutive keys
+            db.execute(
+                f"CREATE TEMP TABLE {table}_ids AS SELECT t.*, t.n + {int(ids.start)} AS id "
+                f"FROM {table} t"
+            )
+            return
         db.register("new_ids", pa.table({"n": pa.array(range(total), ID), "id": pa.array(ids, ID)}))
         db.execute(
             f"CREATE TEMP TABLE {table}_ids AS SELECT t.*, new_ids.id FROM {table} t "
@@ -470,7 +476,7 @@ def make_plan(checked: columnar.CheckedColumns, dry_run: bool, progress: Progres
     )
     db.execute(
         """CREATE TEMP TABLE people_new AS
-        SELECT fp.*, row_number() OVER (ORDER BY fp.first) - 1 AS n
+        SELECT fp.*, row_number() OVER (ORDER BY fp.force, fp.ref) - 1 AS n
         FROM fp LEFT JOIN kp ON kp.force = fp.force AND kp.ref = fp.ref WHERE kp.id IS NULL"""
     )
     number_new("people_new", Person)
@@ -499,7 +505,7 @@ def make_plan(checked: columnar.CheckedColumns, dry_run: bool, progress: Progres
     # Cases, by (force, case_ref).
     db.execute(
         """CREATE TEMP TABLE cases_new AS
-        SELECT fc.*, row_number() OVER (ORDER BY fc.first) - 1 AS n
+        SELECT fc.*, row_number() OVER (ORDER BY fc.force, fc.case_ref) - 1 AS n
         FROM fc LEFT JOIN kc ON kc.force = fc.force AND kc.ref = fc.case_ref
         WHERE kc.id IS NULL"""
     )
@@ -540,7 +546,7 @@ def make_plan(checked: columnar.CheckedColumns, dry_run: bool, progress: Progres
     )
     db.execute(
         """CREATE TEMP TABLE allegations_new AS
-        SELECT fa2.*, row_number() OVER (ORDER BY fa2.first) - 1 AS n
+        SELECT fa2.*, row_number() OVER (ORDER BY fa2.case_id, fa2.allegation_ref) - 1 AS n
         FROM fa2 WHERE known_id IS NULL"""
     )
     number_new("allegations_new", Allegation)
@@ -588,7 +594,7 @@ def make_plan(checked: columnar.CheckedColumns, dry_run: bool, progress: Progres
     )
     plan.parts["subjects_new"] = query(
         f"""SELECT allegation_id, subject_id, {", ".join(SUBJECT_FIELDS)}
-        FROM fs WHERE known_id IS NULL ORDER BY ord"""
+        FROM fs WHERE known_id IS NULL ORDER BY allegation_id, ord"""
     )
     plan.parts["subjects_changed"] = query(
         f"""SELECT {", ".join(SUBJECT_FIELDS)}, known_id AS id
