@@ -12,7 +12,9 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml uv.lock package.json package-lock.json scripts/build-frontend.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/pip install --quiet "uv==$(UV_VERSION)"
-	$(BIN)/uv sync --frozen --python $(BIN)/python
+	$(BIN)/uv sync --frozen --compile-bytecode --python $(BIN)/python
+	@# Bytecode even where PYTHONDONTWRITEBYTECODE is set: every command then starts about a second sooner.
+	$(BIN)/python -m compileall -q candour
 	bash scripts/build-frontend.sh
 	@touch $@
 
