@@ -349,6 +349,15 @@ BLOCKING_RULES: tuple[BlockingRuleCreator | str, ...] = (
     # wrong or missing date of birth. (A unit postcode holds a few dozen people, so this adds few
     # pairs; it replaced "name family + postcode" and "surname + postcode".)
     block_on("postcode"),
+    # Errors in three fields at once (a mistyped name, a wrong or missing date of birth and a
+    # move): one name exact, the other's first letter, and the postcode district or part of the
+    # date of birth. Each adds few pairs (a few per workforce record at national scale).
+    block_on("surname", "forename_initial", "postcode_district"),
+    block_on("forename_family", "surname_initial", "postcode_district"),
+    block_on("surname", "forename_initial", "dob_year"),
+    block_on("surname", "forename_initial", "dob_month", "dob_day"),
+    block_on("forename_family", "surname_initial", "dob_year"),
+    block_on("forename_family", "surname_initial", "dob_month", "dob_day"),
     # First or second half of the personal identifier (NI number), when both records carry one:
     # survives a typing error in it and any error elsewhere.
     block_on("ni_head"),

@@ -31,7 +31,7 @@ from . import comparisons, inputs
 from .inputs import DataWashInputError
 from .reasons import field_reason, shown
 
-DEFAULT_THRESHOLD = 0.7
+DEFAULT_THRESHOLD = 0.5
 OUTPUT_COLUMNS = ("person_ref", "record_id", "match_probability", "match_weight", "reasons")
 
 # Pairs of records sampled to estimate u probabilities (how often unrelated people agree).
