@@ -310,3 +310,12 @@ def test_a_refresh_rolled_back_leaves_the_old_store_current(reference_data, reco
     assert current_store() == before
     assert is_fresh()
     assert run(StatsQuery(count="cases")).total.value == 4
+
+
+@pytest.mark.django_db
+def test_values_with_quotes_commas_and_new_lines_reach_the_store_unchanged(records) -> None:  # type: ignore[no-untyped-def]
+    awkward = 'o\'brien, "acting"\nrank'
+    AllegationSubject.objects.update(subject_rank=awkward)
+    refresh_stat_rows()
+    assert {row[0] for row in store_rows(["subject_rank"], "level = 2")} == {awkward}
+    assert_same(StatsQuery(count="allegations", by=("subject_rank",)))
