@@ -1,11 +1,13 @@
 """Bulk writes for imports: the one place where SQL is generated for them.
 
-A million rows through Django's per-object machinery take minutes; here rows are plain tuples.
-Table and column names come from the models' metadata. On PostgreSQL rows go in with COPY; on
-SQLite with ``executemany``. New primary keys are allocated before the insert, so child rows can
-point at their parents without reading the new rows back:
+A million rows through Django's per-object machinery take minutes; here rows are pyarrow
+tables (``insert_table``, ``update_table``) or plain tuples. Table and column names come from
+the models' metadata. On PostgreSQL rows go in with COPY; on SQLite with multi-row INSERTs or
+``executemany``. New primary keys are allocated before the insert, so child rows can point at
+their parents without reading the new rows back:
 
-- PostgreSQL: ``nextval`` on the table's identity sequence, so concurrent writers never collide;
+- PostgreSQL: the table's identity sequence (``nextval``, or one locked block for many keys),
+  so concurrent writers never collide;
 - SQLite: above the highest key ever used, safe because Candour opens SQLite transactions with
   ``BEGIN IMMEDIATE`` (see settings), which holds the write lock for the whole import.
 

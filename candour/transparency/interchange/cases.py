@@ -4,11 +4,15 @@ Rows are keyed as §1 says: a case by (force, case_ref), an allegation by its al
 within the case, a subject by subject_ref within the force, and a row by (force, case_ref,
 allegation_ref, subject_ref). Importing the same file twice changes nothing.
 
-The import is all-or-nothing and runs in three steps, each over the whole file:
-1. **check** every row (codes, dates, that rows of one case or allegation agree) and keep them
-   as plain tuples; any bad row stops the import before the database is touched;
-2. **plan** the changes by comparing with what the database holds for the file's forces;
-3. **write** the plan with bulk inserts and updates (``bulk``), in one transaction.
+The import is all-or-nothing and runs in three steps, each over the whole file, held column
+by column (``columnar``: pyarrow arrays and an in-memory DuckDB database):
+1. **check** every row (codes, dates, that rows of one case or allegation agree); if any row is
+   bad, ``report_problems`` reads the file again row by row to name each bad row, column and
+   why, and the import stops before the database is touched;
+2. **plan** the changes by joining the file's people, cases, allegations and rows with what the
+   database holds for the file's forces (``make_plan``);
+3. **write** the plan with bulk inserts and updates (``bulk``), in one transaction, and refresh
+   the statistics of the file's forces in it.
 """
 
 from __future__ import annotations
