@@ -522,7 +522,8 @@ def make_plan(checked: columnar.CheckedColumns, dry_run: bool, progress: Progres
     db.execute(
         """CREATE TEMP TABLE cid AS
         SELECT fc.force, fc.case_ref, kc.id, fc.case_type, fc.received,
-               kc.case_type <> fc.case_type OR kc.received <> fc.received AS changed
+               kc.case_type IS DISTINCT FROM fc.case_type
+                   OR kc.received IS DISTINCT FROM fc.received AS changed
         FROM fc JOIN kc ON kc.force = fc.force AND kc.ref = fc.case_ref
         UNION ALL
         SELECT force, case_ref, id, case_type, received, false FROM cases_new_ids"""
@@ -588,7 +589,7 @@ def make_plan(checked: columnar.CheckedColumns, dry_run: bool, progress: Progres
         SELECT f.ord, aid.id AS allegation_id, pid.id AS subject_id,
                {", ".join(f"f.{name}" for name in SUBJECT_FIELDS)},
                ks.id AS known_id,
-               ks.id IS NOT NULL AND ks.signature <> ({signature}) AS fields_changed,
+               ks.id IS NOT NULL AND ks.signature IS DISTINCT FROM ({signature}) AS fields_changed,
                aid.case_changed OR aid.changed AS parent_changed
         FROM f
         JOIN aid ON aid.force = f.force AND aid.case_ref = f.case_ref

@@ -250,3 +250,48 @@ def test_rows_written_in_many_pieces_all_arrive_exactly(tmp_path, monkeypatch):
     out = io.StringIO()
     call_command("import", "cases", str(source), stdout=out)
     assert "2000 rows read: 0 created, 0 updated, 2000 unchanged" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_re_import_counts_each_kind_of_change_once(tmp_path):
+    first = [
+        row(case_ref="CO/1", allegation_ref="A1", subject_ref="P1"),
+        row(case_ref="CO/1", allegation_ref="A1", subject_ref="P2"),
+        row(
+            case_ref="CO/1",
+            allegation_ref="A2",
+            subject_ref="P1",
+            flags="",
+            category="honesty_and_integrity",
+        ),
+        row(case_ref="CO/2", allegation_ref="A1", subject_ref=""),
+        row(case_ref="CO/3", allegation_ref="A1", subject_ref="P3", outcome_date=""),
+    ]
+    call_command("import", "cases", str(write(tmp_path / "a.csv", first)), stdout=io.StringIO())
+    second = [dict(r) for r in first]
+    second[0]["subject_rank"] = "sergeant"  # a subject row's own value: updated
+    second[2]["flags"] = "dishonesty"  # an allegation's flags: its row updated
+    for r in second[3:4]:
+        r["case_type"] = "conduct_matter"  # a case's type: every row of it updated
+    second.append(row(case_ref="CO/1", allegation_ref="A1", subject_ref="P4"))  # new row
+    second.append(row(case_ref="CO/9", allegation_ref="A1", subject_ref="P1"))  # new case
+    out = io.StringIO()
+    call_command("import", "cases", str(write(tmp_path / "b.csv", second)), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "7 rows read: 2 created, 3 updated, 2 unchanged."
+    assert lines[1] == (
+        "cases created: 1; cases updated: 1; allegations created: 1; allegations updated: 1; "
+        "people created: 1; people completed: 0"
+    )
+    assert Case.objects.get(ref="CO/2").case_type == "conduct_matter"
+    assert Case.objects.get(ref="CO/2").version == 2
+    assert list(
+        Allegation.objects.get(case__ref="CO/1", ref="A2").flags.values_list("code", flat=True)
+    ) == ["dishonesty"]
+    assert (
+        AllegationSubject.objects.get(
+            allegation__case__ref="CO/1", allegation__ref="A1", subject__ref="P1"
+        ).subject_rank
+        == "sergeant"
+    )
+    assert AllegationSubject.objects.count() == 7
