@@ -10,9 +10,9 @@ creates an empty database (SQLite: a temporary file; PostgreSQL: the database na
 With --without-refresh the command runs through without_refresh.py, which skips the statistics
 refresh the import ends with: for measuring the import proper only (the benchmark database is
 thrown away; Candour itself has no way to skip the refresh).
-Wall-clock and CPU seconds (user + system of the candour process) are printed as a Markdown
-table for docs/benchmarks.md. PostgreSQL is reached at BENCH_PG_URL
-(default postgres://postgres@127.0.0.1:5432).
+Wall-clock and CPU seconds (user + system of the candour process) and its peak memory
+(resident set) are printed as a Markdown table for docs/benchmarks.md. PostgreSQL is reached
+at BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432).
 
 Python's compiled bytecode is kept in a cache under the temporary folder (PYTHONPYCACHEPREFIX),
 as an installed Candour has it: an environment that sets PYTHONDONTWRITEBYTECODE would
@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -36,16 +35,22 @@ ROOT = Path(__file__).resolve().parents[2]
 CANDOUR = str(ROOT / ".venv" / "bin" / "candour")
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, done.stdout.strip().splitlines()[0]
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds and peak memory (MB) of one run of ``command``, and the first
+    line it printed. The child's own resource usage comes from ``wait4``."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if child.returncode != 0:
+            sys.exit(f"{' '.join(command)} failed ({child.returncode}):\n{err.read().decode()}")
+        summary = out.read().decode().strip().splitlines()[0]
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, usage.ru_maxrss / 1024, summary
 
 
 def psql(url: str, sql: str) -> None:
@@ -57,7 +62,7 @@ def psql(url: str, sql: str) -> None:
 
 def bench(
     engine: str, data: Path, pg_database: str, without_refresh: bool
-) -> list[tuple[str, str, float, float, str, str]]:
+) -> list[tuple[str, str, float, float, float, str, str]]:
     folder = Path(tempfile.mkdtemp(prefix=f"bench-import-{engine}-"))
     env = {**os.environ, "CANDOUR_DATA_DIR": str(folder)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -84,11 +89,12 @@ def bench(
         for label in ("import into an empty database", "re-import, all rows unchanged"):
             label += suffix
             load_before = os.getloadavg()[0]
-            wall, cpu, summary = timed(command, env)
+            wall, cpu, memory, summary = timed(command, env)
             load = f"{load_before:.1f} to {os.getloadavg()[0]:.1f}"
-            results.append((engine, label, wall, cpu, load, summary))
+            results.append((engine, label, wall, cpu, memory, load, summary))
             print(
-                f"{engine}: {label}: {wall:.1f} s wall, {cpu:.1f} s CPU, load {load} ({summary})",
+                f"{engine}: {label}: {wall:.1f} s wall, {cpu:.1f} s CPU, {memory:.0f} MB peak, "
+                f"load {load} ({summary})",
                 flush=True,
             )
         return results
@@ -132,9 +138,14 @@ def main() -> None:
         f"\nMachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"load average before the run {os.getloadavg()[0]:.1f}; Python {platform.python_version()}"
     )
-    print("\n| database | run | wall (s) | CPU (s) | load | output |\n|---|---|---|---|---|---|")
-    for engine, label, wall, cpu, load, summary in rows:
-        print(f"| {engine} | {label} | {wall:.1f} | {cpu:.1f} | {load} | {summary} |")
+    print(
+        "\n| database | run | wall (s) | CPU (s) | peak memory (MB) | load | output |"
+        "\n|---|---|---|---|---|---|---|"
+    )
+    for engine, label, wall, cpu, memory, load, summary in rows:
+        print(
+            f"| {engine} | {label} | {wall:.1f} | {cpu:.1f} | {memory:.0f} | {load} | {summary} |"
+        )
 
 
 if __name__ == "__main__":
