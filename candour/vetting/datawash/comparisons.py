@@ -392,25 +392,30 @@ def share_u_probabilities(model: dict[str, Any]) -> dict[str, Any]:
 
 
 def remove_matches_from_u(model: dict[str, Any], sample_pairs: int) -> dict[str, Any]:
-    """Correct the u probabilities for the true matches among the randomly sampled pairs.
+    """Correct the u probabilities for what the random sample of pairs cannot show.
 
     A random pair is a match with probability λ (the prior), so a level's share among sampled
     pairs is λ·m + (1 − λ)·u, not u. Splink takes that share as u. When matches are a large share
     of all pairs (FEBRL4: one pair in 5,000) that overstates u for the agreeing levels, most of all
     for an identifier (a shared NI number among unrelated people is near impossible); at national
-    scale (one in millions) the correction is negligible. The corrected u is never put below one
-    pair in the sample. Levels whose u is fixed or whose m is unknown are left alone. Changes and
-    returns ``model``."""
+    scale (one in millions) the correction is negligible.
+
+    A level that no sampled pair shows (Splink saves its u as null, which then counts as no
+    evidence at all: "same address" weighed nothing on one generated file and 22 bits on another)
+    is given u = 3 / pairs sampled, the 95% upper bound when none of them shows it; no corrected
+    u goes below that either. Levels whose u is fixed are left alone. Changes and returns
+    ``model``."""
     prior = float(model["probability_two_random_records_match"])
-    floor = 1.0 / max(1, sample_pairs)
+    floor = 3.0 / max(1, sample_pairs)
     for comparison in model["comparisons"]:
         for level in comparison["comparison_levels"]:
-            m, u = level.get("m_probability"), level.get("u_probability")
             if level.get("is_null_level") or level.get("fix_u_probability"):
                 continue
-            if not isinstance(m, float) or not isinstance(u, float):
-                continue
-            level["u_probability"] = max(floor, (u - prior * m) / (1.0 - prior), min(u, floor))
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if not isinstance(u, float):
+                level["u_probability"] = floor
+            elif isinstance(m, float):
+                level["u_probability"] = max(floor, (u - prior * m) / (1.0 - prior), min(u, floor))
     return model
 
 
