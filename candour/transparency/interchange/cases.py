@@ -174,16 +174,17 @@ def _import_cases(
             "The column check rejected a file that the row check accepts; this is a bug in "
             "Candour (candour/transparency/interchange/columnar.py), please report it."
         )
-    try:
-        with transaction.atomic():
-            bulk.prepare()  # before the plan too: it reads every row the file's forces hold
+    del table, source  # the checked file lives on in DuckDB
+    with transaction.atomic():
+        bulk.prepare()  # before the plan too: it reads every row the file's forces hold
+        try:
             plan = make_plan(checked, dry_run, progress)
-            if not dry_run:
-                write(plan, progress)
-                _audit(plan.result, plan.forces, Path(path), mapping, user, channel)
-                refresh_stat_rows(force_codes=plan.forces)
-    finally:
-        checked.db.close()
+        finally:
+            checked.db.close()  # the plan is in pyarrow tables: free DuckDB's memory now
+        if not dry_run:
+            write(plan, progress)
+            _audit(plan.result, plan.forces, Path(path), mapping, user, channel)
+            refresh_stat_rows(force_codes=plan.forces)
     return plan.result
 
 
@@ -456,13 +457,21 @@ def make_plan(checked: columnar.CheckedColumns, dry_run: bool, progress: Progres
                 f"CREATE TEMP TABLE {table}_ids AS SELECT t.*, t.n + {int(ids.start)} AS id "
                 f"FROM {table} t"
             )
-            return
-        db.register("new_ids", pa.table({"n": pa.array(range(total), ID), "id": pa.array(ids, ID)}))
-        db.execute(
-            f"CREATE TEMP TABLE {table}_ids AS SELECT t.*, new_ids.id FROM {table} t "
-            "JOIN new_ids USING (n)"
-        )
-        db.unregister("new_ids")
+        else:
+            numbered = pa.table({"n": pa.array(range(total), ID), "id": pa.array(ids, ID)})
+            db.register("new_ids", numbered)
+            db.execute(
+                f"CREATE TEMP TABLE {table}_ids AS SELECT t.*, new_ids.id FROM {table} t "
+                "JOIN new_ids USING (n)"
+            )
+            db.unregister("new_ids")
+        drop(table)
+
+    def drop(*tables: str) -> None:
+        """Free what the rest of the plan no longer reads (a million-row file makes several
+        tables of a million rows)."""
+        for name in tables:
+            db.execute(f"DROP TABLE {name}")
 
     # People: role, sex and rank of a subject are those of the most recent row (by received
     # date, then file order) that gives each of them.
@@ -505,6 +514,7 @@ def make_plan(checked: columnar.CheckedColumns, dry_run: bool, progress: Progres
         """CREATE TEMP TABLE pid AS
         SELECT force, ref, id FROM kp UNION ALL SELECT force, ref, id FROM people_new_ids"""
     )
+    drop("fp", "people_new_ids", "kp")
 
     # Cases, by (force, case_ref).
     db.execute(
@@ -579,6 +589,8 @@ def make_plan(checked: columnar.CheckedColumns, dry_run: bool, progress: Progres
             SELECT id, flags FROM allegations_new_ids WHERE flags <> '')
         ORDER BY allegation_id, flag_id"""
     )
+    allegations_updated = count("SELECT count(*) FROM fa2 WHERE category_changed OR flags_changed")
+    drop("fa2", "fa", "allegations_new_ids", "kfa", "ka", "kf", "fc", "cid", "cases_new_ids", "kc")
 
     # Subject rows, by (allegation, subject); an empty subject_ref is the unidentified subject.
     signature = " || '|' || ".join(
@@ -617,9 +629,7 @@ def make_plan(checked: columnar.CheckedColumns, dry_run: bool, progress: Progres
         "cases_created": plan.parts["cases_new"].num_rows,
         "cases_updated": plan.parts["cases_changed"].num_rows,
         "allegations_created": plan.parts["allegations_new"].num_rows,
-        "allegations_updated": count(
-            "SELECT count(*) FROM fa2 WHERE category_changed OR flags_changed"
-        ),
+        "allegations_updated": allegations_updated,
         "people_created": plan.parts["people_new"].num_rows,
         "people_completed": plan.parts["people_completed"].num_rows,
     }
