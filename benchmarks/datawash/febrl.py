@@ -67,6 +67,58 @@ def to_interchange(frame: pd.DataFrame, id_column: str, identifier: bool = True)
     return out
 
 
+def plain_splink(records_a: pd.DataFrame, records_b: pd.DataFrame, threshold: float) -> set:
+    """Splink out of the box on FEBRL's own columns, soc_sec_id included: library comparisons, EM,
+    no nicknames and no rule-outs (for comparison with the data wash)."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    frames = []
+    for frame in (records_a, records_b):
+        frame = frame.reset_index().rename(columns={"rec_id": "unique_id"}).astype(str)
+        frame = frame.replace({"nan": None, "": None})
+        frames.append(frame)
+    db_api = DuckDBAPI()
+    tables = [db_api.register(f, dataset_display_name=n) for f, n in zip(frames, "ab", strict=True)]
+    settings = SettingsCreator(
+        link_type="link_only",
+        comparisons=[
+            cl.NameComparison("given_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison(
+                "date_of_birth", input_is_string=True, datetime_format="%Y%m%d"
+            ),
+            cl.LevenshteinAtThresholds("soc_sec_id", [1, 2]),
+            cl.LevenshteinAtThresholds("postcode", [1]),
+            cl.ExactMatch("street_number"),
+            cl.ExactMatch("suburb"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("given_name"),
+            block_on("surname"),
+            block_on("date_of_birth"),
+            block_on("soc_sec_id"),
+            block_on("postcode"),
+        ],
+    )
+    linker = Linker(tables, settings, log_level=None)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_name", "surname", "date_of_birth")], recall=0.6
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
+    scored = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+    left_is_a = scored["source_dataset_l"] == "a"
+    return set(
+        zip(
+            scored["unique_id_l"].where(left_is_a, scored["unique_id_r"]),
+            scored["unique_id_r"].where(left_is_a, scored["unique_id_l"]),
+            strict=True,
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--results", type=Path, required=True)
@@ -81,6 +133,11 @@ def main() -> None:
         "--no-identifier",
         action="store_true",
         help="leave the social security number out (no ni_number column)",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="also run plain Splink on FEBRL's own columns (soc_sec_id included)",
     )
     args = parser.parse_args()
     identifier = not args.no_identifier
@@ -114,6 +171,11 @@ def main() -> None:
         identifier=identifier,
         seconds=summary["seconds"],
     )
+    if args.plain:
+        truth = set(zip(links.get_level_values(0), links.get_level_values(1), strict=True))
+        result["plain_splink"] = precision_recall(
+            plain_splink(records_a, records_b, args.threshold), truth
+        )
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
