@@ -454,7 +454,9 @@ RECORD_FIELDS = (
     "sex",
     "postcode",
     "address",
+    "ni_number",  # optional (docs/datawash.md); blank when a file has no such column
 )
+RECORD_LABELS = {"ni_number": "NI number"}
 
 
 def _snapshots(path: Path, id_column: str, wanted: set[str]) -> dict[str, dict[str, str]]:

@@ -264,7 +264,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No candidate with that number is in your forces.") from None
     fields = [
         (
-            name.replace("_", " ").capitalize(),
+            services.RECORD_LABELS.get(name, name.replace("_", " ").capitalize()),
             candidate.workforce_record.get(name, ""),
             candidate.national_record.get(name, ""),
         )

@@ -138,3 +138,14 @@ class TestPages:
     def test_other_roles_cannot_open_the_queue(self, client, signed_in) -> None:  # type: ignore[no-untyped-def]
         signed_in(Role.INVESTIGATOR, ["norfolk"])
         assert client.get(reverse("vetting:candidates")).status_code == 403
+
+
+def test_the_comparison_page_shows_the_ni_numbers_side_by_side(client, signed_in) -> None:  # type: ignore[no-untyped-def]
+    signed_in(Role.VETTING_OFFICER, ["norfolk"])
+    match = candidate()
+    match.workforce_record = {**match.workforce_record, "ni_number": "QQ123456C"}
+    match.national_record = {**match.national_record, "ni_number": "QQ123456D"}
+    match.save()
+    body = client.get(reverse("vetting:candidate", args=[match.pk])).content.decode()
+    assert "NI number" in body
+    assert body.index("QQ123456C") < body.index("QQ123456D")
