@@ -312,7 +312,9 @@ def _stage(db: duckdb.DuckDBPyConnection, where: str, params: list[Any], folder:
     postgresql = connection.vendor == "postgresql"
     # PostgreSQL's CSV: "text", NULL as nothing. SQLite's printf('%Q'): 'text', NULL as NULL.
     dialect = (
-        "quote = '\"', escape = '\"'" if postgresql else "quote = '''', escape = '''', nullstr = 'NULL'"
+        "quote = '\"', escape = '\"'"
+        if postgresql
+        else "quote = '''', escape = '''', nullstr = 'NULL'"
     )
 
     def load(source: str, path: Path) -> None:
@@ -448,12 +450,13 @@ def refresh_stat_rows(
             if force_codes >= set(Case.objects.values_list("force_id", flat=True).distinct()):
                 force_codes = None  # every force with cases: one unscoped read is cheaper
         whole = force_codes is None and case_ids is None
-        name = f"stats-{uuid.uuid4().hex}.duckdb"
+        name = f"stats-v{STORE_LAYOUT}-{uuid.uuid4().hex}.duckdb"
         building = folder / f"{name}.building"
-        if not whole and old is not None and old.exists():
+        same_layout = old is not None and old.name.startswith(f"stats-v{STORE_LAYOUT}-")
+        if not whole and old is not None and same_layout and old.exists():
             shutil.copyfile(old, building)
         else:
-            whole = True  # nothing to start from: build everything
+            whole = True  # nothing to start from (or an older layout): build everything
         written = 0
         db = duckdb.connect(str(building), config=_config())
         try:

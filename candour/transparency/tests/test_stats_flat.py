@@ -319,3 +319,21 @@ def test_values_with_quotes_commas_and_new_lines_reach_the_store_unchanged(recor
     refresh_stat_rows()
     assert {row[0] for row in store_rows(["subject_rank"], "level = 2")} == {awkward}
     assert_same(StatsQuery(count="allegations", by=("subject_rank",)))
+
+
+@pytest.mark.django_db
+def test_a_store_of_an_older_layout_is_rebuilt_whole_not_patched(records) -> None:  # type: ignore[no-untyped-def]
+    import duckdb
+
+    from candour.transparency.stats import flat
+
+    refresh_stat_rows()
+    old = current_store()
+    assert old is not None
+    legacy = old.with_name("stats-legacy.duckdb")  # a store written before layouts were named
+    with duckdb.connect(str(legacy)) as db:
+        db.execute("CREATE TABLE stat_rows (case_id BIGINT)")
+    StatState.objects.update(store=legacy.name)
+    refresh_stat_rows(force_codes=["norfolk"])
+    assert current_store().name.startswith(f"stats-v{flat.STORE_LAYOUT}-")  # type: ignore[union-attr]
+    assert len(store_rows()) == 6
