@@ -763,6 +763,7 @@ def write(plan: Plan, progress: Progress) -> None:
         bulk.insert_table(through, ("allegation_id", "flag_id"), part("flag_links"), step)
         bulk.insert_table(AllegationSubject, SUBJECT_INSERT, part("subjects_new"), step)
         bulk.update_table(AllegationSubject, SUBJECT_FIELDS, part("subjects_changed"), step)
+    bulk.analyze(tables, plan.size())
 
 
 def _audit(

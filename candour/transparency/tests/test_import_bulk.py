@@ -150,3 +150,24 @@ def test_with_only_the_files_forces_held_every_row_is_found_again(tmp_path):
     changed[2]["subject_sex"] = "female"
     out = run_import(write(tmp_path / "changed.csv", changed))
     assert "3 rows read: 0 created, 1 updated, 2 unchanged" in out
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's planner keeps no statistics of its own"
+)
+def test_an_import_refreshes_the_planners_statistics_of_the_tables_it_filled(tmp_path):
+    from candour.transparency.tests.test_import_cases import row
+
+    with connection.cursor() as cursor:  # the planner told the tables are empty, as after a purge
+        cursor.execute("ANALYZE cases_allegationsubject")
+    rows = [
+        row(case_ref=f"ST/{n // 2}", allegation_ref=f"A{n % 2}", subject_ref=f"P{n % 50}")
+        for n in range(1200)
+    ]
+    call_command("import", "cases", str(write(tmp_path / "many.csv", rows)), stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = %s",
+            [AllegationSubject._meta.db_table],
+        )
+        assert cursor.fetchone()[0] >= 1200
