@@ -53,7 +53,7 @@ from candour.transparency.interchange.report import (
     NoProgress,
     Progress,
 )
-from candour.transparency.stats.flat import refresh_stat_rows
+from candour.transparency.stats.flat import is_fresh, refresh_stat_rows
 
 COLUMNS = (
     "force",
@@ -184,7 +184,8 @@ def _import_cases(
         if not dry_run:
             write(plan, progress)
             _audit(plan.result, plan.forces, Path(path), mapping, user, channel)
-            refresh_stat_rows(force_codes=plan.forces)
+            if plan.size() or not is_fresh():  # a re-import that changed nothing keeps the store
+                refresh_stat_rows(force_codes=plan.forces)
     return plan.result
 
 

@@ -259,7 +259,7 @@ def test_refresh_stats_command_rebuilds_and_reports(records) -> None:  # type: i
 
 
 @pytest.mark.django_db
-def test_a_cases_import_leaves_the_table_in_step(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_cases_import_leaves_the_store_in_step_and_an_unchanged_one_keeps_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from candour.transparency.interchange.cases import COLUMNS
 
     header = ",".join(COLUMNS)
@@ -278,6 +278,14 @@ def test_a_cases_import_leaves_the_table_in_step(tmp_path) -> None:  # type: ign
     call_command("import", "cases", str(tmp_path / "cases.csv"), stdout=io.StringIO())
     assert is_fresh()  # the import refreshed the rows in its own transaction
     assert store_rows(["force", "flag_sexual", "level"]) == [("suffolk", True, 2)]
+    store = current_store()
+    call_command("import", "cases", str(tmp_path / "cases.csv"), stdout=io.StringIO())
+    assert current_store() == store  # nothing changed: the same store, no rebuild
+    changed = line.replace("sexual_harassment,sexual", "sexual_harassment,")
+    (tmp_path / "cases.csv").write_text(f"{header}\n{changed}\n", encoding="utf-8")
+    call_command("import", "cases", str(tmp_path / "cases.csv"), stdout=io.StringIO())
+    assert current_store() != store
+    assert store_rows(["force", "flag_sexual", "level"]) == [("suffolk", False, 2)]
 
 
 @pytest.mark.django_db
