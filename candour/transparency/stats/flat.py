@@ -154,7 +154,7 @@ def is_fresh() -> bool:
     stored = StatState.objects.filter(pk=1).values_list("fingerprint", "store").first()
     if not stored or not stored[0] or stored[0].split(":")[0] != fingerprint(counts=False):
         return False
-    if not (store_dir() / stored[1]).exists():
+    if not stored[1] or not (store_dir() / stored[1]).exists():
         return False
     interval = float(getattr(settings, "STATS_FRESH_CHECK_SECONDS", 60))
     now = time.monotonic()
