@@ -647,9 +647,8 @@ def group(query: Any, by: tuple[str, ...], base: str) -> dict[Key, int]:
     # By theme: an allegation falls under each of its themes, or under "none"; each row is
     # repeated once per theme (unnest) and counted in one pass.
     inner = ", ".join([*names, "unnest(themes) AS theme", target])
-    outer = [f"{name} AS d{n}" for n, name in enumerate(names)]
     sql = (
-        f"SELECT {', '.join([*outer, 'theme', f'count(DISTINCT {target})'])} "
+        f"SELECT {', '.join([*selected, 'theme', f'count(DISTINCT {target})'])} "
         f"FROM (SELECT {inner} FROM stat_rows WHERE {where}) "
         f"GROUP BY {', '.join([*names, 'theme'])}"
     )
