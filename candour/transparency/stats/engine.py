@@ -3,8 +3,10 @@ pages and the API.
 
 A ``StatsQuery`` says what to count (cases, allegations or distinct officers), by which
 dimensions, over which forces, period, themes and type of matter. ``run`` turns it into one
-``values(...).annotate(Count(..., distinct=True))`` query per table (plus one for the total), so
-the database does all the counting; Python only labels and orders the aggregated rows.
+``GROUP BY`` with ``COUNT(DISTINCT ...)`` per table (plus one for the total, and the margins when
+asked), counted by DuckDB in the counting store (``flat.py``), or, as the reference
+implementation, one ``values(...).annotate(Count(..., distinct=True))`` on the case tables; the
+databases do all the counting, and Python only labels and orders the aggregated rows.
 
 Counting rules (spec/interchange.md §1): a case is a ``case_ref`` within a force; an allegation is
 an ``allegation_ref`` within a case; an officer is a distinct subject (workforce ``Person``) within

@@ -65,15 +65,10 @@ FETCH = 200_000  # rows per chunk read from SQLite
 # Raise when the store's table changes: stores of another layout no longer count as fresh.
 STORE_LAYOUT = 2
 
-SUBJECT_CODES = (
-    "subject_sex",
-    "subject_role",
-    "subject_rank",
-    "iopc_referral",
-    "investigation",
-    "severity",
-    "proceedings",
-    "outcome",
+# The subject-level dimensions: each is a field of AllegationSubject and a column of the store
+# under its own name (dimensions.py is their one home).
+SUBJECT_CODES = tuple(
+    code for code, dim in DIMENSIONS.items() if dim.level == SUBJECT and dim.kind == "field"
 )
 
 # The store's one table, in column order (docs/statistics.md describes each column).
