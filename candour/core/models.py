@@ -83,6 +83,18 @@ class Person(models.Model):
         return f"{self.ref} ({self.force_id})"
 
 
+class DataChange(models.Model):
+    """One row per source of data (``cases``, ``workforce``, ...): a serial raised by every
+    committed change to it (``candour.core.changes``). Derived stores compare it, never the
+    record tables themselves, to know whether they are still in step."""
+
+    source = models.SlugField(primary_key=True, max_length=40)
+    serial = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.source} at change {self.serial}"
+
+
 class User(AbstractUser):
     """A Candour user: one role, scoped to one or more forces."""
 

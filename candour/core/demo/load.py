@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from candour.cases.models import Allegation, AllegationSubject, Case, Category, Flag
-from candour.core import audit
+from candour.core import audit, changes
 from candour.core.demo import figures as F
 from candour.core.demo.generate import DemoData, Reference, generate
 from candour.core.models import AuditEntry, Force, Person, User
@@ -92,6 +92,7 @@ def load_demo(
             say("Generating the synthetic data set")
             data = generate(reference_tables(), scale=scale, seed=seed)
             write_demo_data(data, result, say)
+            changes.mark_changed(changes.CASES, changes.WORKFORCE)  # bulk_create sends no signals
             refresh_stat_rows()
         say("Checking the demo logins")
         result.logins = [_ensure_login(login, demo_password()) for login in DEMO_LOGINS]

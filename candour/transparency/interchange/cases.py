@@ -41,6 +41,7 @@ from candour.cases.models import (
     Proceedings,
     Severity,
 )
+from candour.core import changes
 from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
 from candour.transparency.interchange import bulk, columnar
 from candour.transparency.interchange.auditing import record_import
@@ -184,9 +185,18 @@ def _import_cases(
         if not dry_run:
             write(plan, progress)
             _audit(plan.result, plan.forces, Path(path), mapping, user, channel)
+            _mark(plan)
             if plan.size() or not is_fresh():  # a re-import that changed nothing keeps the store
                 refresh_stat_rows(force_codes=plan.forces)
     return plan.result
+
+
+def _mark(plan: Plan) -> None:
+    """Raise the change marks of what the plan wrote (bulk SQL sends no ORM signals), before
+    the store is refreshed, so the refreshed store carries the new mark."""
+    people = plan.part("people_new").num_rows + plan.part("people_completed").num_rows
+    if plan.size():
+        changes.mark_changed(changes.CASES, *([changes.WORKFORCE] if people else []))
 
 
 def load_codes() -> columnar.Codes:

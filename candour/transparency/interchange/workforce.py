@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from candour.core import changes
 from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
 from candour.transparency.interchange import bulk
 from candour.transparency.interchange.auditing import record_import
@@ -142,6 +143,8 @@ def import_workforce(
                 ),
             )
             bulk.update(Person, (*FIELDS, "in_workforce_file"), changed)
+            if new or changed:  # bulk SQL sends no ORM signals: mark the change here
+                changes.mark_changed(changes.WORKFORCE)
             record_import(
                 user,
                 object_type="core.person",

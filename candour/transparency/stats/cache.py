@@ -1,9 +1,10 @@
 """Cached answers for pages that many people read (the public pages): the same question on the
 same data gives the same table, so it is counted once and kept until the data change.
 
-"The data change" is read from a cheap fingerprint — the newest ids and change times of cases,
-allegations, subjects and the workforce — looked up through primary keys and indexes. A deletion
-that leaves every newest id alone is caught by the time limit (``STATS_CACHE_SECONDS``)."""
+"The data change" is read from the change marks of the case tables and the workforce
+(``candour.core.changes``): every write raises one in its own transaction, so an answer is never
+served for data older than the tables. The time limit (``STATS_CACHE_SECONDS``) only bounds how
+long an unused answer is kept."""
 
 from __future__ import annotations
 
@@ -12,26 +13,19 @@ import json
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max
 
-from candour.cases.models import Allegation, AllegationSubject, Case
-from candour.core.models import Person
+from candour.core import changes
 from candour.transparency.stats.engine import StatsQuery, StatsResult
 
 SECONDS = getattr(settings, "STATS_CACHE_SECONDS", 600)
 
 
+# What the public figures are counted from: case data, and the workforce for rates.
+SOURCES = (changes.CASES, changes.WORKFORCE)
+
+
 def fingerprint() -> str:
-    # One aggregate per query: SQLite answers a lone MAX from an index, but scans the table
-    # for two MAXes in one SELECT.
-    parts = [
-        Case.objects.aggregate(i=Max("id")),
-        Case.objects.aggregate(u=Max("updated_at")),
-        Allegation.objects.aggregate(i=Max("id")),
-        AllegationSubject.objects.aggregate(i=Max("id")),
-        Person.objects.aggregate(i=Max("id")),
-    ]
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
+    return changes.stamp(*SOURCES)
 
 
 def cached_compute(

@@ -16,9 +16,13 @@ How it stays in step:
   database, written in the same transaction. If the transaction rolls back, ``StatState`` still
   names the old file and the new one is an orphan that a later refresh deletes. Readers never
   see a half-written file (each file is complete before it is named).
-- ``ensure_fresh`` compares the stored fingerprint with the case tables' before counting and
-  rebuilds when they differ, or when this machine lacks the named file (several app servers
-  each keep their own copy), so a stale store never gives a wrong number.
+- The fingerprint is the serial of the ``cases`` change mark (``candour.core.changes``), which
+  every write to case data raises in its own transaction: the case services, the ORM signal
+  handlers (an admin or shell save) and the bulk importer. ``ensure_fresh`` compares the stored
+  fingerprint with the current one before counting and rebuilds when they differ, or when this
+  machine lacks the named file (several app servers each keep their own copy), so a stale
+  store never gives a wrong number. A writer using ``QuerySet.update`` or raw SQL on case
+  tables must call ``changes.mark_changed("cases")`` in its transaction.
 - A refresh of some forces or cases copies the current file and replaces only their rows.
 
 ``group`` and ``total`` are the store's versions of the engine's counting; they must give
@@ -28,8 +32,6 @@ data.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import shutil
 import tempfile
 import threading
@@ -43,10 +45,10 @@ from typing import Any
 import duckdb
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from candour.cases.models import Allegation, AllegationSubject, Case
+from candour.core import changes
 from candour.transparency.stats.dimensions import (
     ALLEGATION,
     CASE,
@@ -96,38 +98,17 @@ COLUMNS = (
 # ---------------------------------------------------------------------------------------------
 # Fingerprint of the case tables
 
-
-def _hash(parts: list[Any]) -> str:
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:24]
-
-
-def _quick_parts() -> list[Any]:
-    # One aggregate per query: both databases answer a lone MAX from an index.
-    through = Allegation.flags.through
-    parts: list[Any] = [STORE_LAYOUT]
-    parts += [m.objects.aggregate(m=Max("id"))["m"] for m in (Case, Allegation)]
-    parts += [m.objects.aggregate(m=Max("id"))["m"] for m in (through, AllegationSubject)]
-    parts.append(Case.objects.aggregate(m=Max("updated_at"))["m"])
-    return parts
+# The change marks the store is built from (candour.core.changes): the store holds case data
+# only; people (the rates' denominators) are counted from the workforce table itself.
+SOURCES = (changes.CASES,)
 
 
-def _count_parts() -> list[Any]:
-    through = Allegation.flags.through
-    return [m.objects.count() for m in (Case, Allegation, through, AllegationSubject)]
-
-
-def fingerprint(counts: bool = True) -> str:
-    """``newest:counts``: the newest ids of the four case tables and the newest case change
-    time (a few index look-ups: adding rows, an import or an ORM save of a case changes it),
-    then the row counts of the four tables (a deletion changes them; a count of a million
-    rows costs tens to hundreds of milliseconds, so ``is_fresh`` reads them at most every
-    ``STATS_FRESH_CHECK_SECONDS``). Writers that change subject or allegation fields with raw
-    SQL or ``QuerySet.update`` must call ``refresh_stat_rows`` themselves."""
-    quick = _hash(_quick_parts())
-    return f"{quick}:{_hash(_count_parts())}" if counts else quick
-
-
-_last_full_check = 0.0  # monotonic time this process last compared the counts too
+def fingerprint() -> str:
+    """The store's layout and the serials of the change marks of the case tables, e.g.
+    ``v2:cases=41``. Every write to case data raises the ``cases`` serial in its own
+    transaction (services, the ORM signal handlers, the bulk importer), so a store stamped with
+    the current fingerprint holds every committed change. Read it before the case tables."""
+    return f"v{STORE_LAYOUT}:{changes.stamp(*SOURCES)}"
 
 
 def store_dir() -> Path:
@@ -145,20 +126,10 @@ def current_store() -> Path | None:
 
 def is_fresh() -> bool:
     """Whether the store was built from the case tables as they are now, and is on this disk."""
-    global _last_full_check
     stored = StatState.objects.filter(pk=1).values_list("fingerprint", "store").first()
-    if not stored or not stored[0] or stored[0].split(":")[0] != fingerprint(counts=False):
+    if not stored or not stored[0] or stored[0] != fingerprint():
         return False
-    if not stored[1] or not (store_dir() / stored[1]).exists():
-        return False
-    interval = float(getattr(settings, "STATS_FRESH_CHECK_SECONDS", 60))
-    now = time.monotonic()
-    if now - _last_full_check < interval and _last_full_check:
-        return True
-    if stored[0] != fingerprint():
-        return False
-    _last_full_check = now
-    return True
+    return bool(stored[1]) and (store_dir() / stored[1]).exists()
 
 
 def _state(lock: bool = False) -> StatState:
@@ -434,11 +405,11 @@ def refresh_stat_rows(
     ``case_ids``, or of everything when neither is given, from the case tables as the caller's
     transaction sees them. Writes a new store file and names it in ``StatState`` in that
     transaction. Returns the number of rows written. Safe on an empty database."""
-    global _last_full_check
     folder = store_dir()
     folder.mkdir(parents=True, exist_ok=True)
     with transaction.atomic():
         state = _state(lock=True)
+        built_from = fingerprint()  # before reading the tables: a later change is caught next time
         old = folder / state.store if state.store else None
         if force_codes is not None and case_ids is None:
             force_codes = set(force_codes)
@@ -470,10 +441,9 @@ def refresh_stat_rows(
             db.close()
         building.rename(folder / name)
         StatState.objects.filter(pk=1).update(
-            fingerprint=fingerprint(), store=name, refreshed_at=timezone.now(), rows=rows
+            fingerprint=built_from, store=name, refreshed_at=timezone.now(), rows=rows
         )
         _remove_old_stores(folder, keep={name, old.name if old else ""})
-    _last_full_check = time.monotonic()
     return written
 
 
