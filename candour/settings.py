@@ -8,6 +8,7 @@ deployment safeguard and refuses to start without a secret key and allowed hosts
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -16,49 +17,90 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
-SHARED_SPEC_DIR = BASE_DIR / "reference"
+REFERENCE_DIR = BASE_DIR / "reference"  # the reference data CSVs (categories, forces, flags...)
+
+
+# The environment is read here only, through these helpers, each refusing a bad value with a
+# sentence; docs/configuration.md lists every variable (candour/core/tests/test_docs.py checks).
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    return None if value is None or value.strip() == "" else value.strip()
+
+
+def envstr(name: str, default: str) -> str:
+    value = _raw(name)
+    return default if value is None else value
 
 
 def envbool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    value = _raw(name)
+    if value is None:
         return default
     if value.lower() in {"1", "true", "yes", "on"}:
         return True
     if value.lower() in {"0", "false", "no", "off"}:
         return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+    raise ImproperlyConfigured(f"{name} must be true or false (1 or 0), not {value!r}.")
 
 
-def envint(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
+def envint(name: str, default: int, minimum: int | None = None) -> int:
+    value = _raw(name)
+    if value is None:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more, not {number}.")
+    return number
 
 
 def envlist(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
+    value = _raw(name)
+    if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-MODE = os.environ.get("CANDOUR_MODE", "development")
-if MODE not in {"development", "production"}:
-    raise ImproperlyConfigured("CANDOUR_MODE must be 'development' or 'production'.")
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = envstr(name, default)
+    if value not in choices:
+        listed = ", ".join(repr(choice) for choice in choices)
+        raise ImproperlyConfigured(f"{name} must be one of {listed}, not {value!r}.")
+    return value
+
+
+def envpath(name: str, default: Path) -> Path:
+    return Path(envstr(name, str(default))).expanduser().resolve()
+
+
+DUCKDB_MEMORY = r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)"  # how DuckDB writes a memory limit
+SPARK_MEMORY = r"\d+[kmgt]"  # how Spark writes a JVM memory size
+
+
+def envsize(name: str, default: str, pattern: str, example: str) -> str:
+    """A memory size in the form the engine it is given to understands (``pattern``)."""
+    value = envstr(name, default)
+    if not re.fullmatch(pattern, value, flags=re.IGNORECASE):
+        raise ImproperlyConfigured(
+            f"{name} must be an amount of memory such as {example!r}, not {value!r}."
+        )
+    return value
+
+
+MODE = envchoice("CANDOUR_MODE", "development", ("development", "production"))
 PRODUCTION = MODE == "production"
 
-DATA_DIR = Path(os.environ.get("CANDOUR_DATA_DIR", PROJECT_DIR / "data")).resolve()
+DATA_DIR = envpath("CANDOUR_DATA_DIR", PROJECT_DIR / "data")
 
 DEBUG = envbool("CANDOUR_DEBUG", False)
 
 
 def _secret_key() -> str:
-    key = os.environ.get("CANDOUR_SECRET_KEY", "")
+    key = envstr("CANDOUR_SECRET_KEY", "")
     if key:
         return key
     if PRODUCTION:
@@ -87,7 +129,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CANDOUR_CSRF_TRUSTED_ORIGINS", [])
 _default_db = f"sqlite:///{DATA_DIR / 'candour.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or _default_db, conn_max_age=60, conn_health_checks=True
+        envstr("DATABASE_URL", _default_db), conn_max_age=60, conn_health_checks=True
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -177,8 +219,8 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
 # Lock-out after repeated failed logins (django-axes).
-AXES_FAILURE_LIMIT = envint("CANDOUR_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = envint("CANDOUR_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
+AXES_FAILURE_LIMIT = envint("CANDOUR_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = envint("CANDOUR_LOGIN_COOLOFF_MINUTES", 30, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [
     "ip_address",
     "username",
@@ -186,10 +228,10 @@ AXES_LOCKOUT_PARAMETERS = [
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = envint("CANDOUR_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = envint("CANDOUR_PROXY_COUNT", 0, minimum=0)
 
 # Sessions expire after idle time; every request renews the clock.
-SESSION_COOKIE_AGE = envint("CANDOUR_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_COOKIE_AGE = envint("CANDOUR_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -220,7 +262,7 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = envint("CANDOUR_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_SECONDS = envint("CANDOUR_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
@@ -236,7 +278,18 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every star
 
 # The statistics counting store: DuckDB files derived from the case tables (stats/flat.py).
 # Safe to delete; rebuilt on the next statistics query. Local to each app server.
-STATS_STORE_DIR = Path(os.environ.get("CANDOUR_STATS_DIR", DATA_DIR / "stats")).resolve()
+STATS_STORE_DIR = envpath("CANDOUR_STATS_DIR", DATA_DIR / "stats")
+# The store's freshness check compares the case tables' row counts at most this often (a
+# newest id or change time is compared on every query).
+STATS_FRESH_CHECK_SECONDS = envint("CANDOUR_STATS_FRESH_CHECK_SECONDS", 60, minimum=0)
+# DuckDB's memory limit while building and querying the store; it spills to disk beyond it.
+STATS_STORE_MEMORY = envsize("CANDOUR_STATS_STORE_MEMORY", "2GB", DUCKDB_MEMORY, "2GB")
+# Replaced store files are deleted once this old (a process still counting from one keeps it).
+STATS_STORE_KEEP_SECONDS = envint("CANDOUR_STATS_STORE_KEEP_SECONDS", 300, minimum=0)
+# Off: every figure is counted by the ORM engine straight from the case tables (slow; the oracle).
+STATS_FLAT_TABLE = envbool("CANDOUR_STATS_STORE", True)
+# Cached public-page answers are recounted at least this often, changed data or not.
+STATS_CACHE_SECONDS = envint("CANDOUR_STATS_CACHE_SECONDS", 600, minimum=0)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -251,11 +304,38 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Statistical disclosure: the force's policy threshold for small cells (FOIA s40).
-SUPPRESSION_THRESHOLD = envint("CANDOUR_SUPPRESSION_THRESHOLD", 5)
+SUPPRESSION_THRESHOLD = envint("CANDOUR_SUPPRESSION_THRESHOLD", 5, minimum=1)
 
+LOG_LEVEL = envchoice(
+    "CANDOUR_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("CANDOUR_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+
+# `candour serve` (Gunicorn): the defaults of its options, and the proxies trusted to say the
+# client's address and scheme (X-Forwarded-*).
+SERVE_HOST = envstr("CANDOUR_HOST", "127.0.0.1")
+SERVE_PORT = envint("CANDOUR_PORT", 8000, minimum=1)
+SERVE_WORKERS = envint("CANDOUR_WORKERS", 2, minimum=1)
+SERVE_THREADS = envint("CANDOUR_THREADS", 4, minimum=1)
+FORWARDED_ALLOW_IPS = envstr("CANDOUR_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# `candour demo`: the password of every demo login.
+DEMO_PASSWORD = envstr("CANDOUR_DEMO_PASSWORD", "candour-demo")
+
+# The data wash (docs/datawash.md). Bounded for a 2-core, 24 GB machine: DuckDB spills to disk
+# beyond its limit. Spark's settings are read when its session starts, so a test can use
+# local[1], one partition and in-memory intermediate tables for tiny files.
+DATAWASH_DUCKDB_MEMORY = envsize("CANDOUR_DATAWASH_DUCKDB_MEMORY", "8GB", DUCKDB_MEMORY, "8GB")
+DATAWASH_SPARK_MEMORY = envsize("CANDOUR_DATAWASH_SPARK_MEMORY", "6g", SPARK_MEMORY, "6g")
+DATAWASH_SPARK_MASTER = envstr("CANDOUR_DATAWASH_SPARK_MASTER", "local[2]")
+DATAWASH_SPARK_PARTITIONS = envint("CANDOUR_DATAWASH_SPARK_PARTITIONS", 8, minimum=1)
+# How Splink breaks Spark's lineage between steps: "parquet" writes each intermediate table to
+# disk (for big extracts); "persist" keeps it in memory, much faster for tiny files.
+DATAWASH_SPARK_LINEAGE = envchoice(
+    "CANDOUR_DATAWASH_SPARK_LINEAGE", "parquet", ("parquet", "persist")
+)

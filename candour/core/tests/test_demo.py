@@ -267,8 +267,8 @@ def test_every_role_has_a_login_scoped_to_its_forces(demo):
     assert not User.objects.get(username="investigator").is_staff
 
 
-def test_the_demo_password_comes_from_the_environment(db, fast_passwords, monkeypatch):
-    monkeypatch.setenv("CANDOUR_DEMO_PASSWORD", "another-demo-secret")
+def test_the_demo_password_comes_from_the_setting(db, fast_passwords, settings):
+    settings.DEMO_PASSWORD = "another-demo-secret"  # CANDOUR_DEMO_PASSWORD
     load_demo(scale=0.02)
     assert User.objects.get(username="foi").check_password("another-demo-secret")
 

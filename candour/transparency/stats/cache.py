@@ -17,8 +17,6 @@ from django.core.cache import cache
 from candour.core import changes
 from candour.transparency.stats.engine import StatsQuery, StatsResult
 
-SECONDS = getattr(settings, "STATS_CACHE_SECONDS", 600)
-
 
 # What the public figures are counted from: case data, and the workforce for rates.
 SOURCES = (changes.CASES, changes.WORKFORCE)
@@ -43,5 +41,5 @@ def cached_compute(
     result = cache.get(key)
     if result is None:
         result = compute(query, suppress=suppress, per=per)
-        cache.set(key, result, SECONDS)
+        cache.set(key, result, settings.STATS_CACHE_SECONDS)
     return result

@@ -322,7 +322,7 @@ def _source() -> str:
 
     from candour.transparency.stats import flat
 
-    if getattr(settings, "STATS_FLAT_TABLE", True) and flat.ensure_fresh():
+    if settings.STATS_FLAT_TABLE and flat.ensure_fresh():
         return "flat"
     return "join"
 

@@ -112,7 +112,7 @@ def fingerprint() -> str:
 
 
 def store_dir() -> Path:
-    return Path(getattr(settings, "STATS_STORE_DIR", Path(settings.DATA_DIR) / "stats"))
+    return Path(settings.STATS_STORE_DIR)
 
 
 def current_store() -> Path | None:
@@ -453,14 +453,14 @@ def _count_rows(db: duckdb.DuckDBPyConnection) -> int:
 
 
 def _config() -> dict[str, Any]:
-    return {"memory_limit": str(getattr(settings, "STATS_STORE_MEMORY", "2GB"))}
+    return {"memory_limit": str(settings.STATS_STORE_MEMORY)}
 
 
 def _remove_old_stores(folder: Path, keep: set[str]) -> None:
     """Delete store files no longer named (older ones, or orphans of rolled-back refreshes)
     once they are ``STATS_STORE_KEEP_SECONDS`` old: a process still counting from one keeps
     its open file until it finishes (POSIX), and one that finds its file gone rebuilds."""
-    age = float(getattr(settings, "STATS_STORE_KEEP_SECONDS", 300))
+    age = float(settings.STATS_STORE_KEEP_SECONDS)
     now = time.time()
     for path in [*folder.glob("stats-*.duckdb"), *folder.glob("stats-*.duckdb.building")]:
         if path.name in keep:

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import duckdb
 import pandas as pd
+from django.conf import settings as django_settings
 from splink import Linker
 from splink.internals.exceptions import EMTrainingException
 
@@ -44,16 +45,8 @@ U_SAMPLE_WORKFORCE_ROWS = 4_000
 # each other (over 200 million pairs at 2,000,000 records) only to throw those pairs away.
 EM_SAMPLE_WORKFORCE_ROWS = 5_000
 
-# Bounded for a 2-core, 24 GB machine; DuckDB spills to disk beyond its limit.
-DUCKDB_MEMORY_LIMIT = os.environ.get("CANDOUR_DATAWASH_DUCKDB_MEMORY", "8GB")
-SPARK_DRIVER_MEMORY = os.environ.get("CANDOUR_DATAWASH_SPARK_MEMORY", "6g")
-# Spark's master and shuffle partitions; read when the session starts, so a test can use
-# local[1] and one partition for tiny files.
-SPARK_MASTER_ENV = "CANDOUR_DATAWASH_SPARK_MASTER"
-SPARK_PARTITIONS_ENV = "CANDOUR_DATAWASH_SPARK_PARTITIONS"
-# How Splink breaks Spark's lineage between steps: "parquet" (default, for big extracts) writes
-# each intermediate table to disk; "persist" keeps it in memory, much faster for tiny files.
-SPARK_LINEAGE_ENV = "CANDOUR_DATAWASH_SPARK_LINEAGE"
+# Memory limits, Spark's master, partitions and lineage: django_settings.DATAWASH_* (candour/settings.py,
+# docs/configuration.md), read when a run or a Spark session starts.
 # National records scored per chunk, to keep each scoring query's memory bounded.
 NATIONAL_ROWS_PER_CHUNK = 1_000_000
 
@@ -167,7 +160,7 @@ def _progress_reporter(progress: Progress | None) -> Callable[[int], None]:
 
 def _duckdb_connection(work_dir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
-    inputs.run(con, f"set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    inputs.run(con, f"set memory_limit = '{django_settings.DATAWASH_DUCKDB_MEMORY}'")
     inputs.run(con, f"set temp_directory = '{work_dir / 'duckdb-spill'}'")
     inputs.run(con, f"set threads = {max(1, os.cpu_count() or 1)}")
     inputs.install_helpers(con)
@@ -256,7 +249,7 @@ def _backend(engine: Engine, con: duckdb.DuckDBPyConnection, work_dir: Path) -> 
     db_api = SparkAPI(
         spark_session=spark,
         num_partitions_on_repartition=_spark_partitions(),
-        break_lineage_method=os.environ.get(SPARK_LINEAGE_ENV, "parquet"),
+        break_lineage_method=django_settings.DATAWASH_SPARK_LINEAGE,
     )
 
     def read_spark(path: Path) -> Any:
@@ -266,7 +259,7 @@ def _backend(engine: Engine, con: duckdb.DuckDBPyConnection, work_dir: Path) -> 
 
 
 def _spark_partitions() -> int:
-    return max(1, int(os.environ.get(SPARK_PARTITIONS_ENV, "8")))
+    return int(django_settings.DATAWASH_SPARK_PARTITIONS)
 
 
 def spark_session(work_dir: Path | None = None) -> Any:
@@ -276,10 +269,10 @@ def spark_session(work_dir: Path | None = None) -> Any:
 
     partitions = str(_spark_partitions())
     spark = (
-        SparkSession.builder.master(os.environ.get(SPARK_MASTER_ENV, "local[2]"))
+        SparkSession.builder.master(django_settings.DATAWASH_SPARK_MASTER)
         .appName("candour-datawash")
         .config("spark.jars", similarity_jar_location())
-        .config("spark.driver.memory", SPARK_DRIVER_MEMORY)
+        .config("spark.driver.memory", django_settings.DATAWASH_SPARK_MEMORY)
         .config("spark.sql.shuffle.partitions", partitions)
         .config("spark.default.parallelism", partitions)
         .config("spark.ui.enabled", "false")

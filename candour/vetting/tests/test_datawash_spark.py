@@ -12,11 +12,6 @@ import pandas as pd
 import pytest
 
 from candour.vetting.datawash import run_datawash
-from candour.vetting.datawash.engine import (
-    SPARK_LINEAGE_ENV,
-    SPARK_MASTER_ENV,
-    SPARK_PARTITIONS_ENV,
-)
 from candour.vetting.datawash.generator import generate
 
 pytestmark = [
@@ -26,10 +21,10 @@ pytestmark = [
 ]
 
 
-def test_duckdb_and_spark_give_the_same_pairs(tmp_path, monkeypatch):
-    monkeypatch.setenv(SPARK_MASTER_ENV, "local[1]")
-    monkeypatch.setenv(SPARK_PARTITIONS_ENV, "1")
-    monkeypatch.setenv(SPARK_LINEAGE_ENV, "persist")
+def test_duckdb_and_spark_give_the_same_pairs(tmp_path, settings):
+    settings.DATAWASH_SPARK_MASTER = "local[1]"
+    settings.DATAWASH_SPARK_PARTITIONS = 1
+    settings.DATAWASH_SPARK_LINEAGE = "persist"
     files = generate(tmp_path, workforce_size=80, national_size=500, seed=5, twin_share=0.1)
     results = {}
     for engine in ("duckdb", "spark"):

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.conf import settings
@@ -21,9 +20,7 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
             self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
-            self.cfg.set(
-                "forwarded_allow_ips", os.environ.get("CANDOUR_FORWARDED_ALLOW_IPS", "127.0.0.1")
-            )
+            self.cfg.set("forwarded_allow_ips", settings.FORWARDED_ALLOW_IPS)
 
         def load(self) -> Any:
             return application
@@ -35,13 +32,28 @@ class Command(BaseCommand):
     help = "Serve Candour with Gunicorn."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=os.environ.get("CANDOUR_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("CANDOUR_PORT", "8000")))
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("CANDOUR_WORKERS", "2"))
+            "--host",
+            default=settings.SERVE_HOST,
+            help=f"Address to listen on (default {settings.SERVE_HOST}, CANDOUR_HOST).",
         )
         parser.add_argument(
-            "--threads", type=int, default=int(os.environ.get("CANDOUR_THREADS", "4"))
+            "--port",
+            type=int,
+            default=settings.SERVE_PORT,
+            help=f"Port to listen on (default {settings.SERVE_PORT}, CANDOUR_PORT).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=settings.SERVE_WORKERS,
+            help=f"Gunicorn worker processes (default {settings.SERVE_WORKERS}, CANDOUR_WORKERS).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=settings.SERVE_THREADS,
+            help=f"Threads per worker (default {settings.SERVE_THREADS}, CANDOUR_THREADS).",
         )
 
     def handle(
