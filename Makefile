@@ -4,15 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 PYTEST_ARGS ?=
+# Optional extras to install, space-separated: `make test EXTRAS=spark` adds pyspark for the data
+# wash's Spark engine and its tests (CI sets it; without it those tests skip, saying why).
+EXTRAS ?=
+# One stamp per set of extras, so changing EXTRAS re-syncs the environment (uv sync is exact).
+INSTALLED := $(VENV)/.installed$(if $(strip $(EXTRAS)),-$(subst $() ,-,$(strip $(EXTRAS))))
 
 .PHONY: install demo test lint typecheck test-sqlite test-postgres system-deps benchmarks clean
 
-install: $(VENV)/.installed
+install: $(INSTALLED)
 
-$(VENV)/.installed: pyproject.toml uv.lock package.json package-lock.json scripts/build-frontend.sh
+$(INSTALLED): pyproject.toml uv.lock package.json package-lock.json scripts/build-frontend.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/pip install --quiet "uv==$(UV_VERSION)"
-	$(BIN)/uv sync --frozen --compile-bytecode --python $(BIN)/python
+	@rm -f $(VENV)/.installed*
+	$(BIN)/uv sync --frozen --compile-bytecode --python $(BIN)/python $(foreach extra,$(EXTRAS),--extra $(extra))
 	@# Bytecode even where PYTHONDONTWRITEBYTECODE is set: every command then starts about a second sooner.
 	$(BIN)/python -m compileall -q candour
 	bash scripts/build-frontend.sh

@@ -3,7 +3,7 @@
 One matter (``Case``) holds allegations; each allegation concerns zero or more subjects through
 ``AllegationSubject``, which carries what can differ per subject: the severity assessment,
 proceedings and outcome (Police (Conduct) Regulations 2020). Blank means "not known".
-Field codes are those of spec/interchange.md §1.
+Field codes are those of interchange §1 (docs/formats.md).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from candour.core import reference
 from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
 from candour.core.roles import Capability
 
@@ -23,14 +24,10 @@ class CaseType(models.TextChoices):
     DSI_MATTER = "dsi_matter", "Death or serious injury matter"
 
 
-class FlagCode(models.TextChoices):
-    SEXUAL = "sexual", "Sexual"
-    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
-    VAWG = "vawg", "Violence against women and girls"
-    DISCRIMINATION = "discrimination", "Discrimination"
-    CORRUPTION = "corruption", "Corruption"
-    USE_OF_FORCE = "use_of_force", "Use of force"
-    DISHONESTY = "dishonesty", "Dishonesty"
+# Themes that cut across categories; their one home is candour/reference/flags.csv.
+FlagCode = models.TextChoices(  # type: ignore[call-overload]
+    "FlagCode", [(code.upper(), (code, label)) for code, label in reference.FLAGS.items()]
+)
 
 
 class IopcReferral(models.TextChoices):
@@ -80,7 +77,7 @@ class Outcome(models.TextChoices):
 
 
 class Category(models.Model):
-    """Allegation categories (spec/categories.csv): IOPC 2020, Standards of Professional
+    """Allegation categories (candour/reference/categories.csv): IOPC 2020, Standards of Professional
     Behaviour and the pre-2020 lettered scheme. Codes stay stable when labels are corrected."""
 
     code = models.SlugField(primary_key=True, max_length=60)

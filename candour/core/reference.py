@@ -1,7 +1,11 @@
-"""Reference data shipped with Candour: forces and allegation categories (from spec/).
+"""Reference data shipped with Candour, one CSV each in ``candour/reference/``: forces
+(``forces.csv``), allegation categories (``categories.csv``) and the themes that cut across
+categories (``flags.csv``: code, label, and the phrase sentences use, "for sexual misconduct").
 
-Loaded by data migrations and re-loadable with ``load_reference_data`` (idempotent); codes are
-keys and never change, labels may be corrected.
+The CSVs are the one home of these codes: ``FlagCode`` (cases/models.py) and the statistics'
+flag phrases are built from ``flags.csv``. Loaded into the database by data migrations and
+re-loadable with ``load_forces``/``load_categories`` (idempotent); codes are keys and never
+change, labels may be corrected.
 """
 
 from __future__ import annotations
@@ -12,20 +16,15 @@ from typing import Any
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
 
-FLAGS = {
-    "sexual": "Sexual",
-    "domestic_abuse": "Domestic abuse",
-    "vawg": "Violence against women and girls",
-    "discrimination": "Discrimination",
-    "corruption": "Corruption",
-    "use_of_force": "Use of force",
-    "dishonesty": "Dishonesty",
-}
-
 
 def read_rows(name: str) -> list[dict[str, str]]:
     with open(REFERENCE_DIR / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+# The themes an allegation may be flagged with: code -> label, and code -> phrase in sentences.
+FLAGS: dict[str, str] = {row["code"]: row["label"] for row in read_rows("flags.csv")}
+FLAG_PHRASES: dict[str, str] = {row["code"]: row["phrase"] for row in read_rows("flags.csv")}
 
 
 def load_forces(Force: Any) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from candour.transparency.models_foi import FoiAnswer
+from candour.transparency.models import FoiAnswer
 
 
 def answer_letter(answer: FoiAnswer, shown: dict[str, Any]) -> bytes:

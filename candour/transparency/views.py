@@ -16,13 +16,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from candour.core import audit
+from candour.core import audit, reference
 from candour.core.models import Force, User
 from candour.core.permissions import capability_required
 from candour.core.roles import Capability
 from candour.transparency import letters
 from candour.transparency.forms import FoiForm, StatisticsForm
-from candour.transparency.models_foi import FoiAnswer
+from candour.transparency.models import FoiAnswer
 from candour.transparency.stats import StatsQuery, StatsResult, compute
 from candour.transparency.stats.cache import cached_compute, fingerprint
 from candour.transparency.stats.output import (
@@ -358,19 +358,7 @@ def published_figures(force: Force, version: str) -> list[dict[str, Any]]:
     for figure in PublishedFigure.objects.filter(force=force).order_by(
         "period_start", "source", "measure"
     )[:50]:
-        flags = tuple(
-            code
-            for code in (
-                "sexual",
-                "domestic_abuse",
-                "vawg",
-                "discrimination",
-                "corruption",
-                "use_of_force",
-                "dishonesty",
-            )
-            if code in figure.measure
-        )
+        flags = tuple(code for code in reference.FLAGS if code in figure.measure)
         own = {}
         for count in ("cases", "allegations", "officers"):
             query = StatsQuery(

@@ -116,7 +116,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if action:
         try:
-            done = _act(application, action, forms, user)  # type: ignore[arg-type]
+            done = _record_submitted_form(application, action, forms, user)  # type: ignore[arg-type]
         except services.VettingError as error:
             messages.error(request, str(error))
             done = ""
@@ -143,7 +143,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(application: VettingApplication, action: str, forms: dict, user) -> str:  # type: ignore[no-untyped-def,type-arg]
+def _record_submitted_form(application: VettingApplication, action: str, forms: dict, user) -> str:  # type: ignore[no-untyped-def,type-arg]
+    """Record what the submitted form (check, decision, appeal or appeal outcome) says, through
+    the vetting services; the success message, or "" when the form did not validate."""
     if action == "check" and forms["check_form"].is_valid():
         data = forms["check_form"].cleaned_data
         services.record_check(

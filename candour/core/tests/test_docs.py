@@ -52,3 +52,100 @@ def test_each_documented_setting_is_a_django_setting():
             continue  # the test suite's table has no setting column
         for setting in re.findall(r"`([A-Z0-9_]+)`", cells[1]):
             assert hasattr(settings, setting), f"{name}: there is no setting {setting}"
+
+
+# --- docs/cli.md: every option of every candour command ------------------------------------
+
+
+def candour_commands() -> dict[str, str]:
+    """Candour's own management commands (Django's, like migrate, are Django's to document)."""
+    from django.core.management import get_commands
+
+    return {name: app for name, app in get_commands().items() if app.startswith("candour.")}
+
+
+def parser_of(name: str, app: str):
+    from django.core.management import load_command_class
+
+    return load_command_class(app, name).create_parser("candour", name)
+
+
+def django_options() -> set[str]:
+    from django.core.management.base import BaseCommand
+
+    parser = BaseCommand().create_parser("candour", "any")
+    return {option for action in parser._actions for option in action.option_strings}
+
+
+def documented_names(parser) -> list[str]:
+    """What docs/cli.md must show for ``parser``: each option's long form, each positional
+    argument's choices (or its name in capitals), each sub-command and its own options."""
+    import argparse
+
+    names = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub_name, sub_parser in action.choices.items():
+                names.append(sub_name)
+                names.extend(documented_names(sub_parser))
+        elif action.option_strings:
+            if set(action.option_strings) & django_options():
+                continue
+            names.append(max(action.option_strings, key=len))
+        elif action.choices:
+            names.extend(str(choice) for choice in action.choices)
+        else:
+            names.append(action.metavar or action.dest.upper())
+    return names
+
+
+def cli_sections() -> dict[str, str]:
+    """docs/cli.md's text under each ``## `candour NAME` `` heading."""
+    text = (DOCS / "cli.md").read_text()
+    sections = {}
+    for part in text.split("\n## ")[1:]:
+        heading, _, body = part.partition("\n")
+        match = re.fullmatch(r"`candour ([a-z-]+)`", heading.strip())
+        if match:
+            sections[match.group(1)] = body
+    return sections
+
+
+def test_every_candour_command_has_a_section_in_the_cli_page():
+    missing = set(candour_commands()) - set(cli_sections())
+    assert not missing, f"Add a '## `candour NAME`' section to docs/cli.md for: {sorted(missing)}"
+
+
+def test_the_cli_page_has_no_section_for_a_command_that_does_not_exist():
+    stale = set(cli_sections()) - set(candour_commands())
+    assert not stale, f"docs/cli.md documents commands that do not exist: {sorted(stale)}"
+
+
+def test_every_option_of_every_candour_command_is_in_the_cli_page():
+    sections = cli_sections()
+    undocumented = []
+    for name, app in sorted(candour_commands().items()):
+        body = sections.get(name, "")
+        for option in documented_names(parser_of(name, app)):
+            if not re.search(r"^\| `" + re.escape(option) + r"[` ]", body, re.MULTILINE):
+                undocumented.append(f"candour {name} {option}")
+    assert not undocumented, (
+        "Give each of these a row in its command's option table in docs/cli.md: "
+        + ", ".join(undocumented)
+    )
+
+
+def test_the_options_every_command_has_are_in_the_cli_page():
+    introduction = (DOCS / "cli.md").read_text().split("\n## ")[0]
+    long_forms = {option for option in django_options() if option.startswith("--")}
+    missing = [option for option in sorted(long_forms) if f"`{option}`" not in introduction]
+    assert not missing, f"docs/cli.md's introduction does not mention: {missing}"
+
+
+def test_an_undocumented_option_would_be_found():
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("kind", choices=["cases"])
+    parser.add_argument("--brand-new", action="store_true")
+    assert documented_names(parser) == ["cases", "--brand-new"]

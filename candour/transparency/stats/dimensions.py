@@ -23,6 +23,7 @@ from candour.cases.models import (
     Proceedings,
     Severity,
 )
+from candour.core import reference
 from candour.core.models import PersonRole, Rank, Sex
 
 UNKNOWN = "unknown"
@@ -60,16 +61,7 @@ def _choices(choices: type) -> dict[str, str]:
 
 
 # Flags read as themes in sentences: "20 of them for sexual misconduct".
-FLAG_PHRASES = {
-    FlagCode.SEXUAL: "sexual misconduct",
-    FlagCode.DOMESTIC_ABUSE: "domestic abuse",
-    FlagCode.VAWG: "violence against women and girls",
-    FlagCode.DISCRIMINATION: "discrimination",
-    FlagCode.CORRUPTION: "corruption",
-    FlagCode.USE_OF_FORCE: "use of force",
-    FlagCode.DISHONESTY: "dishonesty",
-    NO_FLAG: "no theme flagged",
-}
+FLAG_PHRASES = {**reference.FLAG_PHRASES, NO_FLAG: "no theme flagged"}  # flags.csv
 
 DIMENSIONS: dict[str, Dimension] = {
     d.code: d

@@ -16,7 +16,7 @@ from candour.factories import (
     PersonFactory,
     force,
 )
-from candour.transparency.models_foi import FoiAnswer
+from candour.transparency.models import FoiAnswer
 
 pytestmark = pytest.mark.django_db
 

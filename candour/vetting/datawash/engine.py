@@ -14,6 +14,7 @@ DuckDB (default) and Spark (local mode) run the same SQL on the same prepared Pa
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import tempfile
@@ -51,6 +52,23 @@ EM_SAMPLE_WORKFORCE_ROWS = 5_000
 NATIONAL_ROWS_PER_CHUNK = 1_000_000
 
 Engine = Literal["duckdb", "spark"]
+
+SPARK_NOT_INSTALLED = (
+    "The Spark engine needs pyspark, which is not installed: install Candour's spark extra "
+    "('make install EXTRAS=spark' in a checkout, or pip install 'candour[spark]'; Spark also "
+    "needs Java), or use the DuckDB engine (--engine duckdb, the default)."
+)
+
+
+class EngineUnavailable(ValueError):
+    """The engine asked for is not installed here; the message says how to install it."""
+
+
+def spark_installed() -> bool:
+    """Whether the optional ``spark`` extra (pyspark) is installed."""
+    return importlib.util.find_spec("pyspark") is not None
+
+
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(description, steps_done, steps_total)`` before each step and at the end."""
 
@@ -90,11 +108,14 @@ def run_datawash(
     data with no twins or fathers and sons (FEBRL4); a real data wash keeps the default.
 
     Raises DataWashInputError (a ValueError) if a file is missing, unreadable, lacks a column,
-    repeats an id or holds a date that is not a date; ValueError for a bad engine or threshold.
+    repeats an id or holds a date that is not a date; ValueError for a bad engine or threshold;
+    EngineUnavailable (a ValueError) for ``spark`` without the ``spark`` extra.
     Returns the summary described in ``docs/datawash.md``.
     """
     if engine not in ("duckdb", "spark"):
         raise ValueError(f"Unknown engine {engine!r}: use 'duckdb' or 'spark'.")
+    if engine == "spark" and not spark_installed():
+        raise EngineUnavailable(SPARK_NOT_INSTALLED)
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"The threshold must be a probability between 0 and 1, not {threshold}.")
     started = time.monotonic()

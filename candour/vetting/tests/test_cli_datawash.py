@@ -138,6 +138,26 @@ def test_call_command_raises_command_errors_with_the_contracts_codes(files, tmp_
     assert missing.value.returncode == 2
 
 
+def test_the_spark_engine_without_the_spark_extra_says_how_to_install_it(
+    files, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # as if pyspark were not installed
+    with pytest.raises(CommandError) as failed:
+        call_command(
+            "datawash",
+            workforce=str(files.workforce),
+            national=str(files.national),
+            out=str(tmp_path / "out.csv"),
+            engine="spark",
+        )
+    assert failed.value.returncode == 2
+    assert "pip install 'candour[spark]'" in str(failed.value)
+    assert "make install EXTRAS=spark" in str(failed.value)
+    assert not (tmp_path / "out.csv").exists()
+
+
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_load_fills_the_forces_review_queue_and_leaves_the_output_unchanged(

@@ -6,6 +6,7 @@ maiden names, swapped dates, moves and twins, so the comparison levels the engin
 disagree on are exercised.
 """
 
+import importlib.util
 import shutil
 
 import pandas as pd
@@ -17,6 +18,11 @@ from candour.vetting.datawash.generator import generate
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.spark,
+    pytest.mark.skipif(
+        importlib.util.find_spec("pyspark") is None,
+        reason="pyspark is not installed: the Spark engine is the optional extra candour[spark] "
+        "(make install EXTRAS=spark, as CI does)",
+    ),
     pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java"),
 ]
 

@@ -54,7 +54,10 @@ class Command(BaseCommand):
             "--engine",
             choices=["duckdb", "spark"],
             default="duckdb",
-            help="duckdb (default) or spark (local mode; the path to a cluster).",
+            help=(
+                "duckdb (default) or spark (local mode; the path to a cluster; needs Java and "
+                "the optional spark extra: make install EXTRAS=spark)."
+            ),
         )
         parser.add_argument(
             "--threshold",
@@ -76,6 +79,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from candour.vetting.datawash import DataWashInputError, run_datawash
+        from candour.vetting.datawash.engine import EngineUnavailable
 
         workforce, national = Path(options["workforce"]), Path(options["national"])
         for label, path in (("workforce", workforce), ("national", national)):
@@ -100,6 +104,8 @@ class Command(BaseCommand):
                 )
         except DataWashInputError as error:
             raise CommandError(str(error), returncode=1) from None
+        except EngineUnavailable as error:
+            raise CommandError(str(error), returncode=2) from None
 
         self.stdout.write(summary_paragraph(summary))
         if options["load"] and force is not None:
