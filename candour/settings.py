@@ -279,9 +279,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every star
 # The statistics counting store: DuckDB files derived from the case tables (stats/flat.py).
 # Safe to delete; rebuilt on the next statistics query. Local to each app server.
 STATS_STORE_DIR = envpath("CANDOUR_STATS_DIR", DATA_DIR / "stats")
-# The store's freshness check compares the case tables' row counts at most this often (a
-# newest id or change time is compared on every query).
-STATS_FRESH_CHECK_SECONDS = envint("CANDOUR_STATS_FRESH_CHECK_SECONDS", 60, minimum=0)
 # DuckDB's memory limit while building and querying the store; it spills to disk beyond it.
 STATS_STORE_MEMORY = envsize("CANDOUR_STATS_STORE_MEMORY", "2GB", DUCKDB_MEMORY, "2GB")
 # Replaced store files are deleted once this old (a process still counting from one keeps it).

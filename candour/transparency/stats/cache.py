@@ -17,7 +17,6 @@ from django.core.cache import cache
 from candour.core import changes
 from candour.transparency.stats.engine import StatsQuery, StatsResult
 
-
 # What the public figures are counted from: case data, and the workforce for rates.
 SOURCES = (changes.CASES, changes.WORKFORCE)
 
