@@ -10,6 +10,7 @@ from factory.django import DjangoModelFactory
 from candour.cases.models import Allegation, AllegationSubject, Case, Category, Flag
 from candour.core.models import Force, Person, User
 from candour.core.roles import Role
+from candour.streetsafe.cells import finest_cell
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -85,3 +86,19 @@ class AllegationSubjectFactory(DjangoModelFactory):
     subject_role = "officer"
     subject_sex = "male"
     subject_rank = "constable"
+
+
+class ReportFactory(DjangoModelFactory):
+    """A StreetSafe report; give ``latitude``/``longitude`` and the cell follows."""
+
+    class Meta:
+        model = "streetsafe.Report"
+
+    force = factory.LazyFunction(lambda: Force.objects.get(code="norfolk"))
+    occurred_on = dt.date(2024, 3, 1)
+    time_of_day = "evening"
+    latitude = 52.6286
+    longitude = 1.2924
+    cell = factory.LazyAttribute(lambda report: finest_cell(report.latitude, report.longitude))
+    reasons = 2  # poor_lighting
+    source = "web"

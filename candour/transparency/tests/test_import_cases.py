@@ -356,7 +356,7 @@ def test_a_missing_file_is_bad_usage(tmp_path):
     assert "There is no file at" in str(failure.value)
 
 
-def test_streetsafe_is_not_available_yet(tmp_path):
+def test_a_missing_streetsafe_file_is_bad_usage(tmp_path):
     with pytest.raises(CommandError) as failure:
         call_command("import", "streetsafe", str(tmp_path / "reports.csv"))
     assert failure.value.returncode == 2

@@ -81,8 +81,8 @@ def test_a_good_file_exits_0_and_prints_the_counts_quietly(database, tmp_path):
 def test_bad_usage_exits_2(database, tmp_path):
     missing = candour(database, "import", "cases", str(tmp_path / "missing.csv"))
     unknown_kind = candour(database, "import", "parking", str(tmp_path / "x.csv"))
-    not_yet = candour(database, "import", "streetsafe", str(tmp_path / "x.csv"))
+    streetsafe = candour(database, "import", "streetsafe", str(tmp_path / "x.csv"))
 
     assert missing.returncode == 2 and "There is no file at" in missing.stderr
     assert unknown_kind.returncode == 2
-    assert not_yet.returncode == 2 and "not available yet" in not_yet.stderr
+    assert streetsafe.returncode == 2 and "There is no file at" in streetsafe.stderr

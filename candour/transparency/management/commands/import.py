@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from candour.streetsafe.interchange import import_streetsafe
 from candour.transparency.interchange import (
     IMPORTERS,
     ImportRejected,
@@ -14,20 +15,22 @@ from candour.transparency.interchange import (
 )
 from candour.transparency.interchange.terminal import progress_for
 
-# Kinds named by spec/cli.md that another part of Candour will provide.
-NOT_YET = {"streetsafe": "Importing StreetSafe reports (interchange §6) is not available yet."}
+# Kinds named by docs/cli.md that another part of Candour will provide.
+NOT_YET: dict[str, str] = {}
+KINDS = {**IMPORTERS, "streetsafe": import_streetsafe}
 
 
 class Command(BaseCommand):
     help = (
         "Import an interchange file (CSV, XLSX or ODS; spec/interchange.md): cases (§1), "
-        "workforce (§2) or figures (§4). All-or-nothing: if any row is bad nothing is written, "
+        "workforce (§2), figures (§4) or streetsafe (§6). All-or-nothing: if any row is bad "
+        "nothing is written, "
         "the bad rows are listed on stderr and the command exits 1. Importing the same file "
         "again changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=[*IMPORTERS, *NOT_YET], help="What the file holds.")
+        parser.add_argument("kind", choices=[*KINDS, *NOT_YET], help="What the file holds.")
         parser.add_argument(
             "file", help="The file to import: .csv, .xlsx or .ods (first sheet, header row)."
         )
@@ -49,7 +52,7 @@ class Command(BaseCommand):
             raise CommandError(NOT_YET[kind], returncode=2)
         try:
             with progress_for(self.stdout) as progress:
-                result = IMPORTERS[kind](file, mapping=mapping, dry_run=dry_run, progress=progress)
+                result = KINDS[kind](file, mapping=mapping, dry_run=dry_run, progress=progress)
         except (UnreadableFile, MappingError) as exc:
             raise CommandError(str(exc), returncode=2) from exc
         except ImportRejected as rejected:

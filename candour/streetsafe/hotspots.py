@@ -1,0 +1,223 @@
+"""Hotspots: the areas where significantly more people felt unsafe than elsewhere in a force.
+
+The method (docs/streetsafe.md "How hotspots are found"), in readable steps:
+
+1. **count**: the database counts the force's reports in the period by H3 cell, with a count per
+   reason (``count_areas``);
+2. **study area**: every cell within ``MARGIN_KM`` of a cell with a report, so the empty streets
+   around the places people report from are part of the comparison;
+3. **test**: Getis-Ord Gi* (esda, analytic z-scores, binary weights on each cell and its six
+   neighbours) asks whether a cell and its neighbours hold more reports than chance would put
+   there; the one-sided p-values are corrected for the number of cells tested with the
+   Benjamini-Hochberg false discovery rate (``ALPHA``). Analytic p-values are used because
+   permutation p-values cannot fall below 1/(permutations + 1), which an FDR correction over
+   thousands of cells can leave with no cell at all;
+4. **stand out**: Gi* compares every cell with the force's average, so a large busy town raises
+   that average and can hide a small place beside it where far more people felt unsafe than
+   around it. So each cell with reports is also tested against its own surroundings: how
+   unlikely its count is (Poisson) if it were as busy as the ring of cells two steps away, or
+   as the study area on average where that is busier; corrected with the same false discovery
+   rate;
+5. **publish** a cell that is significant by either test, only when it holds at least
+   ``min_reports`` reports itself, and only as its centre, never a report's own position;
+6. **rank** by how far the cell stands out from its surroundings (step 4), so a large, evenly
+   busy town centre does not come before a small place that stands out, however many reports
+   the town holds in all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import h3
+import numpy as np
+from django.db.models import Count, F, Max, Min, QuerySet, Sum
+
+from candour.streetsafe.cells import DEFAULT_RESOLUTION, area_expression, cell_id, centre
+from candour.streetsafe.models import Report
+from candour.streetsafe.reasons import REASONS, reason_mask
+
+DEFAULT_MIN_REPORTS = 10
+ALPHA = 0.05
+MARGIN_KM = 4.0
+MAX_MARGIN_RINGS = 10
+
+
+@dataclass(frozen=True)
+class HotspotQuery:
+    force: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    min_reports: int = DEFAULT_MIN_REPORTS
+    resolution: int = DEFAULT_RESOLUTION
+    reasons: tuple[str, ...] = ()  # reports giving any of these reasons; () means all
+    times_of_day: tuple[str, ...] = ()  # () means any time of day
+    alpha: float = ALPHA
+
+    def reports(self) -> QuerySet[Report]:
+        reports = Report.objects.filter(force_id=self.force)
+        if self.start:
+            reports = reports.filter(occurred_on__gte=self.start)
+        if self.end:
+            reports = reports.filter(occurred_on__lte=self.end)
+        if self.times_of_day:
+            reports = reports.filter(time_of_day__in=self.times_of_day)
+        if self.reasons:
+            reports = reports.alias(chosen=F("reasons").bitand(reason_mask(self.reasons))).filter(
+                chosen__gt=0
+            )
+        return reports
+
+
+@dataclass
+class Area:
+    cell: str
+    latitude: float  # the area's centre
+    longitude: float
+    reports: int
+    reasons: dict[str, int]
+    z: float = 0.0
+    q: float = 1.0  # the p-value after the false discovery rate correction
+    stands_out: float = 0.0  # -log10 of the chance of so many reports at the surroundings' rate
+    local_q: float = 1.0  # that chance after the false discovery rate correction
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "cell": self.cell,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "reports": self.reports,
+            "reasons": self.reasons,
+            "z": round(self.z, 3),
+            "q": float(f"{self.q:.3g}"),
+            "local_q": float(f"{self.local_q:.3g}"),
+        }
+
+
+@dataclass
+class Hotspots:
+    query: HotspotQuery
+    start: dt.date | None
+    end: dt.date | None
+    areas: list[Area] = field(default_factory=list)  # published, best first
+    reports: int = 0  # reports counted (all areas, published or not)
+    cells_tested: int = 0
+
+
+def count_areas(query: HotspotQuery) -> dict[int, Area]:
+    """Reports per cell at the query's resolution, counted by the database."""
+    sums = {
+        f"r{index}": Sum(F("reasons").bitand(reason.bit)) for index, reason in enumerate(REASONS)
+    }
+    rows: Iterable[dict[str, Any]] = (
+        query.reports()  # type: ignore[assignment]
+        .annotate(area=area_expression(query.resolution))
+        .values("area")
+        .annotate(total=Count("id"), **sums)
+        .order_by()
+    )
+    areas = {}
+    for row in rows:
+        cell = int(row["area"])
+        latitude, longitude = centre(cell)
+        reasons = {
+            reason.code: int(row[f"r{index}"] or 0) // reason.bit
+            for index, reason in enumerate(REASONS)
+        }
+        areas[cell] = Area(
+            cell=cell_id(cell),
+            latitude=latitude,
+            longitude=longitude,
+            reports=row["total"],
+            reasons={code: n for code, n in reasons.items() if n},
+        )
+    return areas
+
+
+def find_hotspots(query: HotspotQuery) -> Hotspots:
+    span = query.reports().aggregate(first=Min("occurred_on"), last=Max("occurred_on"))
+    result = Hotspots(query, query.start or span["first"], query.end or span["last"])
+    counted = count_areas(query)
+    result.reports = sum(area.reports for area in counted.values())
+    if not counted:
+        return result
+    by_text = {area.cell: area for area in counted.values()}
+    cells, z = gi_star({text: area.reports for text, area in by_text.items()}, query.resolution)
+    result.cells_tested = len(cells)
+    q = false_discovery_rate(one_sided_p(z))
+    position = {cell: i for i, cell in enumerate(cells)}
+    floor = result.reports / len(cells)
+    local_p = np.ones(len(cells))
+    for text, area in by_text.items():
+        i = position[text]
+        area.z, area.q = float(z[i]), float(q[i])
+        background = max(_ring_mean(text, by_text), floor)
+        area.stands_out = stands_out(area.reports, background)
+        local_p[i] = 10 ** (-area.stands_out)
+    local_q = false_discovery_rate(local_p)
+    published = []
+    for text, area in by_text.items():
+        i = position[text]
+        in_cluster = area.z > 0 and area.q <= query.alpha
+        area.local_q = float(local_q[i])
+        if area.reports >= query.min_reports and (in_cluster or area.local_q <= query.alpha):
+            published.append(area)
+    result.areas = sorted(published, key=lambda area: (-area.stands_out, -area.z, area.cell))
+    return result
+
+
+def study_area(cells: Iterable[str], resolution: int) -> list[str]:
+    """The cells with reports and every cell within ``MARGIN_KM`` of them, in a stable order."""
+    spacing = h3.average_hexagon_edge_length(resolution, unit="km") * math.sqrt(3)
+    rings = max(2, min(MAX_MARGIN_RINGS, math.ceil(MARGIN_KM / spacing)))
+    area: set[str] = set()
+    for cell in cells:
+        area.update(h3.grid_disk(cell, rings))
+    return sorted(area)
+
+
+def gi_star(counts: dict[str, int], resolution: int) -> tuple[list[str], np.ndarray]:
+    """Getis-Ord Gi* z-scores (esda's G_Local, star, binary weights, analytic inference) for
+    every cell of the study area around ``counts``; cells without reports count 0."""
+    from esda.getisord import G_Local
+    from libpysal.weights import W
+
+    cells = study_area(counts, resolution)
+    index = {cell: i for i, cell in enumerate(cells)}
+    neighbours = {
+        i: [index[n] for n in h3.grid_ring(cell, 1) if n in index] for i, cell in enumerate(cells)
+    }
+    weights = W(neighbours, silence_warnings=True)
+    y = np.array([counts.get(cell, 0) for cell in cells], dtype=float)
+    statistic = G_Local(y, weights, transform="B", star=True, permutations=0)
+    return cells, np.nan_to_num(statistic.Zs, nan=0.0)
+
+
+def one_sided_p(z: np.ndarray) -> np.ndarray:
+    """P-values for "more reports than chance" (hot, not cold, spots)."""
+    from scipy.stats import norm
+
+    return norm.sf(z)
+
+
+def false_discovery_rate(p: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (q): a cell is a discovery at level alpha when q <= alpha."""
+    from scipy.stats import false_discovery_control
+
+    return false_discovery_control(p, method="bh")
+
+
+def stands_out(reports: int, background: float) -> float:
+    """-log10 P(X >= reports) for X ~ Poisson(background)."""
+    from scipy.stats import poisson
+
+    return float(-poisson.logsf(reports - 1, background) / math.log(10))
+
+
+def _ring_mean(cell: str, areas: dict[str, Area]) -> float:
+    ring = h3.grid_ring(cell, 2)
+    return sum(areas[c].reports for c in ring if c in areas) / len(ring)
