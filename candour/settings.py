@@ -303,6 +303,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Statistical disclosure: the force's policy threshold for small cells (FOIA s40).
 SUPPRESSION_THRESHOLD = envint("CANDOUR_SUPPRESSION_THRESHOLD", 5, minimum=1)
 
+# StreetSafe (docs/streetsafe.md): the map's tile server (empty: the map works without tiles),
+# the fewest reports an area needs before any page shows it, and the public form's rate limit.
+STREETSAFE_TILE_URL = envstr("CANDOUR_STREETSAFE_TILE_URL", "")
+STREETSAFE_TILE_ATTRIBUTION = envstr("CANDOUR_STREETSAFE_TILE_ATTRIBUTION", "")
+STREETSAFE_MIN_REPORTS = envint("CANDOUR_STREETSAFE_MIN_REPORTS", 10, minimum=10)
+STREETSAFE_RATE_LIMIT = envint("CANDOUR_STREETSAFE_RATE_LIMIT", 10, minimum=0)  # 0: no limit
+STREETSAFE_RATE_WINDOW_SECONDS = envint("CANDOUR_STREETSAFE_RATE_WINDOW_SECONDS", 600, minimum=1)
+REDIS_URL = envstr("CANDOUR_REDIS_URL", "redis://127.0.0.1:6379/0")
+
 LOG_LEVEL = envchoice(
     "CANDOUR_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 )

@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/", include("candour.cases.urls")),
     path("transparency/", include("candour.transparency.urls")),
     path("vetting/", include("candour.vetting.urls")),
+    path("streetsafe/", include("candour.streetsafe.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

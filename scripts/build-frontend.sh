@@ -28,7 +28,7 @@ govuk_out=candour/static/govuk
 vendor_out=candour/static/vendor
 
 for required in "$govuk_src/govuk-frontend.min.css" "$govuk_src/govuk-frontend.min.js" \
-    "$govuk_src/assets" node_modules/chart.js/dist/chart.umd.js; do
+    "$govuk_src/assets" node_modules/chart.js/dist/chart.umd.js node_modules/leaflet/dist/leaflet.js; do
     if [[ ! -e "$required" ]]; then
         echo "build-frontend: $required is missing; the npm package layout may have changed." \
             "Check package.json versions, or delete node_modules and run this again." >&2
@@ -79,7 +79,15 @@ grep -o 'url([^)]*)' "$govuk_out/govuk-frontend.min.css" | sed 's/^url(//; s/)$/
 
 cp node_modules/chart.js/dist/chart.umd.js node_modules/chart.js/dist/chart.umd.js.map "$vendor_out/"
 cp node_modules/chart.js/LICENSE.md "$vendor_out/chart.js-LICENSE.md"
+# Leaflet for StreetSafe's maps: the script, its stylesheet and marker images (its CSS names them
+# relative to itself), and its licence.
+mkdir -p "$vendor_out/leaflet"
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map \
+    node_modules/leaflet/dist/leaflet.css "$vendor_out/leaflet/"
+cp -R node_modules/leaflet/dist/images "$vendor_out/leaflet/images"
+cp node_modules/leaflet/LICENSE "$vendor_out/leaflet/LICENSE"
 
 echo "build-frontend: GOV.UK Frontend $(node -p 'require("./node_modules/govuk-frontend/package.json").version')" \
     "and Chart.js $(node -p 'require("./node_modules/chart.js/package.json").version')" \
+    "and Leaflet $(node -p 'require("./node_modules/leaflet/package.json").version')" \
     "copied into $govuk_out and $vendor_out."

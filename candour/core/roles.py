@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     FOI_OFFICER = "foi_officer", "FOI officer"
     PCC_OFFICE = "pcc_office", "PCC office"
     SYSTEM_ADMIN = "system_admin", "System administrator"
+    NEIGHBOURHOOD_TEAM = "neighbourhood_team", "Neighbourhood policing team"
 
 
 class Capability(models.TextChoices):
@@ -28,6 +29,8 @@ class Capability(models.TextChoices):
     VIEW_STATISTICS = "view_statistics", "Statistics for the user's forces"
     ANSWER_FOI = "answer_foi", "Prepare FOI answers"
     ADMINISTER = "administer", "Manage users and reference data"
+    VIEW_STREETSAFE = "view_streetsafe", "StreetSafe hotspots and patrol plans"
+    RECORD_AREA_ACTIONS = "record_area_actions", "Record what was done in a StreetSafe area"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -48,8 +51,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {Capability.VIEW_CASES, Capability.VIEW_INTELLIGENCE, Capability.VIEW_STATISTICS}
     ),
     Role.FOI_OFFICER: frozenset({Capability.VIEW_STATISTICS, Capability.ANSWER_FOI}),
-    Role.PCC_OFFICE: frozenset({Capability.VIEW_STATISTICS}),
+    Role.PCC_OFFICE: frozenset({Capability.VIEW_STATISTICS, Capability.VIEW_STREETSAFE}),
     Role.SYSTEM_ADMIN: frozenset({Capability.ADMINISTER}),
+    Role.NEIGHBOURHOOD_TEAM: frozenset(
+        {Capability.VIEW_STREETSAFE, Capability.RECORD_AREA_ACTIONS, Capability.VIEW_STATISTICS}
+    ),
 }
 
 # Roles that can see personal case or vetting data must use two-factor authentication.

@@ -11,6 +11,7 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the WSGI application with Gunicorn (a production server, not runserver)."""
     from gunicorn.app.base import BaseApplication
 
+    from candour.streetsafe.privacy import PrivateAccessLogger
     from candour.wsgi import application
 
     class CandourServer(BaseApplication):  # type: ignore[misc]
@@ -19,6 +20,8 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-")
+            # No address, user agent or time in the log lines of public StreetSafe pages.
+            self.cfg.set("logger_class", PrivateAccessLogger)
             self.cfg.set("timeout", 120)
             self.cfg.set("forwarded_allow_ips", settings.FORWARDED_ALLOW_IPS)
 
