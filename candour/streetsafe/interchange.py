@@ -1,4 +1,4 @@
-"""Import StreetSafe reports (docs/interchange.md §6): one row per report, with the columns
+"""Import StreetSafe reports (interchange §6, docs/formats.md): one row per report, with the columns
 ``force, reported_at, latitude, longitude, reasons``.
 
 All-or-nothing: if any row is bad nothing is written and every bad row is named. Reports carry

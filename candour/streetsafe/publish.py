@@ -1,4 +1,4 @@
-"""Hotspots as files: the JSON, CSV and GeoJSON of ``candour hotspots`` (docs/interchange.md §7).
+"""Hotspots as files: the JSON, CSV and GeoJSON of ``candour hotspots`` (interchange §7, docs/formats.md).
 
 Only published areas are written, each at its centre; an area under the query's
 ``min_reports`` never reaches this module (``hotspots.find_hotspots`` leaves it out).

@@ -1,6 +1,6 @@
 """What a StreetSafe report can say: reasons, times of day and the optional questions.
 
-Reasons are the codes of docs/interchange.md §5, environmental and behavioural; the labels are the
+Reasons are the codes of interchange §5 (docs/formats.md), environmental and behavioural; the labels are
 words the public page shows. No free text is ever collected. A report keeps its reasons as one
 integer, one bit per reason: bit ``n`` is ``REASONS[n]``, so this list only ever grows at its end
 (reordering it would change what stored reports say).

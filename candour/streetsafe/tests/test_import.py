@@ -1,4 +1,4 @@
-"""``candour import streetsafe FILE`` (docs/interchange.md §6): all-or-nothing, and importing
+"""``candour import streetsafe FILE`` (interchange §6, docs/formats.md): all-or-nothing, and importing
 the same file again changes nothing."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """``candour hotspots --force F [--from D] [--to D] [--min-reports K] [--format json|csv|geojson]``
-(docs/cli.md, docs/interchange.md §7), with the filters of docs/streetsafe.md."""
+(docs/cli.md, interchange §7, docs/formats.md), with the filters of docs/streetsafe.md."""
 
 from __future__ import annotations
 
