@@ -131,3 +131,44 @@ def test_reasons_are_counted_per_area():
 def test_gi_star_is_highest_where_the_reports_are():
     cells, z = gi_star({cell_of(CENTRE): 20}, 8)
     assert cells[int(z.argmax())] in h3.grid_disk(cell_of(CENTRE), 1)
+
+
+def test_gi_star_is_the_same_arithmetic_as_esda_s_g_local():
+    """Candour computes Gi* in numpy (esda takes seconds to import); esda is the reference."""
+    from esda.getisord import G_Local
+    from libpysal.weights import W
+
+    rng = random.Random(8)
+    counts: dict[str, int] = {}
+    for lat, lng in scatter(rng, 300) + cluster(rng, 40, snap(offset(CENTRE, 2, -2))):
+        cell = cell_of((lat, lng))
+        counts[cell] = counts.get(cell, 0) + 1
+
+    cells, z = gi_star(counts, 8)
+
+    index = {cell: i for i, cell in enumerate(cells)}
+    neighbours = {
+        i: [index[n] for n in h3.grid_ring(c, 1) if n in index] for i, c in enumerate(cells)
+    }
+    y = [counts.get(cell, 0) for cell in cells]
+    reference = G_Local(
+        y, W(neighbours, silence_warnings=True), transform="B", star=True, permutations=0
+    )
+    assert abs(z - reference.Zs).max() < 1e-9
+
+
+def test_the_corrections_and_tails_agree_with_scipy_stats():
+    import numpy as np
+    from scipy.stats import false_discovery_control, norm, poisson
+
+    from candour.streetsafe.hotspots import false_discovery_rate, one_sided_p, stands_out
+
+    p = np.random.default_rng(3).uniform(size=500) ** 3
+    assert abs(false_discovery_rate(p) - false_discovery_control(p, method="bh")).max() < 1e-12
+    z = np.linspace(-5, 9, 50)
+    assert abs(one_sided_p(z) - norm.sf(z)).max() < 1e-15
+    for count, background in ((10, 0.5), (30, 0.05), (60, 0.2), (12, 11.0)):
+        expected = -poisson.logsf(count - 1, background) / np.log(10)
+        assert abs(stands_out(count, background) - expected) < 1e-6 * max(1, expected)
+    # Where scipy's tail underflows to nothing, the ranking still tells places apart.
+    assert 600 < stands_out(200, 0.01) < float("inf")
