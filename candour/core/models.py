@@ -65,6 +65,10 @@ class Person(models.Model):
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="people")
     ref = models.CharField("person reference", max_length=64)
+    # Name and collar number let PSD staff find a subject at intake; both are optional, since a
+    # workforce file (interchange §2) carries neither and a case file only the pseudonymous ref.
+    name = models.CharField(max_length=200, blank=True)
+    collar_number = models.CharField(max_length=20, blank=True)
     role = models.CharField(max_length=20, choices=PersonRole.choices, blank=True)
     rank = models.CharField(max_length=24, choices=Rank.choices, blank=True)
     sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
@@ -76,11 +80,20 @@ class Person(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["force", "ref"], name="person_unique_ref")]
-        indexes = [models.Index(fields=["force", "joined_date", "left_date"])]
+        indexes = [
+            models.Index(fields=["force", "joined_date", "left_date"]),
+            models.Index(fields=["collar_number"], name="person_collar_idx"),
+        ]
         verbose_name_plural = "people"
 
     def __str__(self) -> str:
         return f"{self.ref} ({self.force_id})"
+
+    @property
+    def label(self) -> str:
+        """How pages name a person: collar number and name where known, always the ref."""
+        known = " ".join(part for part in (self.collar_number, self.name) if part)
+        return f"{known} ({self.ref})" if known else self.ref
 
 
 class DataChange(models.Model):

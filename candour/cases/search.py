@@ -1,0 +1,135 @@
+"""Finding cases and people: the filters of the case list (and of ``GET /api/cases``) and the
+workforce search used to pick a subject.
+
+Every function here narrows rows the caller has already scoped (``Case.objects.visible_to``,
+``visible_people``); none decides who may see what. Filters on allegations (category, flag,
+subject) match one allegation that has all of them, so "sexual harassment, flagged domestic abuse,
+against P123" finds the cases where one allegation is all three. Each filter is one indexed
+condition, so the list stays fast at a million allegations (docs/benchmarks.md, "Case pages").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from candour.cases.models import Allegation, AllegationSubject, Case
+from candour.core.models import Person, User
+
+# The list never counts or pages beyond this many cases: deep pages are slow to reach and
+# nobody reads them; a narrower search is the way in.
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What the case list was asked for; empty means "any"."""
+
+    q: str = ""
+    force: str = ""
+    case_type: str = ""
+    category: str = ""
+    flag: str = ""
+    subject: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+
+    def is_empty(self) -> bool:
+        return self == CaseFilters()
+
+
+def filter_cases(cases: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
+    """Narrow already-scoped ``cases`` to those matching every filter given."""
+    if filters.force:
+        cases = cases.filter(force_id=filters.force)
+    if filters.case_type:
+        cases = cases.filter(case_type=filters.case_type)
+    if filters.received_from:
+        cases = cases.filter(received_date__gte=filters.received_from)
+    if filters.received_to:
+        cases = cases.filter(received_date__lte=filters.received_to)
+    allegations = _matching_allegations(filters)
+    if allegations is not None:
+        cases = cases.filter(Exists(allegations.filter(case=OuterRef("pk"))))
+    if filters.q:
+        cases = cases.filter(_text_match(filters.q))
+    return cases
+
+
+def _matching_allegations(filters: CaseFilters) -> QuerySet[Allegation] | None:
+    if not (filters.category or filters.flag or filters.subject):
+        return None
+    allegations = Allegation.objects.all()
+    if filters.category:
+        allegations = allegations.filter(category_id=filters.category)
+    if filters.flag:
+        flagged = Allegation.flags.through.objects.filter(
+            allegation_id=OuterRef("pk"), flag_id=filters.flag
+        )
+        allegations = allegations.filter(Exists(flagged))
+    if filters.subject:
+        against = AllegationSubject.objects.filter(
+            allegation_id=OuterRef("pk"), subject__ref=filters.subject
+        )
+        allegations = allegations.filter(Exists(against))
+    return allegations
+
+
+def _text_match(text: str) -> Q:
+    """The search box: a case reference, or a subject's person_ref, collar number or name
+    (exact, any case; a name may be its beginning)."""
+    people = Person.objects.filter(_person_match(text))
+    named = AllegationSubject.objects.filter(
+        allegation__case=OuterRef("pk"), subject__in=people.values("pk")
+    )
+    return Q(ref__iexact=text) | Q(Exists(named))
+
+
+def _person_match(text: str) -> Q:
+    text = text.strip()
+    return (
+        Q(ref__iexact=text)
+        | Q(collar_number__iexact=text)
+        | Q(name__istartswith=text)
+        | Q(name__icontains=f" {text}")
+    )
+
+
+def visible_people(user: User) -> QuerySet[Person]:
+    """The workforce records a user may look at: those of the user's forces, never their own.
+    (Moves to candour.core.scoping.visible_to(user, Person) once that lands.)"""
+    from candour.core.roles import Capability
+
+    readers = (Capability.VIEW_CASES, Capability.VIEW_VETTING, Capability.VIEW_INTELLIGENCE)
+    if not user.is_authenticated or not any(user.can(c) for c in readers):
+        return Person.objects.none()
+    people = Person.objects.filter(force__in=user.forces.all())
+    if user.person_id is not None:
+        people = people.exclude(pk=user.person_id)
+    return people
+
+
+def find_people(user: User, text: str, *, force: str = "", limit: int = 20) -> list[Person]:
+    """Workforce members the user may see whose person_ref or collar number is ``text`` or whose
+    name starts with it (or has a word starting with it): the subject picker at intake."""
+    text = text.strip()
+    if not text:
+        return []
+    people = visible_people(user).filter(_person_match(text)).select_related("force")
+    if force:
+        people = people.filter(force_id=force)
+    return list(people.order_by("name", "ref")[:limit])
+
+
+def allegations_against(user: User, person: Person) -> QuerySet[AllegationSubject]:
+    """Every part the person has in an allegation, across cases and forces, limited to the
+    cases the user may read; newest case first."""
+    return (
+        AllegationSubject.objects.filter(
+            subject=person, allegation__case__in=Case.objects.visible_to(user).values("pk")
+        )
+        .select_related("allegation__case__force", "allegation__category")
+        .order_by("-allegation__case__received_date", "allegation__case__ref", "allegation__ref")
+    )
