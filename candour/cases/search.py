@@ -78,20 +78,26 @@ def _matching_allegations(filters: CaseFilters) -> QuerySet[Allegation] | None:
 
 
 def _text_match(text: str) -> Q:
-    """The search box: a case reference, or a subject's person_ref, collar number or name
-    (exact, any case; a name may be its beginning)."""
-    people = Person.objects.filter(_person_match(text))
-    named = AllegationSubject.objects.filter(
-        allegation__case=OuterRef("pk"), subject__in=people.values("pk")
+    """The search box: a case reference (as typed or in capitals), or a subject's person_ref,
+    collar number or name. The matching case ids are found first, each through an index, so
+    the list query stays a plain filter on the primary key."""
+    refs = {text, text.upper()}
+    by_ref = Case.objects.filter(ref__in=refs).values_list("pk", flat=True)
+    people = Person.objects.filter(_person_match(text)).values("pk")
+    by_subject = (
+        AllegationSubject.objects.filter(subject__in=people)
+        .values_list("allegation__case_id", flat=True)
+        .distinct()
     )
-    return Q(ref__iexact=text) | Q(Exists(named))
+    ids = set(by_ref[: COUNT_CAP + 1]) | set(by_subject[: COUNT_CAP + 1])
+    return Q(pk__in=sorted(ids))
 
 
 def _person_match(text: str) -> Q:
     text = text.strip()
     return (
-        Q(ref__iexact=text)
-        | Q(collar_number__iexact=text)
+        Q(ref__in={text, text.upper()})
+        | Q(collar_number__in={text, text.upper()})
         | Q(name__istartswith=text)
         | Q(name__icontains=f" {text}")
     )
@@ -112,8 +118,9 @@ def visible_people(user: User) -> QuerySet[Person]:
 
 
 def find_people(user: User, text: str, *, force: str = "", limit: int = 20) -> list[Person]:
-    """Workforce members the user may see whose person_ref or collar number is ``text`` or whose
-    name starts with it (or has a word starting with it): the subject picker at intake."""
+    """Workforce members the user may see whose person_ref (as typed or in capitals) or collar
+    number is ``text``, or whose name starts with it (or has a word starting with it): the
+    subject picker at intake."""
     text = text.strip()
     if not text:
         return []

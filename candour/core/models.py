@@ -67,8 +67,9 @@ class Person(models.Model):
     ref = models.CharField("person reference", max_length=64)
     # Name and collar number let PSD staff find a subject at intake; both are optional, since a
     # workforce file (interchange §2) carries neither and a case file only the pseudonymous ref.
-    name = models.CharField(max_length=200, blank=True)
-    collar_number = models.CharField(max_length=20, blank=True)
+    # The database default lets the bulk importers' own INSERTs leave them out.
+    name = models.CharField(max_length=200, blank=True, default="", db_default="")
+    collar_number = models.CharField(max_length=20, blank=True, default="", db_default="")
     role = models.CharField(max_length=20, choices=PersonRole.choices, blank=True)
     rank = models.CharField(max_length=24, choices=Rank.choices, blank=True)
     sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
@@ -83,6 +84,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["force", "joined_date", "left_date"]),
             models.Index(fields=["collar_number"], name="person_collar_idx"),
+            # A subject's person_ref is unique only within a force; searches give the ref alone.
+            models.Index(fields=["ref"], name="person_ref_idx"),
         ]
         verbose_name_plural = "people"
 
