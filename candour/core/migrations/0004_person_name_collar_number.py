@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_load_forces'),
+        ('core', '0003_datachange'),
     ]
 
     operations = [
