@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_datachange'),
+        ('core', '0004_user_role_neighbourhood_team'),
     ]
 
     operations = [
