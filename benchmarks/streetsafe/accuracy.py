@@ -49,7 +49,7 @@ def main() -> None:
     rows = []
     for force in forces:
         every = count_areas(HotspotQuery(force=force))
-        area_cells = len(study_area([a.cell for a in every.values()], DEFAULT_RESOLUTION))
+        area_cells = len(study_area(list(every), DEFAULT_RESOLUTION))
         for year, following in zip(years, years[1:], strict=False):
             train = HotspotQuery(force=force, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
             test = HotspotQuery(

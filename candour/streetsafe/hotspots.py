@@ -110,9 +110,8 @@ class Hotspots:
 
 def count_areas(query: HotspotQuery) -> dict[int, Area]:
     """Reports per cell at the query's resolution, counted by the database."""
-    sums = {
-        f"r{index}": Sum(F("reasons").bitand(reason.bit)) for index, reason in enumerate(REASONS)
-    }
+    bits = [(reason.code, 1 << index) for index, reason in enumerate(REASONS)]
+    sums = {f"r{index}": Sum(F("reasons").bitand(bit)) for index, (_, bit) in enumerate(bits)}
     rows: Iterable[dict[str, Any]] = (
         query.reports()  # type: ignore[assignment]
         .annotate(area=area_expression(query.resolution))
@@ -125,8 +124,7 @@ def count_areas(query: HotspotQuery) -> dict[int, Area]:
         cell = int(row["area"])
         latitude, longitude = centre(cell)
         reasons = {
-            reason.code: int(row[f"r{index}"] or 0) // reason.bit
-            for index, reason in enumerate(REASONS)
+            code: int(row[f"r{index}"] or 0) // bit for index, (code, bit) in enumerate(bits)
         }
         areas[cell] = Area(
             cell=cell_id(cell),
@@ -145,62 +143,64 @@ def find_hotspots(query: HotspotQuery) -> Hotspots:
     result.reports = sum(area.reports for area in counted.values())
     if not counted:
         return result
-    by_text = {area.cell: area for area in counted.values()}
-    cells, z = gi_star({text: area.reports for text, area in by_text.items()}, query.resolution)
+    counts = {cell: area.reports for cell, area in counted.items()}
+    cells, z = gi_star(counts, query.resolution)
     result.cells_tested = len(cells)
     q = false_discovery_rate(one_sided_p(z))
-    position = {cell: i for i, cell in enumerate(cells)}
+    position = {int(cell): i for i, cell in enumerate(cells)}
     floor = result.reports / len(cells)
     local_p = np.ones(len(cells))
-    for text, area in by_text.items():
-        i = position[text]
+    for cell, area in counted.items():
+        i = position[cell]
         area.z, area.q = float(z[i]), float(q[i])
-        background = max(_ring_mean(text, by_text), floor)
+        background = max(_ring_mean(cell, counts), floor)
         area.stands_out = stands_out(area.reports, background)
         local_p[i] = 10 ** (-area.stands_out)
     local_q = false_discovery_rate(local_p)
     published = []
-    for text, area in by_text.items():
-        i = position[text]
+    for cell, area in counted.items():
         in_cluster = area.z > 0 and area.q <= query.alpha
-        area.local_q = float(local_q[i])
+        area.local_q = float(local_q[position[cell]])
         if area.reports >= query.min_reports and (in_cluster or area.local_q <= query.alpha):
             published.append(area)
     result.areas = sorted(published, key=lambda area: (-area.stands_out, -area.z, area.cell))
     return result
 
 
-def study_area(cells: Iterable[str], resolution: int) -> list[str]:
-    """The cells with reports and every cell within ``MARGIN_KM`` of them, in a stable order."""
+def study_area(cells: Iterable[int], resolution: int) -> np.ndarray:
+    """The cells (H3 integers) with reports and every cell within ``MARGIN_KM`` of them, sorted."""
+    from h3.api import numpy_int
+
     spacing = h3.average_hexagon_edge_length(resolution, unit="km") * math.sqrt(3)
     rings = max(2, min(MAX_MARGIN_RINGS, math.ceil(MARGIN_KM / spacing)))
-    area: set[str] = set()
-    for cell in cells:
-        area.update(h3.grid_disk(cell, rings))
-    return sorted(area)
+    disks = [numpy_int.grid_disk(cell, rings) for cell in cells]
+    return np.unique(np.concatenate(disks)) if disks else np.array([], dtype=np.uint64)
 
 
-def gi_star(counts: dict[str, int], resolution: int) -> tuple[list[str], np.ndarray]:
-    """Getis-Ord Gi* z-scores for every cell of the study area around ``counts`` (cells without
-    reports count 0): binary weights on each cell and its six neighbours, the cell itself
-    included, with the analytic mean and variance under randomisation (Getis and Ord 1992; Ord
-    and Getis 1995). The same arithmetic as esda's ``G_Local(y, w, transform="B", star=True)``,
-    which the tests hold it to; done here in numpy because importing esda and libpysal takes
-    longer than the whole count (docs/streetsafe.md "How hotspots are found")."""
+def gi_star(counts: dict[int, int], resolution: int) -> tuple[np.ndarray, np.ndarray]:
+    """Getis-Ord Gi* z-scores for every cell (H3 integer) of the study area around ``counts``
+    (cells without reports count 0): binary weights on each cell and its six neighbours, the
+    cell itself included, with the analytic mean and variance under randomisation (Getis and
+    Ord 1992; Ord and Getis 1995). The same arithmetic as esda's
+    ``G_Local(y, w, transform="B", star=True)``, which the tests hold it to; done here in numpy
+    because importing esda and libpysal takes longer than the whole count
+    (docs/streetsafe.md "How hotspots are found")."""
+    from h3.api import numpy_int
     from scipy.sparse import csr_matrix
 
     cells = study_area(counts, resolution)
-    index = {cell: i for i, cell in enumerate(cells)}
-    rows, columns = [], []
-    for i, cell in enumerate(cells):
-        for neighbour in h3.grid_disk(cell, 1):  # the cell and its ring
-            j = index.get(neighbour)
-            if j is not None:
-                rows.append(i)
-                columns.append(j)
     n = len(cells)
-    weights = csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(n, n))
-    y = np.array([counts.get(cell, 0) for cell in cells], dtype=float)
+    disks = [numpy_int.grid_disk(int(cell), 1) for cell in cells]
+    sizes = np.fromiter((len(d) for d in disks), dtype=np.int64, count=n)
+    neighbours = np.concatenate(disks)
+    rows = np.repeat(np.arange(n), sizes)
+    columns = np.searchsorted(cells, neighbours)
+    inside = (columns < n) & (cells[np.minimum(columns, n - 1)] == neighbours)
+    weights = csr_matrix(
+        (np.ones(int(inside.sum())), (rows[inside], columns[inside])), shape=(n, n)
+    )
+    y = np.zeros(n)
+    y[np.searchsorted(cells, np.array(list(counts), dtype=np.uint64))] = list(counts.values())
     return cells, gi_star_z(y, weights)
 
 
@@ -257,6 +257,8 @@ def stands_out(reports: int, background: float) -> float:
     return float(-(top + math.log(np.exp(logs - top).sum())) / math.log(10))
 
 
-def _ring_mean(cell: str, areas: dict[str, Area]) -> float:
-    ring = h3.grid_ring(cell, 2)
-    return sum(areas[c].reports for c in ring if c in areas) / len(ring)
+def _ring_mean(cell: int, counts: dict[int, int]) -> float:
+    from h3.api import basic_int
+
+    ring = basic_int.grid_ring(cell, 2)
+    return sum(counts.get(c, 0) for c in ring) / len(ring)

@@ -22,7 +22,7 @@ class Reason:
 
     @property
     def bit(self) -> int:
-        return 1 << REASONS.index(self)
+        return _BITS[self.code]
 
 
 REASONS: tuple[Reason, ...] = (
@@ -41,6 +41,7 @@ REASONS: tuple[Reason, ...] = (
     Reason("other_behaviour", "Something else someone did", "behavioural"),
 )
 BY_CODE = {reason.code: reason for reason in REASONS}
+_BITS = {reason.code: 1 << index for index, reason in enumerate(REASONS)}
 KINDS = {"environmental": "About the place", "behavioural": "About what someone did"}
 
 
