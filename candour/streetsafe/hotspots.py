@@ -167,12 +167,16 @@ def find_hotspots(query: HotspotQuery) -> Hotspots:
     return result
 
 
-def study_area(cells: Iterable[int], resolution: int) -> np.ndarray:
+def margin_rings(resolution: int) -> int:
+    spacing = h3.average_hexagon_edge_length(resolution, unit="km") * math.sqrt(3)
+    return max(2, min(MAX_MARGIN_RINGS, math.ceil(MARGIN_KM / spacing)))
+
+
+def study_area(cells: Iterable[int], resolution: int, rings: int | None = None) -> np.ndarray:
     """The cells (H3 integers) with reports and every cell within ``MARGIN_KM`` of them, sorted."""
     from h3.api import numpy_int
 
-    spacing = h3.average_hexagon_edge_length(resolution, unit="km") * math.sqrt(3)
-    rings = max(2, min(MAX_MARGIN_RINGS, math.ceil(MARGIN_KM / spacing)))
+    rings = margin_rings(resolution) if rings is None else rings
     disks = [numpy_int.grid_disk(cell, rings) for cell in cells]
     return np.unique(np.concatenate(disks)) if disks else np.array([], dtype=np.uint64)
 
@@ -184,35 +188,47 @@ def gi_star(counts: dict[int, int], resolution: int) -> tuple[np.ndarray, np.nda
     Ord 1992; Ord and Getis 1995). The same arithmetic as esda's
     ``G_Local(y, w, transform="B", star=True)``, which the tests hold it to; done here in numpy
     because importing esda and libpysal takes longer than the whole count
-    (docs/streetsafe.md "How hotspots are found")."""
+    (docs/streetsafe.md "How hotspots are found").
+
+    Only cells next to a report have a neighbourhood sum above 0, so the sums are spread out
+    from the cells with reports; and only cells on the study area's outer edge have fewer
+    than seven cells of their neighbourhood inside it, so only those are looked at one by one."""
     from h3.api import numpy_int
-    from scipy.sparse import csr_matrix
 
-    cells = study_area(counts, resolution)
-    n = len(cells)
-    disks = [numpy_int.grid_disk(int(cell), 1) for cell in cells]
-    sizes = np.fromiter((len(d) for d in disks), dtype=np.int64, count=n)
-    neighbours = np.concatenate(disks)
-    rows = np.repeat(np.arange(n), sizes)
-    columns = np.searchsorted(cells, neighbours)
-    inside = (columns < n) & (cells[np.minimum(columns, n - 1)] == neighbours)
-    weights = csr_matrix(
-        (np.ones(int(inside.sum())), (rows[inside], columns[inside])), shape=(n, n)
+    rings = margin_rings(resolution)
+    inner = study_area(counts, resolution, rings - 1)  # every neighbour of these is inside
+    edge = np.setdiff1d(
+        np.unique(np.concatenate([numpy_int.grid_ring(c, rings) for c in counts])), inner
     )
+    cells = np.union1d(inner, edge)
+    n = len(cells)
+
+    def positions(values: np.ndarray) -> np.ndarray:
+        return np.searchsorted(cells, values)
+
+    sums = np.zeros(n)
+    for cell, count in counts.items():
+        np.add.at(sums, positions(numpy_int.grid_disk(cell, 1)), count)
+    cardinality = np.full(n, 7.0)
+    for cell in edge:
+        disk = numpy_int.grid_disk(int(cell), 1)
+        found = positions(disk)
+        inside = (found < n) & (cells[np.minimum(found, n - 1)] == disk)
+        cardinality[positions(np.array([cell], dtype=np.uint64))] = inside.sum()
     y = np.zeros(n)
-    y[np.searchsorted(cells, np.array(list(counts), dtype=np.uint64))] = list(counts.values())
-    return cells, gi_star_z(y, weights)
+    y[positions(np.array(list(counts), dtype=np.uint64))] = list(counts.values())
+    return cells, gi_star_z(y, sums, cardinality)
 
 
-def gi_star_z(y: np.ndarray, weights: Any) -> np.ndarray:
-    """Gi* z-scores for values ``y`` and binary weights with the diagonal set (star)."""
+def gi_star_z(y: np.ndarray, sums: np.ndarray, cardinality: np.ndarray) -> np.ndarray:
+    """Gi* z-scores from the values ``y``, each cell's neighbourhood sum (itself included) and
+    how many cells its neighbourhood has."""
     n = len(y)
     mean = y.sum() / n
     variance = (y**2).sum() / n - mean**2
     if n < 2 or mean == 0 or variance <= 0:
         return np.zeros(n)
-    statistic = (weights @ y) / y.sum()
-    cardinality = np.asarray(weights.sum(axis=1)).ravel()
+    statistic = sums / y.sum()
     expected = cardinality / n
     spread = cardinality * (n - cardinality) / (n - 1) / n**2 * variance / mean**2
     with np.errstate(divide="ignore", invalid="ignore"):
