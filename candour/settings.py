@@ -276,7 +276,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
 
-# The statistics counting store: DuckDB files derived from the case tables (stats/flat.py).
+# The statistics counting store: DuckDB files derived from the case tables (stats/store.py).
 # Safe to delete; rebuilt on the next statistics query. Local to each app server.
 STATS_STORE_DIR = envpath("CANDOUR_STATS_DIR", DATA_DIR / "stats")
 # DuckDB's memory limit while building and querying the store; it spills to disk beyond it.

@@ -200,7 +200,7 @@ def main() -> None:
     if args.refresh:
         from django.db import transaction
 
-        from candour.transparency.stats.flat import refresh_stat_rows
+        from candour.transparency.stats.store import refresh_stat_rows
 
         started, cpu = time.perf_counter(), time.process_time()
         with transaction.atomic():

@@ -35,7 +35,8 @@ from candour.core.models import DataChange
 
 CASES = "cases"
 WORKFORCE = "workforce"
-SOURCES: tuple[str, ...] = (CASES, WORKFORCE)
+VETTING = "vetting"  # vetting applications, their checks, decisions and appeals
+SOURCES: tuple[str, ...] = (CASES, WORKFORCE, VETTING)
 
 # The sources changed so far inside the innermost ``deferred`` block (None outside one).
 _pending: ContextVar[set[str] | None] = ContextVar("candour_pending_changes", default=None)

@@ -3,7 +3,7 @@ caller's forces only (capability VIEW_STATISTICS)."""
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest
@@ -20,11 +20,12 @@ router = Router(tags=["transparency"])
 
 class StatsParams(Schema):
     by: str
-    count: str = "allegations"
+    source: str = "cases"
+    count: str = ""
     force: list[str] = []
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    date: str = "received_date"
+    date_from: str | None = None
+    date_to: str | None = None
+    date: str = ""
     flag: list[str] = []
     case_type: str = ""
     suppress: int | None = None
@@ -35,16 +36,32 @@ class StatsParams(Schema):
     "/stats",
     summary="Counts of cases, allegations or officers (spec/cli.md, candour stats)",
     description=(
-        "Query parameters as the command's options: by=year,flag, count, force (repeat), "
-        "from, to, date, flag (repeat), case_type, suppress, per. Counted over your forces only."
+        "Query parameters as the command's options: by=year,flag, source, count, force "
+        "(repeat), from, to, date, flag (repeat), case_type, suppress, per. Counted over your "
+        "forces only. A query the command would refuse (exit 2) is refused here with 422 and "
+        "the same sentence."
     ),
 )
 def stats(request: HttpRequest, params: Query[StatsParams]) -> dict[str, Any]:
     user = request.user
     if not user.can(Capability.VIEW_STATISTICS):  # type: ignore[union-attr]
         raise HttpError(403, "Your role does not allow statistics.")
+    try:
+        query = StatsQuery.parse(
+            source=params.source,
+            count=params.count,
+            by=params.by,
+            forces=params.force,
+            date_from=request.GET.get("from") or params.date_from,
+            date_to=request.GET.get("to") or params.date_to,
+            date=params.date,
+            flags=params.flag,
+            case_type=params.case_type,
+        )
+    except StatsUsageError as exc:
+        raise HttpError(422, str(exc)) from None
     mine = set(user.force_codes())  # type: ignore[union-attr]
-    asked = set(params.force)
+    asked = set(query.forces)
     if asked - mine:
         raise HttpError(
             403, f"You may count only your own forces; not {', '.join(sorted(asked - mine))}."
@@ -52,22 +69,13 @@ def stats(request: HttpRequest, params: Query[StatsParams]) -> dict[str, Any]:
     forces = tuple(sorted(asked or mine))
     if not forces:
         raise HttpError(403, "Your account has no forces, so there is nothing to count.")
-    date_from = _date(request, "from") or params.date_from
-    date_to = _date(request, "to") or params.date_to
+    query = replace(query, forces=forces)
+    if params.suppress is not None and params.suppress < 1:
+        raise HttpError(422, "suppress needs a threshold of 1 or more, e.g. suppress=5.")
     try:
-        query = StatsQuery(
-            count=params.count,
-            by=tuple(c.strip() for c in params.by.split(",") if c.strip()),
-            forces=forces,
-            date_from=date_from,
-            date_to=date_to,
-            date_field=params.date,
-            flags=tuple(params.flag),
-            case_type=params.case_type,
-        )
         result = compute(query, suppress=params.suppress, per=params.per)
     except StatsUsageError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise HttpError(422, str(exc)) from None
     audit.record(
         user,  # type: ignore[arg-type]
         "view",
@@ -76,14 +84,3 @@ def stats(request: HttpRequest, params: Query[StatsParams]) -> dict[str, Any]:
         detail={**query.to_json(), "suppress": params.suppress},
     )
     return to_json(result)
-
-
-def _date(request: HttpRequest, name: str) -> dt.date | None:
-    """``from`` and ``to`` as in the command (``from`` is a Python keyword, so read it here)."""
-    value = request.GET.get(name)
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise HttpError(400, f"'{value}' is not a date: write it as YYYY-MM-DD.") from None

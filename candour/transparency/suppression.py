@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from candour.transparency.stats.engine import Cell, StatsResult
+from candour.transparency.stats.query import Cell, StatsResult
 
 
 def is_primary(value: int | None, k: int) -> bool:

@@ -22,7 +22,7 @@ from candour.core.demo import figures as F
 from candour.core.demo.generate import DemoData, Reference, generate
 from candour.core.models import AuditEntry, Force, Person, User
 from candour.core.roles import Role
-from candour.transparency.stats.flat import refresh_stat_rows
+from candour.transparency.stats.store import refresh_stat_rows
 
 AUDIT_SOURCE = "candour demo"
 BATCH_SIZE = 2000

@@ -54,7 +54,8 @@ from candour.transparency.interchange.report import (
     NoProgress,
     Progress,
 )
-from candour.transparency.stats.flat import is_fresh, refresh_stat_rows
+from candour.transparency.stats.freshness import is_fresh
+from candour.transparency.stats.store import refresh_stat_rows
 
 COLUMNS = (
     "force",

@@ -1,22 +1,23 @@
-"""Candour's statistics: one query engine for the CLI, the pages and the API.
+"""Candour's statistics: one query engine over declared sources, for the CLI, the pages and
+the API.
 
     from candour.transparency.stats import StatsQuery, compute
     result = compute(StatsQuery(count="officers", by=("flag",), forces=("cambridgeshire",)), suppress=5)
 
-``compute`` counts (in the database), adds rates when asked and applies disclosure control.
+``compute`` counts (in the source's counting store), adds rates when asked and applies
+disclosure control. A source is declared once (``sources/``); see docs/statistics.md.
 """
 
 from __future__ import annotations
 
-from candour.transparency.stats.dimensions import DIMENSION_CODES, DIMENSIONS
-from candour.transparency.stats.engine import (
-    COUNTS,
-    Cell,
-    StatsQuery,
-    StatsResult,
-    StatsUsageError,
-    run,
-)
+from candour.transparency.stats.engine import run
+from candour.transparency.stats.query import Cell, StatsQuery, StatsResult, StatsUsageError
+from candour.transparency.stats.sources import CASES, SOURCES
+
+# The cases source's counts and dimensions (the default source).
+COUNTS = tuple(CASES.count)
+DIMENSIONS = CASES.dimension
+DIMENSION_CODES = tuple(DIMENSIONS)
 
 
 def compute(
@@ -41,9 +42,11 @@ def compute(
 
 
 __all__ = [
+    "CASES",
     "COUNTS",
     "DIMENSIONS",
     "DIMENSION_CODES",
+    "SOURCES",
     "Cell",
     "StatsQuery",
     "StatsResult",

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from candour.core import changes
-from candour.transparency.stats.engine import StatsQuery, StatsResult
+from candour.transparency.stats.query import StatsQuery, StatsResult
 
 # What the public figures are counted from: case data, and the workforce for rates.
 SOURCES = (changes.CASES, changes.WORKFORCE)

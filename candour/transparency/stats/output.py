@@ -11,9 +11,9 @@ import csv
 import io
 from typing import Any
 
-from candour.transparency.stats.dimensions import DIMENSIONS
-from candour.transparency.stats.engine import Cell, StatsResult
+from candour.core.periods import financial_year_from_label
 from candour.transparency.stats.labels import Labeller
+from candour.transparency.stats.query import Cell, StatsQuery, StatsResult
 
 WITHHELD = "withheld"
 FORMATS = ("table", "csv", "json", "xlsx", "ods")
@@ -38,7 +38,7 @@ def _cell_json(cell: Cell, rates: bool) -> dict[str, Any]:
 
 def to_json(result: StatsResult) -> dict[str, Any]:
     """The object ``candour stats --format json`` prints and the API returns."""
-    labeller = Labeller(result.query.by)
+    labeller = Labeller(result.query.by, result.query.declared)
     rates = result.per is not None
     rows = []
     for key in result.keys():
@@ -64,7 +64,7 @@ def _columns(result: StatsResult, labels: bool) -> list[str]:
     headers: list[str] = []
     for code in result.query.by:
         headers.append(code)
-        if labels and DIMENSIONS[code].kind not in {"year", "financial_year"}:
+        if labels and not result.query.dimensions[code].is_period:
             headers.append(f"{code}_label")
     headers += ["value", "suppressed"]
     if result.per is not None:
@@ -74,7 +74,7 @@ def _columns(result: StatsResult, labels: bool) -> list[str]:
 
 def table_rows(result: StatsResult, *, labels: bool = True) -> tuple[list[str], list[list[Any]]]:
     """Headers and rows for CSV and spreadsheets: codes, labels, value (None when withheld)."""
-    labeller = Labeller(result.query.by)
+    labeller = Labeller(result.query.by, result.query.declared)
     rows: list[list[Any]] = []
 
     def tail(cell: Cell) -> list[Any]:
@@ -90,7 +90,7 @@ def table_rows(result: StatsResult, *, labels: bool = True) -> tuple[list[str], 
         row: list[Any] = []
         for code, value in zip(result.query.by, key, strict=True):
             row.append(labeller.json_value(code, value))
-            if labels and DIMENSIONS[code].kind not in {"year", "financial_year"}:
+            if labels and not result.query.dimensions[code].is_period:
                 row.append(labeller.label(code, value))
         rows.append(row + tail(result.cells[key]))
     width = len(_columns(result, labels)) - len(tail(result.total))
@@ -100,8 +100,9 @@ def table_rows(result: StatsResult, *, labels: bool = True) -> tuple[list[str], 
 
 def human_rows(result: StatsResult) -> tuple[list[str], list[list[str]]]:
     """Headers and rows in words, for the terminal table and the pages."""
-    labeller = Labeller(result.query.by)
-    headers = [DIMENSIONS[c].title for c in result.query.by] + [result.query.count.capitalize()]
+    labeller = Labeller(result.query.by, result.query.declared)
+    headers = [result.query.dimensions[c].title for c in result.query.by]
+    headers.append(result.query.count.capitalize())
     if result.per is not None:
         headers.append(f"Per {result.per:,} in post")
 
@@ -216,16 +217,14 @@ def render(result: StatsResult, fmt: str) -> bytes:
     raise ValueError(f"Unknown format {fmt!r}.")
 
 
-def _raw_value(code: str, value: Any) -> Any:
-    if DIMENSIONS[code].kind == "financial_year" and isinstance(value, str) and "/" in value:
-        return int(value.split("/")[0])
+def _raw_value(query: StatsQuery, code: str, value: Any) -> Any:
+    if query.dimensions[code].kind == "financial_year" and isinstance(value, str) and "/" in value:
+        return financial_year_from_label(value)
     return value
 
 
 def from_json(data: dict[str, Any]) -> StatsResult:
     """A published result back from its JSON (a saved FOI answer's figures as given)."""
-    from candour.transparency.stats.engine import StatsQuery
-
     query = StatsQuery.from_json(data)
 
     def cell(item: dict[str, Any]) -> Cell:
@@ -234,7 +233,7 @@ def from_json(data: dict[str, Any]) -> StatsResult:
         )
 
     cells = {
-        tuple(_raw_value(code, row[code]) for code in query.by): cell(row)
+        tuple(_raw_value(query, code, row[code]) for code in query.by): cell(row)
         for row in data.get("rows", [])
     }
     result = StatsResult(
@@ -246,7 +245,7 @@ def from_json(data: dict[str, Any]) -> StatsResult:
     )
     if "margins" in data:
         result.margins = [
-            {_raw_value(code, m[code]): cell(m) for m in margin}
+            {_raw_value(query, code, m[code]): cell(m) for m in margin}
             for code, margin in zip(query.by, data["margins"], strict=True)
         ]
     return result
@@ -256,7 +255,7 @@ def to_json_with_margins(result: StatsResult) -> dict[str, Any]:
     """``to_json`` plus the published row and column totals of a two-dimension table."""
     data = to_json(result)
     if result.margins is not None:
-        labeller = Labeller(result.query.by)
+        labeller = Labeller(result.query.by, result.query.declared)
         data["margins"] = [
             [
                 {
@@ -281,10 +280,10 @@ def _shown(cell: Cell | None) -> str:
 
 def crosstab(result: StatsResult) -> tuple[list[str], list[list[str]]]:
     """A two-dimension result as rows by columns with totals, for pages and letters."""
-    labeller = Labeller(result.query.by)
+    labeller = Labeller(result.query.by, result.query.declared)
     rows_v, cols_v = result.values_of(0), result.values_of(1)
     margins = result.margins or [{}, {}]
-    headers = [DIMENSIONS[result.query.by[0]].title] + [
+    headers = [result.query.dimensions[result.query.by[0]].title] + [
         labeller.label(result.query.by[1], c) for c in cols_v
     ]
     headers.append("Total")
@@ -300,7 +299,7 @@ def crosstab(result: StatsResult) -> tuple[list[str], list[list[str]]]:
 
 def chart_data(result: StatsResult) -> dict[str, Any]:
     """Labels and series for Chart.js; withheld values are gaps (null), never numbers."""
-    labeller = Labeller(result.query.by)
+    labeller = Labeller(result.query.by, result.query.declared)
     by = result.query.by
     title = result.query.count.capitalize()
     if not by:
@@ -321,7 +320,5 @@ def chart_data(result: StatsResult) -> dict[str, Any]:
             }
             for c in result.values_of(1)
         ]
-    kind = (
-        "line" if DIMENSIONS[by[0]].kind in {"year", "financial_year"} and len(first) > 2 else "bar"
-    )
+    kind = "line" if result.query.dimensions[by[0]].is_period and len(first) > 2 else "bar"
     return {"labels": labels, "datasets": datasets, "title": title, "type": kind}

@@ -18,8 +18,9 @@ from typing import Any
 from django.db.models import Count, Q
 
 from candour.core.models import Person
-from candour.transparency.stats.dimensions import UNKNOWN
-from candour.transparency.stats.engine import Cell, StatsResult
+from candour.core.periods import financial_year_bounds
+from candour.transparency.stats.declaration import UNKNOWN
+from candour.transparency.stats.query import Cell, StatsResult
 
 Period = tuple[dt.date | None, dt.date | None]
 
@@ -42,7 +43,7 @@ def _period_of(result: StatsResult, key: tuple[Any, ...]) -> Period:
         if code == "year":
             y_start, y_end = dt.date(value, 1, 1), dt.date(value, 12, 31)
         elif code == "financial_year":
-            y_start, y_end = dt.date(value, 4, 1), dt.date(value + 1, 3, 31)
+            y_start, y_end = financial_year_bounds(value)
         else:
             continue
         start = max(start, y_start) if start else y_start

@@ -8,11 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from candour.cases.models import CaseType
 from candour.core.models import Force
-from candour.transparency.stats.dimensions import DIMENSIONS, FLAG_PHRASES
-from candour.transparency.stats.engine import Cell, StatsQuery, StatsResult
+from candour.transparency.stats.declaration import TAGS
 from candour.transparency.stats.labels import Labeller
+from candour.transparency.stats.query import Cell, StatsQuery, StatsResult
 
 WITHHELD_PHRASE = "a number we have withheld"
 MAX_PARTS = 12
@@ -30,7 +29,7 @@ def join_words(parts: list[str]) -> str:
 
 def period_phrase(query: StatsQuery) -> str:
     start, end = query.date_from, query.date_to
-    lead = "with an outcome decided " if query.date_field == "outcome_date" else ""
+    lead = query.declared.date[query.date].lead
     if start and end:
         text = f"{lead}between {long_date(start)} and {long_date(end)}"
     elif start:
@@ -43,14 +42,17 @@ def period_phrase(query: StatsQuery) -> str:
 
 
 def noun(query: StatsQuery, n: int | None) -> str:
-    singular, plural = {
-        "cases": ("case", "cases"),
-        "allegations": ("allegation", "allegations"),
-        "officers": ("officer", "officers"),
-    }[query.count]
-    if query.count == "cases" and query.case_type:
-        label = dict(CaseType.choices)[query.case_type].lower()
-        singular, plural = label, label + "s"
+    """What is counted, in words; a count of cases of one type names the type ("complaints")."""
+    source = query.declared
+    count = source.count[query.count]
+    singular, plural = count.singular, count.plural
+    for field, code in source.filters:
+        dimension = source.dimension[code]
+        value = getattr(query, field)
+        counts_that_level = count.target == source.level(count.level).id_column
+        if value and counts_that_level and source.column_level(dimension.column) == count.level:
+            label = dimension.labels.get(value, value).lower()
+            singular, plural = label, label + "s"
     return singular if n == 1 else plural
 
 
@@ -62,17 +64,16 @@ def count_phrase(query: StatsQuery, cell: Cell) -> str:
 
 def _verb(query: StatsQuery, cell: Cell) -> str:
     one = not cell.suppressed and cell.value == 1
-    if query.count == "officers":
-        themes = _themes(query)
-        what = "an allegation" if one else "allegations"
-        return f"{'was' if one else 'were'} the subject of {what}{themes}"
-    return f"{'was' if one else 'were'} recorded{_themes(query)}"
+    count = query.declared.count[query.count]
+    verb = (count.verb_one or count.verb) if one else count.verb
+    return f"{'was' if one else 'were'} {verb}{_themes(query)}"
 
 
 def _themes(query: StatsQuery) -> str:
     if not query.flags:
         return ""
-    return " of " + join_words([FLAG_PHRASES.get(f, f) for f in query.flags]).replace(
+    tag = next(d for d in query.declared.dimensions if d.kind == TAGS)
+    return " of " + join_words([tag.phrases.get(f, f) for f in query.flags]).replace(
         " and ", " or "
     )
 
@@ -107,7 +108,7 @@ def sentences(result: StatsResult) -> list[str]:
     """One sentence for the total and its first breakdown, one per row of a second breakdown,
     and a note when one record can be counted in more than one row."""
     query = result.query
-    labeller = Labeller(query.by)
+    labeller = Labeller(query.by, query.declared)
     first = (
         f"{period_phrase(query)}, {count_phrase(query, result.total)}{_where(query)} "
         f"{_verb(query, result.total)}"
@@ -134,7 +135,7 @@ def sentences(result: StatsResult) -> list[str]:
         thing = noun(query, 1)
         out.append(
             f"One {thing} can be counted under more than one "
-            f"{DIMENSIONS[query.by[-1]].title.lower()}, so the figures add up to more than the total."
+            f"{query.dimensions[query.by[-1]].title.lower()}, so the figures add up to more than the total."
         )
     return out
 

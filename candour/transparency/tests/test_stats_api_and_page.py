@@ -87,7 +87,7 @@ def test_api_reports_bad_usage_in_a_sentence(client, records):  # type: ignore[n
     response = api_get(
         client, "pcc_office", ["cambridgeshire"], "/api/transparency/stats?by=colour"
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "'colour' is not a dimension" in response.json()["detail"]
 
 

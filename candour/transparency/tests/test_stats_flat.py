@@ -19,16 +19,19 @@ from hypothesis.extra.django import TestCase
 from candour.cases.models import Allegation, AllegationSubject, Case
 from candour.core.models import Person
 from candour.factories import AllegationFactory, AllegationSubjectFactory, CaseFactory
-from candour.transparency.stats import DIMENSION_CODES, StatsQuery, run
-from candour.transparency.stats.flat import (
-    COLUMNS,
-    current_store,
-    fingerprint,
-    is_fresh,
-    refresh_stat_rows,
-    store_rows,
-)
+from candour.transparency.stats import CASES, DIMENSION_CODES, StatsQuery, run
+from candour.transparency.stats.freshness import fingerprint, is_fresh
 from candour.transparency.stats.models import StatState
+from candour.transparency.stats.sql import store_columns
+from candour.transparency.stats.store import current_store as current_store_of
+from candour.transparency.stats.store import file_prefix, refresh_stat_rows, store_rows
+
+COLUMNS = [name for name, _ in store_columns(CASES)]
+
+
+def current_store() -> Any:
+    return current_store_of(CASES)
+
 
 FORCES = ["cambridgeshire", "norfolk", "suffolk"]
 CATEGORIES = ["sexual_harassment", "sexual_assault", "honesty_and_integrity", "use_of_force"]
@@ -131,8 +134,8 @@ def as_plain(result: Any) -> tuple[Any, ...]:
 
 
 def assert_same(query: StatsQuery) -> None:
-    join = as_plain(run(query, margins=True, source="join"))
-    flat = as_plain(run(query, margins=True, source="flat"))
+    join = as_plain(run(query, margins=True, engine="oracle"))
+    flat = as_plain(run(query, margins=True, engine="store"))
     assert flat == join, query
 
 
@@ -333,8 +336,6 @@ def test_values_with_quotes_commas_and_new_lines_reach_the_store_unchanged(recor
 def test_a_store_of_an_older_layout_is_rebuilt_whole_not_patched(records) -> None:  # type: ignore[no-untyped-def]
     import duckdb
 
-    from candour.transparency.stats import flat
-
     refresh_stat_rows()
     old = current_store()
     assert old is not None
@@ -343,5 +344,5 @@ def test_a_store_of_an_older_layout_is_rebuilt_whole_not_patched(records) -> Non
         db.execute("CREATE TABLE stat_rows (case_id BIGINT)")
     StatState.objects.update(store=legacy.name)
     refresh_stat_rows(force_codes=["norfolk"])
-    assert current_store().name.startswith(f"stats-v{flat.STORE_LAYOUT}-")  # type: ignore[union-attr]
+    assert current_store().name.startswith(file_prefix(CASES))
     assert len(store_rows()) == 6

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from candour.core.models import Force
-from candour.transparency.stats.flat import refresh_stat_rows
+from candour.transparency.stats.store import refresh_stat_rows
 
 
 class Command(BaseCommand):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -10,19 +9,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from candour.cases.models import CaseType, FlagCode
-from candour.core.models import Force
-from candour.transparency.stats import COUNTS, DIMENSIONS, StatsQuery, StatsUsageError, compute
+from candour.transparency.stats import SOURCES, StatsQuery, StatsUsageError, compute
 from candour.transparency.stats.output import FORMATS, human_rows, render, to_json
 
 
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2016-01-01.", returncode=2
-        ) from None
+def _choices(what: str) -> str:
+    """What each source offers, for --help: "cases: a, b; vetting: c, d"."""
+    return "; ".join(
+        f"{name}: {', '.join(getattr(source, what))}" for name, source in SOURCES.items()
+    )
 
 
 class Command(BaseCommand):
@@ -35,10 +30,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--by",
             required=True,
-            help=f"Comma-separated dimensions: {', '.join(DIMENSIONS)}.",
+            help=f"Comma-separated dimensions ({_choices('dimension')}).",
         )
         parser.add_argument(
-            "--count", default="allegations", help="cases, allegations (default) or officers."
+            "--source",
+            default="cases",
+            help=f"What to count from: {', '.join(SOURCES)} (default cases).",
+        )
+        parser.add_argument(
+            "--count",
+            default="",
+            help=f"What to count ({_choices('count')}); default allegations for cases, "
+            "applications for vetting.",
         )
         parser.add_argument(
             "--force",
@@ -56,9 +59,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--date",
             dest="date_field",
-            default="received_date",
-            choices=["received_date", "outcome_date"],
-            help="Which date the period and year dimensions use (default received_date).",
+            default="",
+            help=f"Which date the period and year dimensions use ({_choices('date')}); "
+            "default the count's own (cases: received_date).",
         )
         parser.add_argument(
             "--flag",
@@ -119,43 +122,16 @@ class Command(BaseCommand):
             self.stdout.write(data.decode(), ending="")
 
     def _query(self, options: dict[str, Any]) -> StatsQuery:
-        by = tuple(code.strip() for code in options["by"].split(",") if code.strip())
-        if not by:
-            raise CommandError("--by needs at least one dimension, e.g. --by year.", returncode=2)
-        if options["count"] not in COUNTS:
-            raise CommandError(
-                f"--count '{options['count']}' is not something Candour counts. Choose cases, allegations or officers.",
-                returncode=2,
-            )
-        forces = tuple(options["force"])
-        unknown = sorted(
-            set(forces) - set(Force.objects.filter(code__in=forces).values_list("code", flat=True))
-        )
-        if unknown:
-            raise CommandError(
-                f"No force has the code {', '.join(repr(u) for u in unknown)}: use codes from forces.csv, e.g. cambridgeshire.",
-                returncode=2,
-            )
-        bad_flags = sorted(set(options["flag"]) - set(FlagCode.values))
-        if bad_flags:
-            raise CommandError(
-                f"'{bad_flags[0]}' is not a flag. Choose from: {', '.join(FlagCode.values)}.",
-                returncode=2,
-            )
-        if options["case_type"] and options["case_type"] not in CaseType.values:
-            raise CommandError(
-                f"'{options['case_type']}' is not a type of matter. Choose from: {', '.join(CaseType.values)}.",
-                returncode=2,
-            )
         try:
-            return StatsQuery(
+            return StatsQuery.parse(
+                source=options["source"],
                 count=options["count"],
-                by=by,
-                forces=forces,
-                date_from=_date(options["date_from"]) if options["date_from"] else None,
-                date_to=_date(options["date_to"]) if options["date_to"] else None,
-                date_field=options["date_field"],
-                flags=tuple(options["flag"]),
+                by=options["by"],
+                forces=options["force"],
+                date_from=options["date_from"],
+                date_to=options["date_to"],
+                date=options["date_field"],
+                flags=options["flag"],
                 case_type=options["case_type"],
             )
         except StatsUsageError as exc:

@@ -1,0 +1,11 @@
+"""The declared sources of statistics, by name (``StatsQuery(source=...)``). A new source is
+one declaration in this folder and one line here (docs/statistics.md, "Adding a source")."""
+
+from __future__ import annotations
+
+from candour.transparency.stats.declaration import Source
+from candour.transparency.stats.sources.cases import CASES
+
+SOURCES: dict[str, Source] = {source.name: source for source in (CASES,)}
+
+__all__ = ["CASES", "SOURCES"]

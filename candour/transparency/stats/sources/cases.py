@@ -1,0 +1,182 @@
+"""The cases source: complaints, conduct matters and DSI matters, allegation by allegation and
+subject by subject (docs/interchange.md §1, "Counting rules").
+
+A case is a ``case_ref`` within a force; an allegation is an ``allegation_ref`` within a case;
+an officer is a distinct subject (workforce ``Person``) within a force. Subjects who were never
+identified have no ``Person`` and are not counted as officers. An allegation can carry several
+themes, so with ``flag`` the rows can add up to more than the total.
+"""
+
+from __future__ import annotations
+
+from candour.cases.models import (
+    Allegation,
+    AllegationSubject,
+    Case,
+    CaseType,
+    FlagCode,
+    Investigation,
+    IopcReferral,
+    Outcome,
+    Proceedings,
+    Severity,
+)
+from candour.core import reference
+from candour.core.models import PersonRole, Rank, Sex
+from candour.transparency.stats.declaration import (
+    FINANCIAL_YEAR,
+    TAGS,
+    UNKNOWN,
+    YEAR,
+    Column,
+    Count,
+    DateColumn,
+    Dimension,
+    Level,
+    Source,
+    Tags,
+)
+
+NO_FLAG = "none"
+
+
+def choices(choices: type) -> dict[str, str]:
+    return {str(value): str(label) for value, label in choices.choices}  # type: ignore[attr-defined]
+
+
+# Flags read as themes in sentences: "20 of them for sexual misconduct".
+FLAG_PHRASES = {**reference.FLAG_PHRASES, NO_FLAG: "no theme flagged"}  # flags.csv
+
+
+def _subject(
+    code: str, title: str, labels: dict[str, str], phrase: str, **extra: object
+) -> Dimension:
+    return Dimension(code, title, column=code, labels=labels, phrase=phrase, **extra)  # type: ignore[arg-type]
+
+
+CASES = Source(
+    name="cases",
+    title="Cases, allegations and officers",
+    levels=(
+        Level("case", Case, id_column="case_id"),
+        Level("allegation", Allegation, id_column="allegation_id", parent="case"),
+        Level("subject", AllegationSubject, id_column="subject_row_id", parent="allegation"),
+    ),
+    columns=(
+        Column("subject_id", "subject", "subject", type="id"),
+        Column("force", "case", "force"),
+        Column("case_type", "case", "case_type"),
+        Column("received_date", "case", "received_date", type="date"),
+        Column("category", "allegation", "category"),
+        *(
+            Column(code, "subject", code, known=True)
+            for code in (
+                "subject_sex",
+                "subject_role",
+                "subject_rank",
+                "iopc_referral",
+                "investigation",
+                "severity",
+                "proceedings",
+                "outcome",
+            )
+        ),
+        Column("outcome_date", "subject", "outcome_date", type="date"),
+    ),
+    tags=Tags(
+        name="themes",
+        level="allegation",
+        field="flags",
+        codes=tuple(FlagCode.values),
+        none_code=NO_FLAG,
+        prefix="flag_",
+    ),
+    dates=(
+        DateColumn("received_date", "case", stem="received"),
+        DateColumn("outcome_date", "subject", stem="outcome", lead="with an outcome decided "),
+    ),
+    counts=(
+        Count("cases", "case", "cases", "case", "case_id", date="received_date"),
+        Count(
+            "allegations",
+            "allegation",
+            "allegations",
+            "allegation",
+            "allegation_id",
+            date="received_date",
+        ),
+        Count(
+            "officers",
+            "officer",
+            "officers",
+            "subject",
+            "subject_id",
+            date="received_date",
+            verb="the subject of allegations",
+            verb_one="the subject of an allegation",
+        ),
+    ),
+    dimensions=(
+        Dimension("year", "Year", YEAR, phrase="in {label}"),
+        Dimension("financial_year", "Financial year", FINANCIAL_YEAR, phrase="in {label}"),
+        Dimension(
+            "force",
+            "Force",
+            column="force",
+            reference=("core.Force", "code", "name"),
+            phrase="in {label}",
+        ),
+        Dimension(
+            "case_type",
+            "Type of matter",
+            column="case_type",
+            labels=choices(CaseType),
+            phrase="in {label_lower} cases",
+        ),
+        Dimension(
+            "category",
+            "Category",
+            column="category",
+            reference=("cases.Category", "code", "label"),
+            phrase="for {label_lower}",
+        ),
+        Dimension(
+            "flag",
+            "Theme",
+            TAGS,
+            column="themes",
+            labels={**choices(FlagCode), NO_FLAG: "No theme flagged"},
+            phrase="for {value_phrase}",
+            phrases={str(k): v for k, v in FLAG_PHRASES.items()},
+        ),
+        _subject("subject_sex", "Sex", choices(Sex), "{label_lower}"),
+        _subject("subject_role", "Role", choices(PersonRole), "{label_lower}"),
+        _subject("subject_rank", "Rank", choices(Rank), "of rank {label_lower}"),
+        _subject(
+            "iopc_referral",
+            "IOPC referral",
+            choices(IopcReferral),
+            "with IOPC referral: {label_lower}",
+        ),
+        _subject(
+            "investigation",
+            "Investigation",
+            choices(Investigation),
+            "with investigation: {label_lower}",
+        ),
+        _subject("severity", "Severity assessment", choices(Severity), "assessed as {label_lower}"),
+        _subject(
+            "proceedings", "Proceedings", choices(Proceedings), "with proceedings: {label_lower}"
+        ),
+        _subject(
+            "outcome",
+            "Outcome",
+            {**choices(Outcome), UNKNOWN: "Not known or still open"},
+            "with outcome: {label_lower}",
+            unknown_label="Not known or still open",
+        ),
+    ),
+    changes=("cases", "workforce"),
+    default_count="allegations",
+    filters=(("case_type", "case_type"),),
+)
