@@ -10,14 +10,10 @@ from django import forms
 
 from candour.cases.models import CaseType, FlagCode
 from candour.core.models import Force
-from candour.transparency.stats import DIMENSIONS, StatsQuery
+from candour.transparency.stats import CASES, StatsQuery
 
-COUNT_CHOICES = [
-    ("allegations", "Allegations"),
-    ("cases", "Cases (complaints and matters)"),
-    ("officers", "Officers and staff (each person once)"),
-]
-DIMENSION_CHOICES = [(code, dim.title) for code, dim in DIMENSIONS.items()]
+COUNT_CHOICES = CASES.count_choices()
+DIMENSION_CHOICES = [(code, dim.title) for code, dim in CASES.dimension.items()]
 
 
 class StatsForm(forms.Form):

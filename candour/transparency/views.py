@@ -23,7 +23,7 @@ from candour.core.roles import Capability
 from candour.transparency import letters
 from candour.transparency.forms import FoiForm, StatisticsForm
 from candour.transparency.models import FoiAnswer
-from candour.transparency.stats import StatsQuery, StatsResult, compute
+from candour.transparency.stats import CASES, StatsQuery, StatsResult, compute
 from candour.transparency.stats.cache import cached_compute, fingerprint
 from candour.transparency.stats.output import (
     CONTENT_TYPES,
@@ -360,7 +360,7 @@ def published_figures(force: Force, version: str) -> list[dict[str, Any]]:
     )[:50]:
         flags = tuple(code for code in reference.FLAGS if code in figure.measure)
         own = {}
-        for count in ("cases", "allegations", "officers"):
+        for count in CASES.count:
             query = StatsQuery(
                 count=count,
                 forces=(force.code,),

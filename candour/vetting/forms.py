@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 
+from candour.vetting.figures import PERIOD_CHOICES
 from candour.vetting.models import (
     AppealOutcome,
     CandidateStatus,
@@ -12,7 +13,6 @@ from candour.vetting.models import (
     Decision,
     RefusalReason,
 )
-from candour.vetting.services import PERIODS
 
 
 class DecisionForm(forms.Form):
@@ -82,7 +82,7 @@ class CountsForm(forms.Form):
     )
     period = forms.ChoiceField(
         label="Count per",
-        choices=[(p, p.replace("_", " ").capitalize()) for p in PERIODS],
+        choices=[(p, p.replace("_", " ").capitalize()) for p in PERIOD_CHOICES],
         required=False,
     )
 

@@ -9,24 +9,20 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.db.models import (
     Case,
-    Count,
     Exists,
-    F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
-from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 
 from candour.core import audit
@@ -319,131 +315,6 @@ def appeals_awaiting_outcome(forces: Iterable[str]) -> QuerySet[VettingAppeal]:
     )
 
 
-# --- Counts for the transparency engine --------------------------------------------------
-
-PERIODS = ("month", "year", "financial_year")
-COUNT_DIMENSIONS = ("force", "level", "kind")
-
-
-def _period(field: str, period: str) -> Any:
-    if period == "month":
-        return TruncMonth(field)
-    year = ExtractYear(field)
-    if period == "year":
-        return year
-    # Financial year April to March, labelled by the year it starts in (2022 = 2022/23).
-    return Case(
-        When(**{f"{field}__month__lt": 4}, then=year - 1),
-        default=year,
-        output_field=IntegerField(),
-    )
-
-
-def _period_label(value: Any, period: str) -> str:
-    if value is None:
-        return ""
-    if period == "month":
-        return value.strftime("%Y-%m") if hasattr(value, "strftime") else str(value)[:7]
-    if period == "financial_year":
-        return f"{int(value)}/{(int(value) + 1) % 100:02d}"
-    return str(int(value))
-
-
-def vetting_counts(
-    forces: Iterable[str],
-    date_from: dt.date,
-    date_to: dt.date,
-    by: str | Sequence[str] = "year",
-) -> dict[str, Any]:
-    """Applications, decisions and refusals by reason per period, counted by the database.
-
-    ``by`` is a period (``month``, ``year``, ``financial_year``) optionally followed by
-    dimensions (``force``, ``level``, ``kind``), e.g. ``"financial_year,level"``. Applications
-    are counted in the period they were made (``applied_on``), decisions in the period they were
-    made (``decided_on``); both inclusive of ``date_from`` and ``date_to``. Small numbers are
-    not suppressed here: disclosure control is the transparency engine's job.
-    """
-    dims = [d.strip() for d in (by.split(",") if isinstance(by, str) else by) if d.strip()]
-    period = dims[0] if dims and dims[0] in PERIODS else "year"
-    extra = [d for d in dims if d not in PERIODS]
-    unknown = [d for d in extra if d not in COUNT_DIMENSIONS]
-    if unknown:
-        raise VettingError(
-            f"Cannot count vetting by {', '.join(unknown)}: use a period "
-            f"({', '.join(PERIODS)}) and any of {', '.join(COUNT_DIMENSIONS)}."
-        )
-    fields = {"force": "person__force_id", "level": "level", "kind": "kind"}
-    values = {d: F(fields[d]) for d in extra}
-    scoped = VettingApplication.objects.for_forces(list(forces))
-
-    applied = (
-        scoped.filter(applied_on__gte=date_from, applied_on__lte=date_to)
-        .annotate(
-            period_value=_period("applied_on", period), **{f"d_{k}": v for k, v in values.items()}
-        )
-        .values("period_value", *[f"d_{d}" for d in extra])
-        .annotate(applications=Count("id"))
-    )
-    decided = (
-        scoped.filter(decided_on__gte=date_from, decided_on__lte=date_to)
-        .annotate(
-            period_value=_period("decided_on", period), **{f"d_{k}": v for k, v in values.items()}
-        )
-        .values("period_value", *[f"d_{d}" for d in extra])
-        .annotate(
-            granted=Count("id", filter=Q(decision__in=GRANTING_DECISIONS)),
-            refused=Count("id", filter=Q(decision=Decision.REFUSED)),
-            withdrawn=Count("id", filter=Q(decision=Decision.WITHDRAWN)),
-        )
-    )
-    by_reason = (
-        scoped.filter(decided_on__gte=date_from, decided_on__lte=date_to, decision=Decision.REFUSED)
-        .annotate(period_value=_period("decided_on", period))
-        .values("period_value", "reason")
-        .annotate(refused=Count("id"))
-        .order_by("period_value", "reason")
-    )
-
-    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-    def row_for(item: Mapping[str, Any]) -> dict[str, Any]:
-        key = (
-            _period_label(item["period_value"], period),
-            *(item[f"d_{d}"] for d in extra),
-        )
-        if key not in rows:
-            rows[key] = {
-                "period": key[0],
-                **{d: key[i + 1] for i, d in enumerate(extra)},
-                "applications": 0,
-                "granted": 0,
-                "refused": 0,
-                "withdrawn": 0,
-            }
-        return rows[key]
-
-    for item in applied:
-        row_for(item)["applications"] = item["applications"]
-    for item in decided:
-        row = row_for(item)
-        for name in ("granted", "refused", "withdrawn"):
-            row[name] = item[name]
-    return {
-        "by": [period, *extra],
-        "from": date_from.isoformat(),
-        "to": date_to.isoformat(),
-        "rows": [rows[key] for key in sorted(rows, key=lambda k: tuple(str(p) for p in k))],
-        "refusals_by_reason": [
-            {
-                "period": _period_label(item["period_value"], period),
-                "reason": item["reason"],
-                "refused": item["refused"],
-            }
-            for item in by_reason
-        ],
-    }
-
-
 # --- The data wash review queue ----------------------------------------------------------
 
 RECORD_FIELDS = (
@@ -679,7 +550,6 @@ __all__ = [
     "open_vetting_review",
     "record_check",
     "record_datawash_run",
-    "vetting_counts",
     "vetting_due",
     "weight_bars",
 ]

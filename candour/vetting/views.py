@@ -3,6 +3,7 @@ the data-wash review queue. Every page needs VIEW_VETTING and shows only the use
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -16,6 +17,7 @@ from candour.core.models import Person
 from candour.core.permissions import capability_required
 from candour.core.roles import Capability
 from candour.vetting import reference, services
+from candour.vetting.figures import COUNTS, vetting_figures
 from candour.vetting.forms import (
     AppealForm,
     AppealOutcomeForm,
@@ -181,7 +183,8 @@ def counts(request: HttpRequest) -> HttpResponse:
     form = CountsForm(request.GET or None)
     date_from, date_to, period = form.range()
     forces = request.user.force_codes()  # type: ignore[union-attr]
-    result = services.vetting_counts(forces, date_from, date_to, by=period)
+    threshold = settings.SUPPRESSION_THRESHOLD
+    result = vetting_figures(forces, date_from, date_to, by=period, suppress=threshold)
     audit.record(
         request.user,  # type: ignore[arg-type]
         "list",
@@ -189,6 +192,10 @@ def counts(request: HttpRequest) -> HttpResponse:
         detail={"from": str(date_from), "to": str(date_to), "by": period},
     )
     reasons = dict(RefusalReason.choices)
+
+    def shown(value: int | None) -> str:
+        return "withheld" if value is None else f"{value:,}"
+
     return render(
         request,
         "vetting/counts.html",
@@ -196,16 +203,14 @@ def counts(request: HttpRequest) -> HttpResponse:
             "form": form,
             "date_from": date_from,
             "date_to": date_to,
+            "threshold": threshold,
             "headers": ["Period", "Applications", "Granted", "Refused", "Withdrawn"],
-            "rows": [
-                [r["period"], r["applications"], r["granted"], r["refused"], r["withdrawn"]]
-                for r in result["rows"]
-            ],
+            "rows": [[r["period"], *(shown(r[count]) for count in COUNTS)] for r in result["rows"]],
             "numeric": [1, 2, 3, 4],
             "levels": reference.LEVELS,
             "triggers": reference.TRIGGERS,
             "reason_rows": [
-                [r["period"], reasons.get(r["reason"], "Not recorded"), r["refused"]]
+                [r["period"], reasons.get(r["reason"], "Not recorded"), shown(r["refused"])]
                 for r in result["refusals_by_reason"]
             ],
         },

@@ -32,6 +32,11 @@ FIELD, TAGS, YEAR, FINANCIAL_YEAR, MONTH = "field", "tags", "year", "financial_y
 PERIODS = (YEAR, FINANCIAL_YEAR, MONTH)
 
 
+def choices(text_choices: type) -> dict[str, str]:
+    """Codes and labels of a Django ``TextChoices``, for ``Dimension.labels``."""
+    return {str(value): str(label) for value, label in text_choices.choices}  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Level:
     """One table of the main database. ``parent`` is its foreign key to the level above (none
@@ -101,6 +106,11 @@ class Count:
     verb: str = "recorded"  # "N cases were recorded"
     verb_one: str = ""  # when it is one, if it reads otherwise ("the subject of an allegation")
     only: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    label: str = ""  # in forms; the plural, capitalised, when not given
+
+    @property
+    def title(self) -> str:
+        return self.label or self.plural.capitalize()
 
 
 @dataclass(frozen=True)
@@ -168,6 +178,11 @@ class Source:
     @cached_property
     def column(self) -> dict[str, Column]:
         return {c.name: c for c in self.columns}
+
+    def count_choices(self) -> list[tuple[str, str]]:
+        """(name, label) of every count, the default first: for forms."""
+        first = self.count[self.default_count]
+        return [(c.name, c.title) for c in (first, *(c for c in self.counts if c is not first))]
 
     @property
     def period_kinds(self) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ to more than the total.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
 from django.conf import settings
@@ -42,22 +43,23 @@ def run(query: StatsQuery, *, margins: bool = False, engine: str | None = None) 
     engine = engine or _engine(query)
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
-    with transaction.atomic():
-        return _run(query, margins, engine)
+    with transaction.atomic(), ExitStack() as stack:
+        return _run(query, margins, engine, stack)
 
 
 def _counters(
-    query: StatsQuery, engine: str
+    query: StatsQuery, engine: str, stack: ExitStack
 ) -> tuple[Callable[[tuple[str, ...]], dict[Key, int]], Callable[[], int]]:
     if engine == "oracle":
         from candour.transparency.stats import oracle
 
         return (lambda by: oracle.group(query, by)), (lambda: oracle.total(query))
-    return (lambda by: store.group(query, by)), (lambda: store.total(query))
+    db = stack.enter_context(store.reader(query.declared))  # one store file for the whole run
+    return (lambda by: store.group(query, by, db)), (lambda: store.total(query, db))
 
 
-def _run(query: StatsQuery, margins: bool, engine: str) -> StatsResult:
-    group, total = _counters(query, engine)
+def _run(query: StatsQuery, margins: bool, engine: str, stack: ExitStack) -> StatsResult:
+    group, total = _counters(query, engine, stack)
     if not query.by:
         total_cell = Cell(total())
         return StatsResult(query, {(): Cell(total_cell.value)}, total_cell)

@@ -300,7 +300,7 @@ _readers: dict[str, duckdb.DuckDBPyConnection] = {}
 _readers_lock = threading.Lock()
 
 
-class _reader:
+class reader:
     """A cursor on the source's current store, opened read-only once per process and file."""
 
     def __init__(self, source: Source) -> None:
@@ -339,20 +339,19 @@ def store_rows(
 
     source = source or CASES
     names = ", ".join(columns or [name for name, _ in sql.store_columns(source)])
-    with _reader(source) as db:
+    with reader(source) as db:
         return sorted(
             db.execute(f"SELECT {names} FROM {sql.TABLE} WHERE {where}").fetchall(), key=repr
         )
 
 
-def group(query: Any, by: tuple[str, ...]) -> dict[Key, int]:
+def group(query: Any, by: tuple[str, ...], db: duckdb.DuckDBPyConnection) -> dict[Key, int]:
     """Counts per combination of ``by`` values present in the data, exactly as the oracle
     groups them (a group exists when a row of the base level falls in it, even when the count
-    is 0, e.g. officers among unidentified subjects)."""
+    is 0, e.g. officers among unidentified subjects). ``db`` is a ``reader`` of the source."""
     source = query.declared
     text, params = sql.group(source, query, by, sql.base_level(source, query, by))
-    with _reader(source) as db:
-        rows = db.execute(text, params).fetchall()
+    rows = db.execute(text, params).fetchall()
     out: dict[Key, int] = {}
     for row in rows:
         key = tuple(UNKNOWN if value is None else value for value in row[: len(by)])
@@ -360,9 +359,8 @@ def group(query: Any, by: tuple[str, ...]) -> dict[Key, int]:
     return out
 
 
-def total(query: Any) -> int:
+def total(query: Any, db: duckdb.DuckDBPyConnection) -> int:
     source = query.declared
     text, params = sql.total(source, query, sql.base_level(source, query, ()))
-    with _reader(source) as db:
-        row = db.execute(text, params).fetchone()
+    row = db.execute(text, params).fetchone()
     return int(row[0]) if row and row[0] else 0

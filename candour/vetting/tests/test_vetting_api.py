@@ -20,25 +20,42 @@ def get(client, role: str, forces: list[str], url: str = URL):  # type: ignore[n
 
 
 def test_it_counts_only_the_callers_forces(client) -> None:  # type: ignore[no-untyped-def]
-    for code in ("norfolk", "suffolk"):
-        services.apply_for_vetting(
-            PersonFactory(force=force(code)), "rv", applied_on=dt.date(2023, 4, 1)
-        )
+    for code, applications in (("norfolk", 5), ("suffolk", 1)):
+        for _ in range(applications):
+            services.apply_for_vetting(
+                PersonFactory(force=force(code)), "rv", applied_on=dt.date(2023, 4, 1)
+            )
     response = get(client, Role.VETTING_OFFICER, ["norfolk"])
     assert response.status_code == 200
     assert response.json()["rows"] == [
-        {"period": "2023", "applications": 1, "granted": 0, "refused": 0, "withdrawn": 0}
+        {
+            "period": "2023",
+            "applications": 5,
+            "granted": 0,
+            "refused": 0,
+            "withdrawn": 0,
+            "suppressed": [],
+        }
     ]
+
+
+def test_small_numbers_are_withheld(client) -> None:  # type: ignore[no-untyped-def]
+    services.apply_for_vetting(
+        PersonFactory(force=force("norfolk")), "rv", applied_on=dt.date(2023, 4, 1)
+    )
+    data = get(client, Role.VETTING_OFFICER, ["norfolk"]).json()
+    assert data["rows"][0]["applications"] is None
+    assert data["rows"][0]["suppressed"] == ["applications"]
+    assert data["suppress"] == 5
 
 
 def test_a_role_without_vetting_is_refused(client) -> None:  # type: ignore[no-untyped-def]
     assert get(client, Role.FOI_OFFICER, ["norfolk"]).status_code == 403
 
 
-def test_an_unknown_dimension_is_a_400_with_a_sentence(client) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_dimension_is_a_422_with_the_commands_sentence(client) -> None:  # type: ignore[no-untyped-def]
     response = get(
         client, Role.VETTING_OFFICER, ["norfolk"], URL.replace("by=year", "by=year,shoe")
     )
-    assert (
-        response.status_code == 400 and "Cannot count vetting by shoe" in response.content.decode()
-    )
+    assert response.status_code == 422
+    assert "'shoe' is not a dimension of vetting figures" in response.json()["detail"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from candour.transparency.stats.declaration import Source
 from candour.transparency.stats.sources.cases import CASES
+from candour.transparency.stats.sources.vetting import VETTING
 
-SOURCES: dict[str, Source] = {source.name: source for source in (CASES,)}
+SOURCES: dict[str, Source] = {source.name: source for source in (CASES, VETTING)}
 
-__all__ = ["CASES", "SOURCES"]
+__all__ = ["CASES", "SOURCES", "VETTING"]

@@ -35,13 +35,10 @@ from candour.transparency.stats.declaration import (
     Level,
     Source,
     Tags,
+    choices,
 )
 
 NO_FLAG = "none"
-
-
-def choices(choices: type) -> dict[str, str]:
-    return {str(value): str(label) for value, label in choices.choices}  # type: ignore[attr-defined]
 
 
 # Flags read as themes in sentences: "20 of them for sexual misconduct".
@@ -96,7 +93,15 @@ CASES = Source(
         DateColumn("outcome_date", "subject", stem="outcome", lead="with an outcome decided "),
     ),
     counts=(
-        Count("cases", "case", "cases", "case", "case_id", date="received_date"),
+        Count(
+            "cases",
+            "case",
+            "cases",
+            "case",
+            "case_id",
+            date="received_date",
+            label="Cases (complaints and matters)",
+        ),
         Count(
             "allegations",
             "allegation",
@@ -114,6 +119,7 @@ CASES = Source(
             date="received_date",
             verb="the subject of allegations",
             verb_one="the subject of an allegation",
+            label="Officers and staff (each person once)",
         ),
     ),
     dimensions=(
