@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from candour.core import audit
+from candour.core import audit, changes
 from candour.core.models import Force, Person, User
 from candour.vetting import reference
 from candour.vetting.models import (
@@ -145,6 +145,7 @@ def decide_vetting(
         )
         if not updated:
             raise VettingError("This application has already been decided; reload the page.")
+        changes.mark_changed(changes.VETTING)  # QuerySet.update sends no signal
         application.refresh_from_db()
         audit.record(
             by,

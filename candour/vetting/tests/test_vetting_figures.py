@@ -106,3 +106,12 @@ class TestVettingCounts:
         services.decide_vetting(application, "granted", decided_on=dt.date(2022, 6, 1))
         after = vetting_figures(["cambridgeshire"], dt.date(2022, 1, 1), dt.date(2022, 12, 31))
         assert after["rows"][0]["granted"] == 1
+
+    def test_a_plain_save_moves_the_figures_too(self) -> None:
+        application = self.application(dt.date(2022, 5, 1))
+        vetting_figures(["cambridgeshire"], dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+        application.decision, application.reason = "withdrawn", "other"
+        application.decided_on = dt.date(2022, 7, 1)
+        application.save()  # as the admin pages or a shell would: the signal marks the change
+        after = vetting_figures(["cambridgeshire"], dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+        assert after["rows"][0]["withdrawn"] == 1
