@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, IntegerField, When
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Case, CharField, IntegerField, Value, When
+from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear, LPad, NullIf
 from django.db.models.lookups import GreaterThanOrEqual
 
 FINANCIAL_YEAR_START_MONTH = 4  # April
@@ -38,6 +38,19 @@ def financial_year_bounds(start_year: int) -> tuple[dt.date, dt.date]:
     first = dt.date(start_year, FINANCIAL_YEAR_START_MONTH, 1)
     last = dt.date(start_year + 1, FINANCIAL_YEAR_START_MONTH, 1) - dt.timedelta(days=1)
     return first, last
+
+
+def month_bounds(label: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of the month written ``2022-05``."""
+    year, month = (int(part) for part in label.split("-"))
+    first = dt.date(year, month, 1)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+def month_label(label: str) -> str:
+    """``2022-05`` in words: ``May 2022``."""
+    return f"{month_bounds(label)[0]:%B %Y}"
 
 
 def financial_year_sql(column: str) -> str:
@@ -70,3 +83,15 @@ def financial_year_expression(path: str) -> Case:
         default=Year(path) - 1,
         output_field=IntegerField(),
     )
+
+
+def month_expression(path: str) -> NullIf:
+    """The month of the date at ``path`` as ``2022-05``, an ORM expression (both databases);
+    NULL when the date is (``Concat`` reads a missing part as blank, leaving ``-``)."""
+    text = Concat(
+        Cast(Year(path), CharField()),
+        Value("-"),
+        LPad(Cast(Month(path), CharField()), 2, Value("0")),
+        output_field=CharField(),
+    )
+    return NullIf(text, Value("-"))

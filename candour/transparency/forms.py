@@ -1,6 +1,7 @@
 """The statistics question as a form: what to count, broken down by what, for which forces,
-period, themes and type of matter. The statistics page, the FOI page and the public pages share
-it; ``to_query`` turns it into the one ``StatsQuery`` the engine runs."""
+period, themes and type of matter. The statistics page and the FOI page share it, for every
+declared source: its choices come from the source's declaration (``?source=vetting``), and
+``to_query`` turns it into the one ``StatsQuery`` the engine runs."""
 
 from __future__ import annotations
 
@@ -8,15 +9,21 @@ from typing import Any
 
 from django import forms
 
-from candour.cases.models import CaseType, FlagCode
 from candour.core.models import Force
-from candour.transparency.stats import CASES, StatsQuery
+from candour.transparency.stats import CASES, SOURCES, StatsQuery
+from candour.transparency.stats.declaration import Source
 
 COUNT_CHOICES = CASES.count_choices()
 DIMENSION_CHOICES = [(code, dim.title) for code, dim in CASES.dimension.items()]
 
 
+def source_of(name: str | None) -> Source:
+    """The source a page was asked for (``?source=``); the cases when none or an unknown one."""
+    return SOURCES.get(name or "", CASES)
+
+
 class StatsForm(forms.Form):
+    source = forms.CharField(widget=forms.HiddenInput, required=False)
     count = forms.ChoiceField(
         label="What to count",
         choices=COUNT_CHOICES,
@@ -50,28 +57,58 @@ class StatsForm(forms.Form):
     )
     date_field = forms.ChoiceField(
         label="The period is on",
-        choices=[("received_date", "Date received"), ("outcome_date", "Date of the outcome")],
+        choices=[(d.name, d.title) for d in CASES.dates],
         initial="received_date",
         widget=forms.RadioSelect,
         required=False,
     )
     flags = forms.MultipleChoiceField(
         label="Only allegations with any of these themes",
-        choices=FlagCode.choices,
+        choices=[(code, CASES.dimension["flag"].labels[code]) for code in CASES.tags.codes]
+        if CASES.tags
+        else [],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     case_type = forms.ChoiceField(
-        label="Type of matter", choices=[("", "All types"), *CaseType.choices], required=False
+        label="Type of matter",
+        choices=[("", "All types"), *CASES.dimension["case_type"].labels.items()],
+        required=False,
     )
     per = forms.BooleanField(label="Add the rate per 1,000 people in post", required=False)
 
-    def __init__(self, *args: Any, forces: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, forces: Any = None, source: Source = CASES, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.declared = source
+        self.fields["source"].initial = source.name
+        if source is not CASES:
+            self._choices_of(source)
         field = self.fields["forces"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = forces if forces is not None else Force.objects.all()
         self.allowed_forces = [f.code for f in field.queryset]
+
+    def _choices_of(self, source: Source) -> None:
+        """Counts, dimensions and dates of another source; filters it does not have go."""
+        count = self.fields["count"]
+        assert isinstance(count, forms.ChoiceField)
+        count.choices, count.initial = source.count_choices(), source.default_count
+        dimensions = [(code, d.title) for code, d in source.dimension.items()]
+        for name, blank in (("by", []), ("then_by", [("", "No second breakdown")])):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [*blank, *dimensions]
+        self.fields["by"].initial = "year"
+        dates = self.fields["date_field"]
+        assert isinstance(dates, forms.ChoiceField)
+        dates.choices = [(d.name, d.title) for d in source.dates]
+        dates.initial = source.count[source.default_count].date
+        if source.tags is None:
+            del self.fields["flags"]
+        if "case_type" not in dict(source.filters):
+            del self.fields["case_type"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -95,12 +132,13 @@ class StatsForm(forms.Form):
             self.allowed_forces
         )
         return StatsQuery(
+            source=self.declared.name,
             count=data["count"],
             by=by,
             forces=forces,
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
-            date_field=data.get("date_field") or "received_date",
+            date_field=data.get("date_field") or "",
             flags=tuple(data.get("flags") or ()),
             case_type=data.get("case_type") or "",
         )

@@ -21,7 +21,7 @@ from candour.core.models import Force, User
 from candour.core.permissions import capability_required
 from candour.core.roles import Capability
 from candour.transparency import letters
-from candour.transparency.forms import FoiForm, StatisticsForm
+from candour.transparency.forms import FoiForm, StatisticsForm, source_of
 from candour.transparency.models import FoiAnswer
 from candour.transparency.stats import CASES, StatsQuery, StatsResult, compute
 from candour.transparency.stats.cache import cached_compute, fingerprint
@@ -83,7 +83,10 @@ def _user_forces(user: User):  # type: ignore[no-untyped-def]
 def statistics(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     submitted = "by" in request.GET
-    form = StatisticsForm(request.GET if submitted else None, forces=_user_forces(user))
+    source = source_of(request.GET.get("source"))
+    form = StatisticsForm(
+        request.GET if submitted else None, forces=_user_forces(user), source=source
+    )
     context: dict[str, Any] = {"form": form}
     if submitted and form.is_valid():
         query = form.to_query()
@@ -120,7 +123,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
 def foi(request: HttpRequest) -> HttpResponse:
     """Prepare an FOI answer: choose the figures; the answer is saved as given."""
     user: User = request.user  # type: ignore[assignment]
-    form = FoiForm(request.POST or None, forces=_user_forces(user))
+    source = source_of((request.POST or request.GET).get("source"))
+    form = FoiForm(request.POST or None, forces=_user_forces(user), source=source)
     if request.method == "POST" and form.is_valid():
         query = form.to_query()
         result = compute(

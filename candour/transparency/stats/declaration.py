@@ -89,6 +89,7 @@ class DateColumn:
     level: str
     stem: str
     lead: str = ""
+    title: str = ""  # in forms: "Date received"
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,15 @@ from typing import Any
 
 from django.apps import apps
 
-from candour.core.periods import financial_year_label
-from candour.transparency.stats.declaration import FINANCIAL_YEAR, TAGS, UNKNOWN, YEAR, Source
+from candour.core.periods import financial_year_label, month_label
+from candour.transparency.stats.declaration import (
+    FINANCIAL_YEAR,
+    MONTH,
+    TAGS,
+    UNKNOWN,
+    YEAR,
+    Source,
+)
 
 
 class Labeller:
@@ -33,6 +40,8 @@ class Labeller:
             return str(value)
         if dim.kind == FINANCIAL_YEAR:
             return financial_year_label(int(value))
+        if dim.kind == MONTH:
+            return month_label(str(value))
         if code in self._references:
             return self._references[code].get(value, str(value))
         return dim.labels.get(value, str(value))

@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 
 from candour.cases.models import Allegation, AllegationSubject, Case
-from candour.core.periods import Year, financial_year_expression
+from candour.core.periods import Year, financial_year_expression, month_expression
 from candour.transparency.stats.query import Key, StatsQuery
 
 UNKNOWN, NO_FLAG = "unknown", "none"
@@ -44,6 +44,7 @@ COUNT_LEVEL = {"cases": CASE, "allegations": ALLEGATION, "officers": SUBJECT}
 DIMENSIONS: dict[str, tuple[str, str, str]] = {
     "year": ("date", "", "year"),
     "financial_year": ("date", "", "financial_year"),
+    "month": ("date", "", "month"),
     "force": (CASE, "force_id", "required"),
     "case_type": (CASE, "case_type", "required"),
     "category": (ALLEGATION, "category_id", "required"),
@@ -115,6 +116,8 @@ def _expression(query: StatsQuery, base: str, code: str) -> Any:
         return Year(_date_path(query, base))
     if kind == "financial_year":
         return financial_year_expression(_date_path(query, base))
+    if kind == "month":
+        return month_expression(_date_path(query, base))
     path = _path(base, level, field)
     if kind == "flag":
         return Coalesce(F(path), Value(NO_FLAG))

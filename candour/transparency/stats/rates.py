@@ -3,8 +3,8 @@ investigated each year" for themselves.
 
 The denominator is the workforce file (spec/interchange.md §2): people loaded with
 ``in_workforce_file``, in post at some time in the period — joined on or before its last day
-(or joining date not known) and not left before its first day. The period of a row is its year or
-financial year when the table is broken down by one (clipped to --from/--to), otherwise the
+(or joining date not known) and not left before its first day. The period of a row is its year,
+financial year or month when the table is broken down by one (clipped to --from/--to), otherwise the
 query's --from/--to (open-ended when not given: everyone in the file). The forces are the row's
 force when the table is broken down by force, otherwise every force in the query (all forces
 when none is named). A rate is withheld with its count and left empty when no one is in post.
@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from candour.core.models import Person
-from candour.core.periods import financial_year_bounds
+from candour.core.periods import financial_year_bounds, month_bounds
 from candour.transparency.stats.declaration import UNKNOWN
 from candour.transparency.stats.query import Cell, StatsResult
 
@@ -44,6 +44,8 @@ def _period_of(result: StatsResult, key: tuple[Any, ...]) -> Period:
             y_start, y_end = dt.date(value, 1, 1), dt.date(value, 12, 31)
         elif code == "financial_year":
             y_start, y_end = financial_year_bounds(value)
+        elif code == "month":
+            y_start, y_end = month_bounds(value)
         else:
             continue
         start = max(start, y_start) if start else y_start

@@ -123,3 +123,20 @@ def test_an_account_with_no_forces_counts_nothing(signed_in, client, records):  
     ).content.decode()
     assert "not linked to any force" in html
     assert "govuk-table__cell" not in html
+
+
+def test_the_statistics_page_counts_vetting_figures_too(signed_in, client) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from candour.factories import PersonFactory
+    from candour.vetting import services
+
+    signed_in("pcc_office", ["cambridgeshire"])
+    for day in range(1, 7):
+        services.apply_for_vetting(PersonFactory(), "rv", applied_on=dt.date(2022, 5, day))
+    form = client.get("/transparency/statistics/?source=vetting").content.decode()
+    assert "Date applied" in form and "Only allegations with any of these themes" not in form
+    html = client.get(
+        "/transparency/statistics/?source=vetting&count=applications&by=year&then_by="
+    ).content.decode()
+    assert "6 applications" in html

@@ -97,6 +97,17 @@ def test_financial_year_runs_april_to_march(story):  # type: ignore[no-untyped-d
     assert rows(calendar) == {(2019,): 2, (2020,): 1}
 
 
+def test_cases_count_by_the_month_they_were_received(story):  # type: ignore[no-untyped-def]
+    result = run(StatsQuery(count="cases", by=("month",), forces=("cambridgeshire",)))
+    assert rows(result) == {("2019-03",): 1, ("2019-04",): 1, ("2020-06",): 1}
+    for engine in ("store", "oracle"):
+        by_outcome = run(
+            StatsQuery(count="officers", by=("month",), date_field="outcome_date"),
+            engine=engine,
+        )
+        assert set(rows(by_outcome)) == {("unknown",)}  # no outcome dates in the story
+
+
 def test_period_is_inclusive_on_received_date(story):  # type: ignore[no-untyped-def]
     query = StatsQuery(
         count="cases",

@@ -25,6 +25,7 @@ from candour.core import reference
 from candour.core.models import PersonRole, Rank, Sex
 from candour.transparency.stats.declaration import (
     FINANCIAL_YEAR,
+    MONTH,
     TAGS,
     UNKNOWN,
     YEAR,
@@ -89,8 +90,14 @@ CASES = Source(
         prefix="flag_",
     ),
     dates=(
-        DateColumn("received_date", "case", stem="received"),
-        DateColumn("outcome_date", "subject", stem="outcome", lead="with an outcome decided "),
+        DateColumn("received_date", "case", stem="received", title="Date received"),
+        DateColumn(
+            "outcome_date",
+            "subject",
+            stem="outcome",
+            lead="with an outcome decided ",
+            title="Date of the outcome",
+        ),
     ),
     counts=(
         Count(
@@ -125,6 +132,7 @@ CASES = Source(
     dimensions=(
         Dimension("year", "Year", YEAR, phrase="in {label}"),
         Dimension("financial_year", "Financial year", FINANCIAL_YEAR, phrase="in {label}"),
+        Dimension("month", "Month", MONTH, phrase="in {label}"),
         Dimension(
             "force",
             "Force",

@@ -45,8 +45,16 @@ VETTING = Source(
         Column(DECIDED, "application", DECIDED, type="date"),
     ),
     dates=(
-        DateColumn("applied_on", "application", stem="applied", lead="for applications made "),
-        DateColumn(DECIDED, "application", stem="decided", lead="for decisions made "),
+        DateColumn(
+            "applied_on",
+            "application",
+            stem="applied",
+            lead="for applications made ",
+            title="Date applied",
+        ),
+        DateColumn(
+            DECIDED, "application", stem="decided", lead="for decisions made ", title="Date decided"
+        ),
     ),
     counts=(
         Count(
