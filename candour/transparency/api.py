@@ -34,7 +34,7 @@ class StatsParams(Schema):
 
 @router.get(
     "/stats",
-    summary="Counts of cases, allegations or officers (spec/cli.md, candour stats)",
+    summary="Counts of cases, allegations or officers (docs/cli.md, candour stats)",
     description=(
         "Query parameters as the command's options: by=year,flag, source, count, force "
         "(repeat), from, to, date, flag (repeat), case_type, suppress, per. Counted over your "

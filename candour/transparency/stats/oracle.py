@@ -6,7 +6,7 @@ from the counting rules, not from the declaration, so the tests can compare the 
 generated records (``tests/test_stats_store.py``). ``STATS_FLAT_TABLE = False`` also counts with
 it, to rule the store out when a figure is in doubt.
 
-Counting rules (docs/interchange.md §1): a case is a ``case_ref`` within a force; an allegation
+Counting rules (interchange §1, docs/formats.md): a case is a ``case_ref`` within a force; an allegation
 is an ``allegation_ref`` within a case; an officer is a distinct subject (workforce ``Person``)
 within a force. Subjects who were never identified have no ``Person`` and are not counted as
 officers. Blank or missing values count under ``unknown``; an allegation with no theme under

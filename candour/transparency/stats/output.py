@@ -1,4 +1,4 @@
-"""A statistics result as JSON (spec/cli.md), as a flat table, and as CSV, XLSX, ODS files.
+"""A statistics result as JSON (docs/cli.md), as a flat table, and as CSV, XLSX, ODS files.
 
 Every output says the same thing: one row per combination of the dimensions' values, the count
 (empty when withheld), whether it was withheld, and the total. Machine-readable outputs carry the

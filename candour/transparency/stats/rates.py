@@ -1,7 +1,7 @@
 """Rates per 1,000 people in post, so a reader can see "less than 1% of the workforce
 investigated each year" for themselves.
 
-The denominator is the workforce file (spec/interchange.md §2): people loaded with
+The denominator is the workforce file (interchange §2, docs/formats.md): people loaded with
 ``in_workforce_file``, in post at some time in the period — joined on or before its last day
 (or joining date not known) and not left before its first day. The period of a row is its year,
 financial year or month when the table is broken down by one (clipped to --from/--to), otherwise the

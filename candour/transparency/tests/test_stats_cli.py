@@ -1,4 +1,4 @@
-"""``candour stats`` as spec/cli.md says: options, JSON shape, formats, exit codes."""
+"""``candour stats`` as docs/cli.md says: options, JSON shape, formats, exit codes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``candour stats``: counts of cases, allegations or distinct officers (spec/cli.md)."""
+"""``candour stats``: counts of cases, allegations or distinct officers (docs/cli.md)."""
 
 from __future__ import annotations
 

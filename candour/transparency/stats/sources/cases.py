@@ -1,5 +1,5 @@
 """The cases source: complaints, conduct matters and DSI matters, allegation by allegation and
-subject by subject (docs/interchange.md §1, "Counting rules").
+subject by subject (interchange §1, "Counting rules", docs/formats.md).
 
 A case is a ``case_ref`` within a force; an allegation is an ``allegation_ref`` within a case;
 an officer is a distinct subject (workforce ``Person``) within a force. Subjects who were never
