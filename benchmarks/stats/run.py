@@ -86,7 +86,7 @@ def time_pages(repeat: int) -> dict:
     from django.test import Client
 
     from candour.core.models import Force, User
-    from candour.transparency.models_foi import FoiAnswer
+    from candour.transparency.models import FoiAnswer
 
     user, _ = User.objects.get_or_create(username="bench-foi", defaults={"role": "foi_officer"})
     user.role = "foi_officer"
