@@ -9,7 +9,7 @@ import pytest
 from candour.cases.models import Category, Flag, FlagCode
 from candour.core import reference
 from candour.core.models import Force
-from candour.transparency.stats.dimensions import FLAG_PHRASES, NO_FLAG
+from candour.transparency.stats.sources.cases import FLAG_PHRASES, NO_FLAG
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 

@@ -214,3 +214,15 @@ class Source:
 
     def __hash__(self) -> int:
         return hash(self.name)
+
+
+# Dimensions every source with dates and forces shares: declare them with ``*PERIOD_DIMENSIONS``
+# and ``FORCE_DIMENSION`` (the store column ``force``).
+PERIOD_DIMENSIONS = (
+    Dimension("year", "Year", YEAR, phrase="in {label}"),
+    Dimension("financial_year", "Financial year", FINANCIAL_YEAR, phrase="in {label}"),
+    Dimension("month", "Month", MONTH, phrase="in {label}"),
+)
+FORCE_DIMENSION = Dimension(
+    "force", "Force", column="force", reference=("core.Force", "code", "name"), phrase="in {label}"
+)

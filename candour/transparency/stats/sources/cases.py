@@ -24,11 +24,10 @@ from candour.cases.models import (
 from candour.core import reference
 from candour.core.models import PersonRole, Rank, Sex
 from candour.transparency.stats.declaration import (
-    FINANCIAL_YEAR,
-    MONTH,
+    FORCE_DIMENSION,
+    PERIOD_DIMENSIONS,
     TAGS,
     UNKNOWN,
-    YEAR,
     Column,
     Count,
     DateColumn,
@@ -130,16 +129,8 @@ CASES = Source(
         ),
     ),
     dimensions=(
-        Dimension("year", "Year", YEAR, phrase="in {label}"),
-        Dimension("financial_year", "Financial year", FINANCIAL_YEAR, phrase="in {label}"),
-        Dimension("month", "Month", MONTH, phrase="in {label}"),
-        Dimension(
-            "force",
-            "Force",
-            column="force",
-            reference=("core.Force", "code", "name"),
-            phrase="in {label}",
-        ),
+        *PERIOD_DIMENSIONS,
+        FORCE_DIMENSION,
         Dimension(
             "case_type",
             "Type of matter",

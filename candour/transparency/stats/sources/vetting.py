@@ -8,9 +8,8 @@ the workforce file.
 from __future__ import annotations
 
 from candour.transparency.stats.declaration import (
-    FINANCIAL_YEAR,
-    MONTH,
-    YEAR,
+    FORCE_DIMENSION,
+    PERIOD_DIMENSIONS,
     Column,
     Count,
     DateColumn,
@@ -95,16 +94,8 @@ VETTING = Source(
         ),
     ),
     dimensions=(
-        Dimension("month", "Month", MONTH, phrase="in {label}"),
-        Dimension("year", "Year", YEAR, phrase="in {label}"),
-        Dimension("financial_year", "Financial year", FINANCIAL_YEAR, phrase="in {label}"),
-        Dimension(
-            "force",
-            "Force",
-            column="force",
-            reference=("core.Force", "code", "name"),
-            phrase="in {label}",
-        ),
+        *PERIOD_DIMENSIONS,
+        FORCE_DIMENSION,
         Dimension(
             "level",
             "Vetting level",
