@@ -16,7 +16,7 @@ def main() -> int:
     import django
 
     django.setup()
-    import candour.transparency.interchange.cases as cases
+    import candour.cases.interchange.cases as cases
     from candour.cli import main as candour
 
     def skipped(**_: object) -> int:

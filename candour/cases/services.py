@@ -408,7 +408,7 @@ def import_cases(
     changed, one audit entry, the statistics of the file's forces refreshed. Returns the
     ``ImportResult``; raises ``ImportRejected`` (nothing written), ``UnreadableFile`` or
     ``MappingError``."""
-    from candour.transparency.interchange.cases import import_cases as bulk_import_cases
+    from candour.cases.interchange.cases import import_cases as bulk_import_cases
 
     return bulk_import_cases(
         path, mapping=mapping, dry_run=dry_run, progress=progress, user=by, channel=channel
@@ -426,7 +426,7 @@ def import_workforce(
 ) -> Any:
     """Import a §2 workforce file, all-or-nothing: marks ``workforce`` changed, one audit
     entry. Returns the ``ImportResult``."""
-    from candour.transparency.interchange.workforce import import_workforce as bulk_import
+    from candour.cases.interchange.workforce import import_workforce as bulk_import
 
     return bulk_import(
         path, mapping=mapping, dry_run=dry_run, progress=progress, user=by, channel=channel
@@ -442,7 +442,7 @@ def export_cases(
     channel: str = "cli",
 ) -> int:
     """Write the cases of ``forces`` (all when empty) as a §1 file; audited. Returns the rows."""
-    from candour.transparency.interchange.export import export_cases as write_cases
+    from candour.cases.interchange.export import export_cases as write_cases
 
     return write_cases(path, forces=forces, progress=progress, user=by, channel=channel)
 

@@ -25,9 +25,9 @@ from candour.core.models import Force, User
 from candour.streetsafe.cells import finest_cell
 from candour.streetsafe.models import Report, Source
 from candour.streetsafe.reasons import BY_CODE, reason_mask, time_of_day
-from candour.transparency.interchange.auditing import record_import
-from candour.transparency.interchange.columns import read_rows
-from candour.transparency.interchange.report import (
+from candour.core.interchange.auditing import record_import
+from candour.core.interchange.columns import read_rows
+from candour.core.interchange.report import (
     ErrorLog,
     ImportRejected,
     ImportResult,

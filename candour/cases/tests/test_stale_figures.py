@@ -22,6 +22,7 @@ import pytest
 from django.core.management import call_command
 
 from candour.cases import services
+from candour.cases.interchange.cases import COLUMNS
 from candour.cases.models import AllegationSubject
 from candour.core.models import AuditEntry
 from candour.core.roles import Role
@@ -31,7 +32,6 @@ from candour.factories import (
     CaseFactory,
     PersonFactory,
 )
-from candour.transparency.interchange.cases import COLUMNS
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from candour.streetsafe.interchange import import_streetsafe
 from candour.streetsafe.models import Report
-from candour.transparency.interchange import ImportRejected
+from candour.core.interchange.report import ImportRejected
 
 pytestmark = pytest.mark.django_db
 

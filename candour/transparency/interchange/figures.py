@@ -12,10 +12,10 @@ from pathlib import Path
 
 from django.db import transaction
 
+from candour.core.interchange.auditing import record_import
+from candour.core.interchange.columns import DateParser, read_rows
+from candour.core.interchange.report import ErrorLog, ImportRejected, ImportResult, Progress
 from candour.core.models import Force, User
-from candour.transparency.interchange.auditing import record_import
-from candour.transparency.interchange.columns import DateParser, read_rows
-from candour.transparency.interchange.report import ErrorLog, ImportRejected, ImportResult, Progress
 from candour.transparency.models import PublishedFigure
 
 COLUMNS = ("force", "source", "period_start", "period_end", "measure", "breakdown", "value", "note")

@@ -330,7 +330,7 @@ def test_refresh_stats_command_rebuilds_and_reports(records) -> None:  # type: i
 
 @pytest.mark.django_db
 def test_a_cases_import_leaves_the_store_in_step_and_an_unchanged_one_keeps_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from candour.transparency.interchange.cases import COLUMNS
+    from candour.cases.interchange.cases import COLUMNS
 
     header = ",".join(COLUMNS)
     values = {

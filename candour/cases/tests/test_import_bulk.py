@@ -10,12 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
+from candour.cases.interchange import bulk
+from candour.cases.interchange import cases as cases_module
 from candour.cases.models import Allegation, AllegationSubject, Case
+from candour.cases.tests.test_import_cases import three_rows, write
 from candour.core.models import Force, Person
 from candour.factories import AllegationFactory, AllegationSubjectFactory, CaseFactory
-from candour.transparency.interchange import bulk
-from candour.transparency.interchange import cases as cases_module
-from candour.transparency.tests.test_import_cases import three_rows, write
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +156,7 @@ def test_with_only_the_files_forces_held_every_row_is_found_again(tmp_path):
     connection.vendor != "postgresql", reason="SQLite's planner keeps no statistics of its own"
 )
 def test_an_import_refreshes_the_planners_statistics_of_the_tables_it_filled(tmp_path):
-    from candour.transparency.tests.test_import_cases import row
+    from candour.cases.tests.test_import_cases import row
 
     with connection.cursor() as cursor:  # the planner told the tables are empty, as after a purge
         cursor.execute("ANALYZE cases_allegationsubject")

@@ -1,4 +1,4 @@
-"""``candour export cases --out FILE [--force F]`` (spec/cli.md): interchange §1."""
+"""``candour export cases --out FILE [--force F]`` (docs/cli.md): interchange §1."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from candour.cases.services import export_cases
+from candour.core.interchange.readers import UnreadableFile
+from candour.core.interchange.terminal import progress_for
 from candour.core.models import Force
-from candour.transparency.interchange import UnreadableFile, export_cases
-from candour.transparency.interchange.terminal import progress_for
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from candour.transparency.interchange.report import NoProgress, Progress, ProgressStep
+from candour.core.interchange.report import NoProgress, Progress, ProgressStep
 
 
 class RichProgress:

@@ -15,12 +15,12 @@ from typing import Any
 
 from django.db.models import F
 
+from candour.cases.interchange.cases import COLUMNS, SUBJECT_FIELDS
 from candour.cases.models import Allegation, AllegationSubject
 from candour.core import audit
+from candour.core.interchange.report import NoProgress, Progress
+from candour.core.interchange.writers import open_writer
 from candour.core.models import User
-from candour.transparency.interchange.cases import COLUMNS, SUBJECT_FIELDS
-from candour.transparency.interchange.report import NoProgress, Progress
-from candour.transparency.interchange.writers import open_writer
 
 CHUNK = 2000
 

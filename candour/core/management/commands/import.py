@@ -1,4 +1,4 @@
-"""``candour import cases|workforce|figures FILE [--mapping MAP] [--dry-run]`` (spec/cli.md)."""
+"""``candour import cases|workforce|figures FILE [--mapping MAP] [--dry-run]`` (docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -6,23 +6,19 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from candour.streetsafe.interchange import import_streetsafe
-from candour.transparency.interchange import (
-    IMPORTERS,
-    ImportRejected,
-    MappingError,
-    UnreadableFile,
-)
-from candour.transparency.interchange.terminal import progress_for
+from candour.core.interchange.importers import IMPORTERS
+from candour.core.interchange.mapping import MappingError
+from candour.core.interchange.readers import UnreadableFile
+from candour.core.interchange.report import ImportRejected
+from candour.core.interchange.terminal import progress_for
 
-# Kinds named by docs/cli.md that another part of Candour will provide.
+# Kinds named by docs/cli.md that another part of Candour will provide (none left).
 NOT_YET: dict[str, str] = {}
-KINDS = {**IMPORTERS, "streetsafe": import_streetsafe}
 
 
 class Command(BaseCommand):
     help = (
-        "Import an interchange file (CSV, XLSX or ODS; spec/interchange.md): cases (§1), "
+        "Import an interchange file (CSV, XLSX or ODS; docs/interchange.md): cases (§1), "
         "workforce (§2), figures (§4) or streetsafe (§6). All-or-nothing: if any row is bad "
         "nothing is written, "
         "the bad rows are listed on stderr and the command exits 1. Importing the same file "
@@ -30,7 +26,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=[*KINDS, *NOT_YET], help="What the file holds.")
+        kinds = [*IMPORTERS, *(kind for kind in NOT_YET if kind not in IMPORTERS)]
+        parser.add_argument("kind", choices=kinds, help="What the file holds.")
         parser.add_argument(
             "file", help="The file to import: .csv, .xlsx or .ods (first sheet, header row)."
         )
@@ -48,11 +45,11 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, kind: str, file: str, mapping: str | None, dry_run: bool, **options: Any
     ) -> None:
-        if kind in NOT_YET:
+        if kind not in IMPORTERS:
             raise CommandError(NOT_YET[kind], returncode=2)
         try:
             with progress_for(self.stdout) as progress:
-                result = KINDS[kind](file, mapping=mapping, dry_run=dry_run, progress=progress)
+                result = IMPORTERS[kind](file, mapping=mapping, dry_run=dry_run, progress=progress)
         except (UnreadableFile, MappingError) as exc:
             raise CommandError(str(exc), returncode=2) from exc
         except ImportRejected as rejected:

@@ -13,19 +13,19 @@ from typing import Any
 
 from django.db import transaction
 
+from candour.cases.interchange import bulk
+from candour.cases.interchange.cases import REF_LENGTH, STEP
 from candour.core import changes
-from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
-from candour.transparency.interchange import bulk
-from candour.transparency.interchange.auditing import record_import
-from candour.transparency.interchange.cases import REF_LENGTH, STEP
-from candour.transparency.interchange.columns import DateParser, codes, codes_list, read_rows
-from candour.transparency.interchange.report import (
+from candour.core.interchange.auditing import record_import
+from candour.core.interchange.columns import DateParser, codes, codes_list, read_rows
+from candour.core.interchange.report import (
     ErrorLog,
     ImportRejected,
     ImportResult,
     NoProgress,
     Progress,
 )
+from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
 
 COLUMNS = ("force", "person_ref", "role", "rank", "sex", "joined_date", "left_date")
 REQUIRED = ("force", "person_ref")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from django.db.models import TextChoices
 
-from candour.transparency.interchange.mapping import load_mapping
-from candour.transparency.interchange.readers import open_table
-from candour.transparency.interchange.report import ErrorLog
+from candour.core.interchange.mapping import load_mapping
+from candour.core.interchange.readers import open_table
+from candour.core.interchange.report import ErrorLog
 
 
 def codes(choices: type[TextChoices]) -> frozenset[str]:

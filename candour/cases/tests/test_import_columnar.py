@@ -17,15 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from candour.cases.interchange import bulk, columnar
+from candour.cases.interchange import cases as cases_module
+from candour.cases.interchange.cases import COLUMNS, REQUIRED, load_codes, report_problems
+from candour.cases.interchange.export import export_cases
 from candour.cases.models import Allegation, AllegationSubject, Case
+from candour.cases.tests.test_import_cases import row, three_rows, write
+from candour.core.interchange.columns import read_rows
+from candour.core.interchange.report import ErrorLog, NoProgress
 from candour.core.models import Person
-from candour.transparency.interchange import bulk, columnar
-from candour.transparency.interchange import cases as cases_module
-from candour.transparency.interchange.cases import COLUMNS, REQUIRED, load_codes, report_problems
-from candour.transparency.interchange.columns import read_rows
-from candour.transparency.interchange.export import export_cases
-from candour.transparency.interchange.report import ErrorLog, NoProgress
-from candour.transparency.tests.test_import_cases import row, three_rows, write
 
 
 def test_the_column_reader_strips_exactly_what_python_strips():

@@ -28,6 +28,8 @@ import pyarrow as pa
 from django.db import connection, transaction
 from django.utils import timezone
 
+from candour.cases.interchange import bulk, columnar
+from candour.cases.interchange.columnar import ID, TEXT
 from candour.cases.models import (
     Allegation,
     AllegationSubject,
@@ -42,18 +44,16 @@ from candour.cases.models import (
     Severity,
 )
 from candour.core import changes
-from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
-from candour.transparency.interchange import bulk, columnar
-from candour.transparency.interchange.auditing import record_import
-from candour.transparency.interchange.columnar import ID, TEXT
-from candour.transparency.interchange.columns import DateParser, Rows, codes, codes_list, read_rows
-from candour.transparency.interchange.report import (
+from candour.core.interchange.auditing import record_import
+from candour.core.interchange.columns import DateParser, Rows, codes, codes_list, read_rows
+from candour.core.interchange.report import (
     ErrorLog,
     ImportRejected,
     ImportResult,
     NoProgress,
     Progress,
 )
+from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
 from candour.transparency.stats.freshness import is_fresh
 from candour.transparency.stats.store import refresh_stat_rows
 
@@ -174,7 +174,7 @@ def _import_cases(
             raise ImportRejected(log, rows_read)
         raise RuntimeError(
             "The column check rejected a file that the row check accepts; this is a bug in "
-            "Candour (candour/transparency/interchange/columnar.py), please report it."
+            "Candour (candour/cases/interchange/columnar.py), please report it."
         )
     del table, source  # the checked file lives on in DuckDB
     with transaction.atomic():

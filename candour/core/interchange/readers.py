@@ -1,6 +1,6 @@
 """Read an interchange file as rows of text: CSV, XLSX (openpyxl) or ODS (pandas' odf engine).
 
-Only the first sheet of a spreadsheet is read; its first row is the header (spec/interchange.md).
+Only the first sheet of a spreadsheet is read; its first row is the header (docs/interchange.md).
 Every cell comes back as text with surrounding spaces removed; an empty cell is "" and means
 "not known". Rows are numbered as a spreadsheet shows them: the header is row 1, so the first
 row of data is row 2, and error reports use the same numbers.

@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from candour.transparency.interchange.columns import DateParser, Rows
+from candour.core.interchange.columns import DateParser, Rows
 
 # The characters Python's str.strip() removes (str.isspace()): the row reader strips cells with
 # it, so the column reader strips exactly these (a test checks the list against Python's).

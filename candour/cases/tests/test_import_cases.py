@@ -11,11 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from candour.cases.interchange.cases import COLUMNS
 from candour.cases.models import Allegation, AllegationSubject, Case
+from candour.core.interchange.writers import open_writer
 from candour.core.models import AuditEntry, Person
 from candour.factories import PersonFactory
-from candour.transparency.interchange.cases import COLUMNS
-from candour.transparency.interchange.writers import open_writer
 
 pytestmark = pytest.mark.django_db
 

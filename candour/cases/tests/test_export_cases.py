@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from candour.cases.interchange.cases import COLUMNS, ENUMERATIONS
 from candour.cases.models import Case
+from candour.core.interchange.readers import open_table
+from candour.core.interchange.writers import open_writer
 from candour.core.models import AuditEntry, Person
 from candour.factories import AllegationFactory, AllegationSubjectFactory
-from candour.transparency.interchange.cases import COLUMNS, ENUMERATIONS
-from candour.transparency.interchange.readers import open_table
-from candour.transparency.interchange.writers import open_writer
 
 
 def write(path: Path, rows: list[list[str]]) -> Path:

@@ -1,4 +1,4 @@
-"""The real `candour import` command: exit codes and output as scripts see them (spec/cli.md).
+"""The real `candour import` command: exit codes and output as scripts see them (docs/cli.md).
 
 These run `.venv/bin/candour` in a subprocess against a throw-away SQLite database of their own,
 since the test database is not visible to another process."""

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from candour.transparency.interchange.readers import SUFFIXES, UnreadableFile
+from candour.core.interchange.readers import SUFFIXES, UnreadableFile
 
 
 class RowWriter(Protocol):
