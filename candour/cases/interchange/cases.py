@@ -20,32 +20,25 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import pyarrow as pa
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from candour.cases.interchange import bulk, columnar
-from candour.cases.interchange.columnar import ID, TEXT
-from candour.cases.models import (
-    Allegation,
-    AllegationSubject,
-    Case,
-    CaseType,
-    Category,
-    Flag,
-    Investigation,
-    IopcReferral,
-    Outcome,
-    Proceedings,
-    Severity,
+from candour.cases.interchange.layout import (
+    CASE_TYPES,
+    COLUMNS,
+    ENUMERATIONS,
+    REF_LENGTH,
+    REFERENCES,
+    REQUIRED,
+    SUBJECT_FIELDS,
 )
+from candour.cases.interchange.plan import Plan, make_plan
+from candour.cases.models import Allegation, AllegationSubject, Case, Category, Flag
 from candour.core import changes
 from candour.core.interchange.auditing import record_import
-from candour.core.interchange.columns import DateParser, Rows, codes, codes_list, read_rows
+from candour.core.interchange.columns import DateParser, Rows, codes_list, read_rows
 from candour.core.interchange.report import (
     ErrorLog,
     ImportRejected,
@@ -53,64 +46,12 @@ from candour.core.interchange.report import (
     NoProgress,
     Progress,
 )
-from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
+from candour.core.models import Force, Person, User
 from candour.transparency.stats.freshness import is_fresh
 from candour.transparency.stats.store import refresh_stat_rows
 
-COLUMNS = (
-    "force",
-    "case_ref",
-    "case_type",
-    "received_date",
-    "allegation_ref",
-    "category",
-    "flags",
-    "subject_ref",
-    "subject_role",
-    "subject_sex",
-    "subject_rank",
-    "iopc_referral",
-    "investigation",
-    "severity",
-    "proceedings",
-    "outcome",
-    "outcome_date",
-)
-REQUIRED = COLUMNS[:6]
-# The columns stored on AllegationSubject, in file order (the last is outcome_date).
-SUBJECT_FIELDS = COLUMNS[8:]
-REF_LENGTH = 64  # Case.ref, Allegation.ref and Person.ref are CharField(max_length=64)
 STEP = 10_000  # rows between progress reports
 REBUILD_FROM = 50_000  # new rows from which SQLite's indexes are rebuilt rather than updated
-
-# Optional columns holding one code of an enumeration (candour/cases/models.py, core/models.py).
-ENUMERATIONS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("subject_role", codes(PersonRole)),
-    ("subject_sex", codes(Sex)),
-    ("subject_rank", codes(Rank)),
-    ("iopc_referral", codes(IopcReferral)),
-    ("investigation", codes(Investigation)),
-    ("severity", codes(Severity)),
-    ("proceedings", codes(Proceedings)),
-    ("outcome", codes(Outcome)),
-)
-CASE_TYPES = codes(CaseType)
-
-
-@dataclass
-class Plan:
-    """Step 2: what to write (pyarrow tables, columns in the order of the inserts and updates
-    below), and how each row of the file fares."""
-
-    result: ImportResult
-    forces: list[str]
-    parts: dict[str, pa.Table] = field(default_factory=dict)
-
-    def part(self, name: str) -> pa.Table:
-        return self.parts[name]
-
-    def size(self) -> int:
-        return sum(table.num_rows for table in self.parts.values())
 
 
 def import_cases(
@@ -351,10 +292,16 @@ def _diagnose(
     """Say, column by column, what is wrong with a row that failed the quick check."""
     where = source.where
     report = log.add
-    force, case_ref, case_type, received, allegation_ref, category = values[:6]
-    for position in range(6):
-        if values[position] == "":
-            report(number, where(COLUMNS[position]), "is required and is empty.")
+    cell = dict(zip(COLUMNS, values, strict=True))
+    force, case_type, received, category = (
+        cell["force"],
+        cell["case_type"],
+        cell["received_date"],
+        cell["category"],
+    )
+    for column in REQUIRED:
+        if cell[column] == "":
+            report(number, where(column), "is required and is empty.")
     if force and force not in forces:
         report(
             number,
@@ -374,8 +321,8 @@ def _diagnose(
             where("category"),
             f"'{category}' is not a category code; see candour/reference/categories.csv.",
         )
-    for column in ("case_ref", "allegation_ref", "subject_ref"):
-        ref = values[COLUMNS.index(column)]
+    for column in REFERENCES:
+        ref = cell[column]
         if len(ref) > REF_LENGTH:
             report(
                 number,
@@ -390,14 +337,14 @@ def _diagnose(
             f"use {codes_list(flags)}, separated by ';'.",
         )
     for name, allowed in ENUMERATIONS:
-        value = values[COLUMNS.index(name)]
+        value = cell[name]
         if value and value not in allowed:
             report(
                 number,
                 where(name),
                 f"'{value}' is not one of {codes_list(allowed)}; leave it empty if not known.",
             )
-    outcome_date = values[16]
+    outcome_date = cell["outcome_date"]
     if outcome_date:
         outcome_iso = iso(outcome_date)
         if outcome_iso is None:
@@ -433,293 +380,6 @@ def _disagree(
                 source.where(column),
                 f"{what} {ref} has {column} '{now}' here but '{before}' on row {first[2]}; rows of one {what.split()[0]} must agree.",
             )
-
-
-def make_plan(checked: columnar.CheckedColumns, dry_run: bool, progress: Progress) -> Plan:
-    """Step 2: compare the checked file with the database and decide every write.
-
-    What the database holds for the file's forces is read into DuckDB (``kp`` people, ``kc``
-    cases, ``ka`` allegations, ``kf`` their flags, ``ks`` subject rows) and joined with the
-    file's people, cases, allegations and rows on their keys. New records get keys reserved
-    up front, so children point at parents without reading anything back."""
-    db, forces = checked.db, checked.forces
-    result = ImportResult(kind="cases", rows_read=checked.rows, dry_run=dry_run)
-    plan = Plan(result=result, forces=forces)
-    step = progress.stage("Comparing with the database", None)
-    now = bulk.datetime_text(timezone.now())
-    # Allegations and subjects are found by their case's force, through a join. When the
-    # database holds cases of no other force, whole tables are read instead, with no join.
-    held = set(Case.objects.order_by().values_list("force_id", flat=True).distinct())
-    scope = None if held <= set(forces) else forces
-    _load_known(db, forces, scope)
-    step(1)
-
-    def query(sql: str) -> pa.Table:
-        return columnar.arrow(db.sql(sql))
-
-    def count(sql: str) -> int:
-        return int(db.execute(sql).fetchall()[0][0])
-
-    def number_new(table: str, model: type[Any]) -> None:
-        """Give the rows of ``table`` (numbered ``n`` from 0) their new primary keys as ``id``."""
-        total = count(f"SELECT count(*) FROM {table}")
-        ids = _ids(model, total, plan)
-        if isinstance(ids, range) and ids.step == 1:  # a block of consecutive keys
-            db.execute(
-                f"CREATE TEMP TABLE {table}_ids AS SELECT t.*, t.n + {int(ids.start)} AS id "
-                f"FROM {table} t"
-            )
-        else:
-            numbered = pa.table({"n": pa.array(range(total), ID), "id": pa.array(ids, ID)})
-            db.register("new_ids", numbered)
-            db.execute(
-                f"CREATE TEMP TABLE {table}_ids AS SELECT t.*, new_ids.id FROM {table} t "
-                "JOIN new_ids USING (n)"
-            )
-            db.unregister("new_ids")
-        drop(table)
-
-    def drop(*tables: str) -> None:
-        """Free what the rest of the plan no longer reads (a million-row file makes several
-        tables of a million rows)."""
-        for name in tables:
-            db.execute(f"DROP TABLE {name}")
-
-    # People: role, sex and rank of a subject are those of the most recent row (by received
-    # date, then file order) that gives each of them.
-    db.execute(
-        """CREATE TEMP TABLE fp AS
-        SELECT force, subject_ref AS ref,
-               coalesce(arg_max(subject_role, (received_date, ord))
-                        FILTER (WHERE subject_role <> ''), '') AS role,
-               coalesce(arg_max(subject_sex, (received_date, ord))
-                        FILTER (WHERE subject_sex <> ''), '') AS sex,
-               coalesce(arg_max(subject_rank, (received_date, ord))
-                        FILTER (WHERE subject_rank <> ''), '') AS rank,
-               min(ord) AS first
-        FROM f WHERE subject_ref <> '' GROUP BY force, subject_ref"""
-    )
-    db.execute(
-        """CREATE TEMP TABLE people_new AS
-        SELECT fp.*, row_number() OVER (ORDER BY fp.force, fp.ref) - 1 AS n
-        FROM fp LEFT JOIN kp ON kp.force = fp.force AND kp.ref = fp.ref WHERE kp.id IS NULL"""
-    )
-    number_new("people_new", Person)
-    plan.parts["people_new"] = query(
-        """SELECT id, force, ref, role, rank, sex, NULL::VARCHAR AS joined_date,
-                  NULL::VARCHAR AS left_date, false AS in_workforce_file
-        FROM people_new_ids ORDER BY id"""
-    )
-    # A known person's blank role, sex or rank is filled in; nothing a workforce file gave is
-    # overwritten.
-    plan.parts["people_completed"] = query(
-        """SELECT * FROM (
-            SELECT CASE WHEN kp.role = '' THEN fp.role ELSE kp.role END AS role,
-                   CASE WHEN kp.sex = '' THEN fp.sex ELSE kp.sex END AS sex,
-                   CASE WHEN kp.rank = '' THEN fp.rank ELSE kp.rank END AS rank,
-                   kp.id, kp.role AS old_role, kp.sex AS old_sex, kp.rank AS old_rank
-            FROM fp JOIN kp ON kp.force = fp.force AND kp.ref = fp.ref)
-        WHERE role <> old_role OR sex <> old_sex OR rank <> old_rank
-        ORDER BY id"""
-    ).select(["role", "sex", "rank", "id"])
-    db.execute(
-        """CREATE TEMP TABLE pid AS
-        SELECT force, ref, id FROM kp UNION ALL SELECT force, ref, id FROM people_new_ids"""
-    )
-    drop("fp", "people_new_ids", "kp")
-
-    # Cases, by (force, case_ref).
-    db.execute(
-        """CREATE TEMP TABLE cases_new AS
-        SELECT fc.*, row_number() OVER (ORDER BY fc.force, fc.case_ref) - 1 AS n
-        FROM fc LEFT JOIN kc ON kc.force = fc.force AND kc.ref = fc.case_ref
-        WHERE kc.id IS NULL"""
-    )
-    number_new("cases_new", Case)
-    plan.parts["cases_new"] = query(
-        """SELECT id, force, case_ref, case_type, received, 1 AS version,
-                  $now AS created_at, $now AS updated_at
-        FROM cases_new_ids ORDER BY id""".replace("$now", _literal(now))
-    )
-    db.execute(
-        """CREATE TEMP TABLE cid AS
-        SELECT fc.force, fc.case_ref, kc.id, fc.case_type, fc.received,
-               kc.case_type IS DISTINCT FROM fc.case_type
-                   OR kc.received IS DISTINCT FROM fc.received AS changed
-        FROM fc JOIN kc ON kc.force = fc.force AND kc.ref = fc.case_ref
-        UNION ALL
-        SELECT force, case_ref, id, case_type, received, false FROM cases_new_ids"""
-    )
-    plan.parts["cases_changed"] = query(
-        f"""SELECT case_type, received, {_literal(now)} AS updated_at, id
-        FROM cid WHERE changed ORDER BY id"""
-    )
-
-    # Allegations, by their reference within the case; flags compared as sorted lists.
-    db.execute(
-        """CREATE TEMP TABLE kfa AS
-        SELECT allegation_id, string_agg(flag, ';' ORDER BY flag) AS flags
-        FROM kf GROUP BY allegation_id"""
-    )
-    db.execute(
-        """CREATE TEMP TABLE fa2 AS
-        SELECT fa.force, fa.case_ref, fa.allegation_ref, fa.category, fa.flags, fa.first,
-               cid.id AS case_id, cid.changed AS case_changed, ka.id AS known_id,
-               coalesce(ka.category <> fa.category, false) AS category_changed,
-               ka.id IS NOT NULL AND coalesce(kfa.flags, '') <> fa.flags AS flags_changed
-        FROM fa JOIN cid ON cid.force = fa.force AND cid.case_ref = fa.case_ref
-        LEFT JOIN ka ON ka.case_id = cid.id AND ka.ref = fa.allegation_ref
-        LEFT JOIN kfa ON kfa.allegation_id = ka.id"""
-    )
-    db.execute(
-        """CREATE TEMP TABLE allegations_new AS
-        SELECT fa2.*, row_number() OVER (ORDER BY fa2.case_id, fa2.allegation_ref) - 1 AS n
-        FROM fa2 WHERE known_id IS NULL"""
-    )
-    number_new("allegations_new", Allegation)
-    plan.parts["allegations_new"] = query(
-        "SELECT id, case_id, allegation_ref, category FROM allegations_new_ids ORDER BY id"
-    )
-    db.execute(
-        """CREATE TEMP TABLE aid AS
-        SELECT force, case_ref, allegation_ref, known_id AS id, case_changed,
-               category_changed OR flags_changed AS changed
-        FROM fa2 WHERE known_id IS NOT NULL
-        UNION ALL
-        SELECT force, case_ref, allegation_ref, id, case_changed, false FROM allegations_new_ids"""
-    )
-    plan.parts["allegations_changed"] = query(
-        "SELECT category, known_id AS id FROM fa2 WHERE category_changed ORDER BY known_id"
-    )
-    plan.parts["flags_replaced"] = query(
-        "SELECT known_id AS id FROM fa2 WHERE flags_changed ORDER BY known_id"
-    )
-    plan.parts["flag_links"] = query(
-        """SELECT id AS allegation_id, unnest(string_split(flags, ';')) AS flag_id FROM (
-            SELECT known_id AS id, flags FROM fa2 WHERE flags_changed AND flags <> ''
-            UNION ALL
-            SELECT id, flags FROM allegations_new_ids WHERE flags <> '')
-        ORDER BY allegation_id, flag_id"""
-    )
-    allegations_updated = count("SELECT count(*) FROM fa2 WHERE category_changed OR flags_changed")
-    drop("fa2", "fa", "allegations_new_ids", "kfa", "ka", "kf", "fc", "cid", "cases_new_ids", "kc")
-
-    # Subject rows, by (allegation, subject); an empty subject_ref is the unidentified subject.
-    signature = " || '|' || ".join(
-        [f"f.{name}" for name in SUBJECT_FIELDS[:-1]] + ["coalesce(f.outcome_date, '')"]
-    )
-    db.execute(
-        f"""CREATE TEMP TABLE fs AS
-        SELECT f.ord, aid.id AS allegation_id, pid.id AS subject_id,
-               {", ".join(f"f.{name}" for name in SUBJECT_FIELDS)},
-               ks.id AS known_id,
-               ks.id IS NOT NULL AND ks.signature IS DISTINCT FROM ({signature}) AS fields_changed,
-               aid.case_changed OR aid.changed AS parent_changed
-        FROM f
-        JOIN aid ON aid.force = f.force AND aid.case_ref = f.case_ref
-                AND aid.allegation_ref = f.allegation_ref
-        LEFT JOIN pid ON f.subject_ref <> '' AND pid.force = f.force AND pid.ref = f.subject_ref
-        LEFT JOIN ks ON ks.allegation_id = aid.id AND ks.subject = coalesce(pid.id, 0)"""
-    )
-    plan.parts["subjects_new"] = query(
-        f"""SELECT allegation_id, subject_id, {", ".join(SUBJECT_FIELDS)}
-        FROM fs WHERE known_id IS NULL ORDER BY allegation_id, ord"""
-    )
-    plan.parts["subjects_changed"] = query(
-        f"""SELECT {", ".join(SUBJECT_FIELDS)}, known_id AS id
-        FROM fs WHERE fields_changed ORDER BY known_id"""
-    )
-    counted = db.execute(
-        """SELECT count(*) FILTER (WHERE known_id IS NULL),
-                  count(*) FILTER (WHERE known_id IS NOT NULL AND (fields_changed OR parent_changed)),
-                  count(*) FILTER (WHERE known_id IS NOT NULL AND NOT fields_changed
-                                   AND NOT parent_changed)
-        FROM fs"""
-    ).fetchall()[0]
-    result.created, result.updated, result.unchanged = (int(n or 0) for n in counted)
-    result.details = {
-        "cases_created": plan.parts["cases_new"].num_rows,
-        "cases_updated": plan.parts["cases_changed"].num_rows,
-        "allegations_created": plan.parts["allegations_new"].num_rows,
-        "allegations_updated": allegations_updated,
-        "people_created": plan.parts["people_new"].num_rows,
-        "people_completed": plan.parts["people_completed"].num_rows,
-    }
-    step(1)
-    return plan
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _load_known(db: Any, forces: list[str], scope: list[str] | None) -> None:
-    """Read what the database holds for ``forces`` into DuckDB tables (see ``make_plan``)."""
-    quote = connection.ops.quote_name
-    person, case, allegation = (m._meta.db_table for m in (Person, Case, Allegation))
-    through, subject = Allegation.flags.through._meta.db_table, AllegationSubject._meta.db_table
-    marks = ", ".join(["%s"] * len(forces))
-    sqlite = connection.vendor == "sqlite"
-
-    def date(column: str) -> str:
-        return f"CAST({column} AS TEXT)" if sqlite else f"to_char({column}, 'YYYY-MM-DD')"
-
-    def of_forces(path: str) -> tuple[str, list[str]]:
-        """A join from ``alias`` to its case and a filter on the case's force, unless every
-        case held is of the file's forces."""
-        if scope is None:
-            return "", []
-        return f"{path} WHERE c.force_id IN ({marks})", list(forces)
-
-    subject_signature = " || '|' || ".join(
-        [f"x.{quote(name)}" for name in SUBJECT_FIELDS[:-1]]
-        + [f"coalesce({date('x.outcome_date')}, '')"]
-    )
-    join_case = f" JOIN {quote(case)} c ON c.id = a.case_id"
-    join_allegation = f" JOIN {quote(allegation)} a ON a.id = x.allegation_id" + join_case
-    tail_a, params_a = of_forces(join_case)
-    tail_x, params_x = of_forces(join_allegation)
-    known = {
-        "kp": (
-            f"SELECT force_id, ref, id, role, sex, {quote('rank')} FROM {quote(person)} "
-            f"WHERE force_id IN ({marks})",
-            list(forces),
-            ("force", "ref", "id", "role", "sex", "rank"),
-        ),
-        "kc": (
-            f"SELECT force_id, ref, id, case_type, {date('received_date')} FROM {quote(case)} "
-            f"WHERE force_id IN ({marks})",
-            list(forces),
-            ("force", "ref", "id", "case_type", "received"),
-        ),
-        "ka": (
-            f"SELECT a.case_id, a.ref, a.id, a.category_id FROM {quote(allegation)} a{tail_a}",
-            params_a,
-            ("case_id", "ref", "id", "category"),
-        ),
-        "kf": (
-            f"SELECT x.allegation_id, x.flag_id FROM {quote(through)} x{tail_x}",
-            params_x,
-            ("allegation_id", "flag"),
-        ),
-        "ks": (
-            f"SELECT x.allegation_id, coalesce(x.subject_id, 0), x.id, "
-            f"{subject_signature} FROM {quote(subject)} x{tail_x}",
-            params_x,
-            ("allegation_id", "subject", "id", "signature"),
-        ),
-    }
-    types = {"id": ID, "case_id": ID, "allegation_id": ID, "subject": ID}
-    for name, (sql, params, columns) in known.items():
-        table = bulk.fetch_table(sql, params, columns, [types.get(c, TEXT) for c in columns])
-        db.register(f"{name}_arrow", table)
-        db.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
-        db.unregister(f"{name}_arrow")
-
-
-def _ids(model: type[Any], count: int, plan: Plan) -> list[int] | range:
-    # A dry run reserves no keys: negative stand-ins keep the plan's bookkeeping the same.
-    return range(-count, 0) if plan.result.dry_run else bulk.allocate_ids(model, count)
 
 
 PERSON_COLUMNS = (

@@ -155,7 +155,8 @@ def canonical_flags(text: str, known: frozenset[str]) -> tuple[str, list[str]]:
 @dataclass
 class CheckedColumns:
     """A good file, normalised: ISO dates, flags in canonical order, and the file's cases and
-    allegations (one row each) as DuckDB tables ``f``, ``fc`` and ``fa`` on ``db``."""
+    allegations (one row each) as DuckDB tables ``file_rows``, ``file_cases`` and
+    ``file_allegations`` on ``db``."""
 
     db: duckdb.DuckDBPyConnection
     rows: int
@@ -207,25 +208,26 @@ def check_columns(table: pa.Table, codes: Codes) -> CheckedColumns | None:
     )
     normalised = normalised.set_column(normalised.schema.get_field_index("flags"), "flags", flags)
     db = duckdb.connect()
-    db.register("f", normalised)
+    db.register("file_rows", normalised)
     # One row per case and per allegation; "bad" when rows of it disagree or repeat a key.
     db.execute(
-        """CREATE TEMP TABLE fc AS
+        """CREATE TEMP TABLE file_cases AS
         SELECT force, case_ref, min(case_type) AS case_type, min(received_date) AS received,
                min(ord) AS first,
                min(case_type) <> max(case_type) OR min(received_date) <> max(received_date) AS bad
-        FROM f GROUP BY force, case_ref"""
+        FROM file_rows GROUP BY force, case_ref"""
     )
     db.execute(
-        """CREATE TEMP TABLE fa AS
+        """CREATE TEMP TABLE file_allegations AS
         SELECT force, case_ref, allegation_ref, min(category) AS category, min(flags) AS flags,
                min(ord) AS first,
                min(category) <> max(category) OR min(flags) <> max(flags)
                OR count(*) <> count(DISTINCT subject_ref) AS bad
-        FROM f GROUP BY force, case_ref, allegation_ref"""
+        FROM file_rows GROUP BY force, case_ref, allegation_ref"""
     )
     bad = db.execute(
-        "SELECT (SELECT count(*) FROM fc WHERE bad) + (SELECT count(*) FROM fa WHERE bad)"
+        "SELECT (SELECT count(*) FROM file_cases WHERE bad) "
+        "+ (SELECT count(*) FROM file_allegations WHERE bad)"
     ).fetchall()
     if bad[0][0]:
         db.close()

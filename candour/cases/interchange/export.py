@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import F
 
-from candour.cases.interchange.cases import COLUMNS, SUBJECT_FIELDS
+from candour.cases.interchange.layout import COLUMNS, SUBJECT_FIELDS
 from candour.cases.models import Allegation, AllegationSubject
 from candour.core import audit
 from candour.core.interchange.report import NoProgress, Progress
@@ -37,14 +37,14 @@ def export_cases(
     path = Path(path)
     progress = progress or NoProgress()
     subjects = AllegationSubject.objects.all()
-    lonely = Allegation.objects.filter(subjects__isnull=True)
+    without_subjects = Allegation.objects.filter(subjects__isnull=True)
     if forces:
         subjects = subjects.filter(allegation__case__force_id__in=forces)
-        lonely = lonely.filter(case__force_id__in=forces)
-    step = progress.stage("Exporting", subjects.count() + lonely.count())
+        without_subjects = without_subjects.filter(case__force_id__in=forces)
+    step = progress.stage("Exporting", subjects.count() + without_subjects.count())
     written = 0
     with open_writer(path, COLUMNS, sheet="cases") as write:
-        for row in _rows(subjects, lonely):
+        for row in _rows(subjects, without_subjects):
             write(row)
             written += 1
             if written % CHUNK == 0:
@@ -61,7 +61,7 @@ def export_cases(
     return written
 
 
-def _rows(subjects: Any, lonely: Any) -> Iterator[list[str]]:
+def _rows(subjects: Any, without_subjects: Any) -> Iterator[list[str]]:
     case = (
         "allegation__case__force_id",
         "allegation__case__ref",
@@ -88,7 +88,8 @@ def _rows(subjects: Any, lonely: Any) -> Iterator[list[str]]:
             allegation_ref,
             category,
             subject_ref,
-            *rest,
+            *subject_codes,
+            outcome_date,
         ) in batch:
             yield [
                 force,
@@ -99,11 +100,11 @@ def _rows(subjects: Any, lonely: Any) -> Iterator[list[str]]:
                 category,
                 flags.get(allegation_id, ""),
                 subject_ref or "",
-                *rest[:-1],
-                rest[-1].isoformat() if rest[-1] else "",
+                *subject_codes,
+                outcome_date.isoformat() if outcome_date else "",
             ]
     blank = [""] * len(SUBJECT_FIELDS)
-    alone = lonely.order_by("case__force_id", "case__ref", "ref").values_list(
+    ordered_alone = without_subjects.order_by("case__force_id", "case__ref", "ref").values_list(
         "id",
         "case__force_id",
         "case__ref",
@@ -112,7 +113,7 @@ def _rows(subjects: Any, lonely: Any) -> Iterator[list[str]]:
         "ref",
         "category_id",
     )
-    for batch in _batches(alone.iterator(chunk_size=CHUNK)):
+    for batch in _batches(ordered_alone.iterator(chunk_size=CHUNK)):
         flags = _flags(row[0] for row in batch)
         for allegation_id, force, case_ref, case_type, received, allegation_ref, category in batch:
             yield [

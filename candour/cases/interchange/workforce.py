@@ -14,7 +14,8 @@ from typing import Any
 from django.db import transaction
 
 from candour.cases.interchange import bulk
-from candour.cases.interchange.cases import REF_LENGTH, STEP
+from candour.cases.interchange.cases import STEP
+from candour.cases.interchange.layout import REF_LENGTH
 from candour.core import changes
 from candour.core.interchange.auditing import record_import
 from candour.core.interchange.columns import DateParser, codes, codes_list, read_rows
@@ -59,7 +60,7 @@ def import_workforce(
         if rows_read % STEP == 0:
             step(STEP)
         before = log.total
-        force, ref = values[0], values[1]
+        force, ref, role, rank, sex, joined, left = values
         for column, value in (("force", force), ("person_ref", ref)):
             if value == "":
                 log.add(number, where(column), "is required and is empty.")
@@ -75,7 +76,7 @@ def import_workforce(
                 where("person_ref"),
                 f"is {len(ref)} characters long; a reference may have at most {REF_LENGTH}.",
             )
-        for (column, allowed), value in zip(ENUMERATIONS, values[2:5], strict=True):
+        for (column, allowed), value in zip(ENUMERATIONS, (role, rank, sex), strict=True):
             if value and value not in allowed:
                 log.add(
                     number,
@@ -83,7 +84,7 @@ def import_workforce(
                     f"'{value}' is not one of {codes_list(allowed)}; leave it empty if not known.",
                 )
         dates: list[str | None] = []
-        for column, value in (("joined_date", values[5]), ("left_date", values[6])):
+        for column, value in (("joined_date", joined), ("left_date", left)):
             parsed = iso(value) if value else ""
             if parsed is None:
                 log.add(number, where(column), f"'{value}' is not a date in the form YYYY-MM-DD.")
@@ -101,7 +102,7 @@ def import_workforce(
             )
         if log.total == before:
             first_row[key] = number
-            people[key] = (values[2], values[3], values[4], dates[0] or "", dates[1] or "")
+            people[key] = (role, rank, sex, dates[0] or "", dates[1] or "")
     if log:
         raise ImportRejected(log, rows_read)
 
