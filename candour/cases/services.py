@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import F, Prefetch, TextChoices
 from django.utils import timezone
@@ -391,6 +392,211 @@ def record_outcome(
     return part
 
 
+# --- Many records at once (the demo data set) ---------------------------------------------
+
+
+class PersonRecord(Protocol):
+    @property
+    def force(self) -> str: ...
+    @property
+    def ref(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def rank(self) -> str: ...
+    @property
+    def sex(self) -> str: ...
+    @property
+    def joined_date(self) -> dt.date | None: ...
+    @property
+    def left_date(self) -> dt.date | None: ...
+
+
+class SubjectRecord(Protocol):
+    @property
+    def person(self) -> PersonRecord | None: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def sex(self) -> str: ...
+    @property
+    def rank(self) -> str: ...
+    @property
+    def iopc_referral(self) -> str: ...
+    @property
+    def investigation(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def proceedings(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def outcome_date(self) -> dt.date | None: ...
+
+
+class AllegationRecord(Protocol):
+    @property
+    def ref(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def flags(self) -> Iterable[str]: ...
+    @property
+    def subjects(self) -> Sequence[SubjectRecord]: ...
+
+
+class CaseRecord(Protocol):
+    @property
+    def force(self) -> str: ...
+    @property
+    def ref(self) -> str: ...
+    @property
+    def case_type(self) -> str: ...
+    @property
+    def received_date(self) -> dt.date: ...
+    @property
+    def allegations(self) -> Sequence[AllegationRecord]: ...
+
+
+@dataclass
+class AddedInBulk:
+    people: int = 0
+    cases: int = 0
+    allegations: int = 0
+    subjects: int = 0
+
+
+BULK_BATCH = 2000
+
+
+def add_workforce_in_bulk(
+    people: Sequence[PersonRecord], *, by: User | None, channel: str = "cli"
+) -> int:
+    """Add the people not yet held (by force and reference) as workforce-file people, with
+    ``bulk_create``; known people are left as they are. Returns how many were added. For data
+    already checked (the demo generator's): a file goes through ``import_workforce``."""
+    forces = sorted({p.force for p in people})
+    with changes.deferred():
+        held = set(Person.objects.filter(force_id__in=forces).values_list("force_id", "ref"))
+        new = [
+            Person(
+                force_id=p.force,
+                ref=p.ref,
+                role=p.role,
+                rank=p.rank,
+                sex=p.sex,
+                joined_date=p.joined_date,
+                left_date=p.left_date,
+                in_workforce_file=True,
+            )
+            for p in people
+            if (p.force, p.ref) not in held
+        ]
+        Person.objects.bulk_create(new, batch_size=BULK_BATCH)
+        if new:  # bulk_create sends no signals
+            changes.mark_changed(changes.WORKFORCE)
+            audit.record(
+                by,
+                "import",
+                object_type="core.person",
+                channel=channel,
+                force_code=forces[0] if len(forces) == 1 else "",
+                detail={"people": len(new), "forces": forces},
+            )
+    return len(new)
+
+
+def add_cases_in_bulk(
+    cases: Sequence[CaseRecord], *, by: User | None, channel: str = "cli"
+) -> AddedInBulk:
+    """Add the cases not yet held (by force and reference), with their allegations, flags and
+    subjects (people looked up by force and reference), with ``bulk_create``; known cases are
+    left as they are. For data already checked (the demo generator's): a file goes through
+    ``import_cases``."""
+    forces = sorted({c.force for c in cases})
+    added = AddedInBulk()
+    with changes.deferred():
+        held = set(Case.objects.filter(force_id__in=forces).values_list("force_id", "ref"))
+        specs = [c for c in cases if (c.force, c.ref) not in held]
+        if not specs:
+            return added
+        subject_forces = {
+            s.person.force for c in specs for a in c.allegations for s in a.subjects if s.person
+        }
+        person_ids = {
+            (force, ref): pk
+            for pk, force, ref in Person.objects.filter(force_id__in=subject_forces).values_list(
+                "pk", "force_id", "ref"
+            )
+        }
+        made = Case.objects.bulk_create(
+            [
+                Case(
+                    force_id=c.force,
+                    ref=c.ref,
+                    case_type=c.case_type,
+                    received_date=c.received_date,
+                )
+                for c in specs
+            ],
+            batch_size=BULK_BATCH,
+        )
+        allegation_specs = [
+            (case, a) for case, spec in zip(made, specs, strict=True) for a in spec.allegations
+        ]
+        allegations = Allegation.objects.bulk_create(
+            [
+                Allegation(case=case, ref=a.ref, category_id=a.category)
+                for case, a in allegation_specs
+            ],
+            batch_size=BULK_BATCH,
+        )
+        through = Allegation.flags.through
+        through.objects.bulk_create(
+            [
+                through(allegation_id=allegation.pk, flag_id=flag)
+                for allegation, (_, spec) in zip(allegations, allegation_specs, strict=True)
+                for flag in sorted(spec.flags)
+            ],
+            batch_size=BULK_BATCH,
+        )
+        subjects = [
+            AllegationSubject(
+                allegation=allegation,
+                subject_id=person_ids[s.person.force, s.person.ref] if s.person else None,
+                subject_role=s.role,
+                subject_sex=s.sex,
+                subject_rank=s.rank,
+                iopc_referral=s.iopc_referral,
+                investigation=s.investigation,
+                severity=s.severity,
+                proceedings=s.proceedings,
+                outcome=s.outcome,
+                outcome_date=s.outcome_date,
+            )
+            for allegation, (_, spec) in zip(allegations, allegation_specs, strict=True)
+            for s in spec.subjects
+        ]
+        AllegationSubject.objects.bulk_create(subjects, batch_size=BULK_BATCH)
+        added.cases, added.allegations, added.subjects = len(made), len(allegations), len(subjects)
+        changes.mark_changed(changes.CASES)  # bulk_create sends no signals
+        audit.record(
+            by,
+            "import",
+            object_type="cases.case",
+            channel=channel,
+            force_code=forces[0] if len(forces) == 1 else "",
+            detail={
+                "cases": added.cases,
+                "allegations": added.allegations,
+                "subjects": added.subjects,
+                "forces": forces,
+            },
+        )
+    return added
+
+
 # --- Files (interchange §1 and §2) ----------------------------------------------------------
 
 
@@ -450,8 +656,11 @@ def export_cases(
 __all__ = [
     "CaseChangeRefused",
     "CaseChanged",
+    "AddedInBulk",
     "add_allegation",
+    "add_cases_in_bulk",
     "add_subject",
+    "add_workforce_in_bulk",
     "cases_for",
     "check_outcome",
     "check_subject_fields",

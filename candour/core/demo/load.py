@@ -4,7 +4,8 @@ Idempotent twice over. A load leaves an "import" entry in the audit log; while t
 there the data set is not generated again, so a later version of the generator (or another
 scale) cannot add a second workforce. Without it, people are keyed by (force, ref), cases by
 (force, ref) and users by user name, and only missing rows are written. Rows go in with
-bulk_create.
+bulk_create, through the case services (candour/cases/services.py add_workforce_in_bulk,
+add_cases_in_bulk).
 """
 
 from __future__ import annotations
@@ -16,16 +17,16 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 
-from candour.cases.models import Allegation, AllegationSubject, Case, Category, Flag
-from candour.core import audit, changes
+from candour.cases import services
+from candour.cases.models import Category, Flag
+from candour.core import audit
 from candour.core.demo import figures as F
 from candour.core.demo.generate import DemoData, Reference, generate
-from candour.core.models import AuditEntry, Force, Person, User
+from candour.core.models import AuditEntry, Force, User
 from candour.core.roles import Role
 from candour.transparency.stats.store import refresh_stat_rows
 
 AUDIT_SOURCE = "candour demo"
-BATCH_SIZE = 2000
 
 Progress = Callable[[str], None]
 
@@ -91,7 +92,6 @@ def load_demo(
             say("Generating the synthetic data set")
             data = generate(reference_tables(), scale=scale, seed=seed)
             write_demo_data(data, result, say)
-            changes.mark_changed(changes.CASES, changes.WORKFORCE)  # bulk_create sends no signals
             refresh_stat_rows()
         say("Checking the demo logins")
         result.logins = [_ensure_login(login, demo_password()) for login in DEMO_LOGINS]
@@ -140,92 +140,13 @@ def write_demo_data(
     say = say or (lambda message: None)
     with transaction.atomic():
         say(f"Writing the workforce ({len(data.people):,} people)")
-        person_ids = _write_people(data, result)
+        result.people_created = services.add_workforce_in_bulk(data.people, by=None, channel="cli")
         say(f"Writing the cases ({len(data.cases):,} matters)")
-        _write_cases(data, person_ids, result)
+        added = services.add_cases_in_bulk(data.cases, by=None, channel="cli")
+        result.cases_created = added.cases
+        result.allegations_created = added.allegations
+        result.subjects_created = added.subjects
     return result
-
-
-def _write_people(data: DemoData, result: DemoResult) -> dict[tuple[str, str], int]:
-    forces = list(F.HEADCOUNTS)
-    existing = set(Person.objects.filter(force_id__in=forces).values_list("force_id", "ref"))
-    new = [
-        Person(
-            force_id=p.force,
-            ref=p.ref,
-            role=p.role,
-            rank=p.rank,
-            sex=p.sex,
-            joined_date=p.joined_date,
-            left_date=p.left_date,
-            in_workforce_file=True,
-        )
-        for p in data.people
-        if (p.force, p.ref) not in existing
-    ]
-    Person.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    result.people_created = len(new)
-    return {
-        (force, ref): pk
-        for pk, force, ref in Person.objects.filter(force_id__in=forces).values_list(
-            "pk", "force_id", "ref"
-        )
-    }
-
-
-def _write_cases(
-    data: DemoData, person_ids: dict[tuple[str, str], int], result: DemoResult
-) -> None:
-    existing = set(
-        Case.objects.filter(force_id__in=list(F.HEADCOUNTS)).values_list("force_id", "ref")
-    )
-    specs = [c for c in data.cases if (c.force, c.ref) not in existing]
-    if not specs:
-        return
-    cases = Case.objects.bulk_create(
-        [
-            Case(force_id=c.force, ref=c.ref, case_type=c.case_type, received_date=c.received_date)
-            for c in specs
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    allegation_specs = [
-        (case, a) for case, spec in zip(cases, specs, strict=True) for a in spec.allegations
-    ]
-    allegations = Allegation.objects.bulk_create(
-        [Allegation(case=case, ref=a.ref, category_id=a.category) for case, a in allegation_specs],
-        batch_size=BATCH_SIZE,
-    )
-    Through = Allegation.flags.through
-    Through.objects.bulk_create(
-        [
-            Through(allegation_id=allegation.pk, flag_id=flag)
-            for allegation, (_, spec) in zip(allegations, allegation_specs, strict=True)
-            for flag in sorted(spec.flags)
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    subjects = [
-        AllegationSubject(
-            allegation=allegation,
-            subject_id=person_ids[s.person.force, s.person.ref] if s.person else None,
-            subject_role=s.role,
-            subject_sex=s.sex,
-            subject_rank=s.rank,
-            iopc_referral=s.iopc_referral,
-            investigation=s.investigation,
-            severity=s.severity,
-            proceedings=s.proceedings,
-            outcome=s.outcome,
-            outcome_date=s.outcome_date,
-        )
-        for allegation, (_, spec) in zip(allegations, allegation_specs, strict=True)
-        for s in spec.subjects
-    ]
-    AllegationSubject.objects.bulk_create(subjects, batch_size=BATCH_SIZE)
-    result.cases_created = len(cases)
-    result.allegations_created = len(allegations)
-    result.subjects_created = len(subjects)
 
 
 def _ensure_login(login: DemoLogin, password: str) -> LoginResult:
