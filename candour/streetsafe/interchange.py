@@ -21,10 +21,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 
-from candour.core.models import Force, User
-from candour.streetsafe.cells import finest_cell
-from candour.streetsafe.models import Report, Source
-from candour.streetsafe.reasons import BY_CODE, reason_mask, time_of_day
 from candour.core.interchange.auditing import record_import
 from candour.core.interchange.columns import read_rows
 from candour.core.interchange.report import (
@@ -34,6 +30,10 @@ from candour.core.interchange.report import (
     NoProgress,
     Progress,
 )
+from candour.core.models import Force, User
+from candour.streetsafe.cells import finest_cell
+from candour.streetsafe.models import Report, Source
+from candour.streetsafe.reasons import BY_CODE, reason_mask, time_of_day
 
 COLUMNS = ("force", "reported_at", "latitude", "longitude", "reasons")
 REQUIRED = COLUMNS

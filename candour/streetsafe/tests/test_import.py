@@ -9,9 +9,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from candour.core.interchange.report import ImportRejected
 from candour.streetsafe.interchange import import_streetsafe
 from candour.streetsafe.models import Report
-from candour.core.interchange.report import ImportRejected
 
 pytestmark = pytest.mark.django_db
 
