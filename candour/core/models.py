@@ -16,7 +16,7 @@ from candour.core.roles import SENSITIVE_CAPABILITIES, Capability, Role, capabil
 
 
 class Force(models.Model):
-    """A police force; codes are data.police.uk's identifiers (spec/forces.csv)."""
+    """A police force; codes are data.police.uk's identifiers (candour/reference/forces.csv)."""
 
     code = models.SlugField(primary_key=True, max_length=40)
     name = models.CharField(max_length=120)

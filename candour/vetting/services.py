@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from candour.core import audit, changes
 from candour.core.models import Force, Person, User
-from candour.vetting import reference
+from candour.vetting import records, reference
 from candour.vetting.models import (
     GRANTING_DECISIONS,
     AppealOutcome,
@@ -318,18 +318,6 @@ def appeals_awaiting_outcome(forces: Iterable[str]) -> QuerySet[VettingAppeal]:
 
 # --- The data wash review queue ----------------------------------------------------------
 
-RECORD_FIELDS = (
-    "forenames",
-    "surname",
-    "previous_surnames",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "address",
-    "ni_number",  # optional (docs/datawash.md); blank when a file has no such column
-)
-RECORD_LABELS = {"ni_number": "NI number"}
-
 
 def _snapshots(path: Path, id_column: str, wanted: set[str]) -> dict[str, dict[str, str]]:
     """The named records of a §3 input file, streamed so a national extract never sits in memory."""
@@ -338,7 +326,7 @@ def _snapshots(path: Path, id_column: str, wanted: set[str]) -> dict[str, dict[s
         for row in csv.DictReader(handle):
             key = (row.get(id_column) or "").strip()
             if key in wanted:
-                found[key] = {name: (row.get(name) or "").strip() for name in RECORD_FIELDS}
+                found[key] = {name: (row.get(name) or "").strip() for name in records.RECORD_FIELDS}
     return found
 
 

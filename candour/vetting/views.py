@@ -16,7 +16,7 @@ from candour.core import audit
 from candour.core.models import Person
 from candour.core.permissions import capability_required
 from candour.core.roles import Capability
-from candour.vetting import reference, services
+from candour.vetting import records, reference, services
 from candour.vetting.figures import COUNTS, vetting_figures
 from candour.vetting.forms import (
     AppealForm,
@@ -271,11 +271,11 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No candidate with that number is in your forces.") from None
     fields = [
         (
-            services.RECORD_LABELS.get(name, name.replace("_", " ").capitalize()),
+            records.label(name),
             candidate.workforce_record.get(name, ""),
             candidate.national_record.get(name, ""),
         )
-        for name in services.RECORD_FIELDS
+        for name in records.RECORD_FIELDS
     ]
     return render(
         request,

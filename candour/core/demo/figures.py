@@ -165,7 +165,7 @@ SUBJECTS_PER_CASE = {
     "dsi_matter": {0: 0.1, 1: 0.6, 2: 0.2, 3: 0.1},
 }
 
-# Category weights (codes of spec/categories.csv) by kind of matter and period.
+# Category weights (codes of candour/reference/categories.csv) by kind of matter and period.
 LEGACY_COMPLAINT_CATEGORIES = {
     "legacy_s_neglect_of_duty": 36,
     "legacy_u_incivility": 15,

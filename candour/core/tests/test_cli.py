@@ -1,4 +1,4 @@
-"""The candour command's contract (spec/cli.md): exit codes and sentences, never a traceback."""
+"""The candour command's contract (docs/cli.md): exit codes and sentences, never a traceback."""
 
 import os
 import secrets

@@ -20,6 +20,8 @@ from splink import SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
+from candour.vetting import records
+
 # m probability of a level that rules a match out: a Bayes factor of about 2**-40, which outweighs
 # full agreement on every other field (about +35 bits) so the pair scores well under any threshold.
 RULES_OUT_M_PROBABILITY = 1e-12
@@ -333,7 +335,7 @@ FIELDS: tuple[Field, ...] = (
 )
 # Fields left out of ``reasons`` and the weight parts when neither record has a value (so that
 # files without the optional column read exactly as before).
-OPTIONAL_FIELDS = frozenset({"ni_number"})
+OPTIONAL_FIELDS = frozenset(records.OPTIONAL_FIELDS)
 
 # Candidate pairs are those agreeing on any one of these. Each rule catches the true pairs the
 # others lose to one kind of error; measured recall on generated data is in docs/benchmarks.md.

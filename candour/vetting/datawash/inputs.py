@@ -13,20 +13,10 @@ from typing import Any
 
 import duckdb
 
+from candour.vetting.records import OPTIONAL_FIELDS, SHARED_FIELDS
+
 from .nicknames import nickname_rows
 
-SHARED_COLUMNS = (
-    "forenames",
-    "surname",
-    "previous_surnames",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "address",
-)
-# Optional columns (an extension of §3): a file without one is read as if the column were empty.
-# ``ni_number`` is a personal identifier such as a National Insurance number.
-OPTIONAL_COLUMNS = ("ni_number",)
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 # Dates used by some systems to mean "not known"; treated as missing, not as a birthday.
 PLACEHOLDER_DATES = ("1900-01-01", "1901-01-01")
@@ -46,7 +36,7 @@ class InputFile:
 
     @property
     def required_columns(self) -> tuple[str, ...]:
-        return (self.id_column, *SHARED_COLUMNS)
+        return (self.id_column, *SHARED_FIELDS)
 
 
 def workforce_file(path: str | Path) -> InputFile:
@@ -103,7 +93,7 @@ def load(con: duckdb.DuckDBPyConnection, source: InputFile) -> int:
             f"The {source.role} file {name} has no column {', '.join(missing)}. Its header row "
             f"must name these columns: {', '.join(source.required_columns)}."
         )
-    for column in OPTIONAL_COLUMNS:
+    for column in OPTIONAL_FIELDS:
         if column not in columns:
             run(con, f"alter table {table} add column {column} varchar")
     _check_ids(con, table, source)

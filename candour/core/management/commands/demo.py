@@ -1,4 +1,4 @@
-"""``candour demo [--no-serve] [--port N]`` (spec/cli.md): migrate, load the demo data set,
+"""``candour demo [--no-serve] [--port N]`` (docs/cli.md): migrate, load the demo data set,
 print the demo logins and serve on 127.0.0.1."""
 
 from __future__ import annotations
