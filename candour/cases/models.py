@@ -76,6 +76,45 @@ class Outcome(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Stage(models.TextChoices):
+    """Where a matter is in the statutory process; the actions each stage allows are in
+    ``candour/cases/process.py``."""
+
+    RECEIVED = "received", "Received, handling not yet decided"
+    OUTSIDE_SCHEDULE_3 = "outside_schedule_3", "Handled outside Schedule 3"
+    ASSESSMENT = "assessment", "Within Schedule 3: assessment"
+    REFERRED = "referred", "Referred to the IOPC, awaiting its decision"
+    INVESTIGATION = "investigation", "Under investigation"
+    DETERMINATION = "determination", "Investigation reported: determination"
+    PROCEEDINGS = "proceedings", "Proceedings and outcomes"
+    APPEAL = "appeal", "Appeal to the Police Appeals Tribunal"
+    REVIEW = "review", "Complainant's review"
+    CLOSED = "closed", "Closed"
+
+
+class Determination(models.TextChoices):
+    """The appropriate authority's decision on the investigation report (Police (Conduct)
+    Regulations 2020 reg 23; Police Reform Act 2002 Sch 3 para 24)."""
+
+    CASE_TO_ANSWER = "case_to_answer", "Case to answer"
+    NO_CASE_TO_ANSWER = "no_case_to_answer", "No case to answer"
+    PRACTICE_REQUIRING_IMPROVEMENT = (
+        "practice_requiring_improvement",
+        "Practice requiring improvement",
+    )
+
+
+class AppealStatus(models.TextChoices):
+    LODGED = "lodged", "Appeal lodged"
+    DISMISSED = "dismissed", "Appeal dismissed"
+    ALLOWED = "allowed", "Appeal allowed"
+
+
+class ListReferral(models.TextChoices):
+    BARRED = "barred", "Barred List"
+    ADVISORY = "advisory", "Advisory List"
+
+
 class Category(models.Model):
     """Allegation categories (candour/reference/categories.csv): IOPC 2020, Standards of Professional
     Behaviour and the pre-2020 lettered scheme. Codes stay stable when labels are corrected."""
@@ -128,6 +167,40 @@ class Case(models.Model):
     ref = models.CharField("case reference", max_length=64)
     case_type = models.CharField(max_length=16, choices=CaseType.choices)
     received_date = models.DateField()
+    summary = models.TextField(
+        blank=True, default="", db_default="", help_text="What happened, when and where."
+    )
+    stage = models.CharField(
+        max_length=20, choices=Stage.choices, default=Stage.RECEIVED, db_default=Stage.RECEIVED
+    )
+    rules_version = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The rules the matter runs under (candour/cases/rules.py), fixed at receipt.",
+    )
+    schedule_3 = models.BooleanField(
+        null=True, blank=True, help_text="Handled within Schedule 3 (empty: not yet decided)."
+    )
+    incident_date = models.DateField(null=True, blank=True, help_text="When it happened.")
+    location = models.CharField(max_length=200, blank=True, default="", db_default="")
+    assigned_to = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+        help_text="Whose work queue the matter is in.",
+    )
+    next_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The nearest due date of the force's running duties (candour/cases/clocks.py).",
+    )
+    complainant_informed_on = models.DateField(
+        null=True, blank=True, help_text="The complainant was told the outcome (review clock)."
+    )
     version = models.PositiveIntegerField(default=1, help_text="Raised by every change.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -142,10 +215,23 @@ class Case(models.Model):
             # Statistics: periods across all forces, and the public pages' change fingerprint.
             models.Index(fields=["received_date"], name="case_received_idx"),
             models.Index(fields=["updated_at"], name="case_updated_idx"),
+            models.Index(fields=["force", "stage"], name="case_force_stage_idx"),
+            models.Index(fields=["force", "next_due"], name="case_force_next_due_idx"),
+            models.Index(fields=["assigned_to", "next_due"], name="case_assigned_due_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.ref} ({self.force_id})"
+
+    @property
+    def rules(self) -> str:
+        """The code of the rules version the matter runs under (candour/cases/rules.py): the one
+        recorded at receipt, or, for a matter imported without one, that of its received date."""
+        if self.rules_version:
+            return self.rules_version
+        from candour.cases.rules import rules_version_for
+
+        return rules_version_for(self.received_date).code
 
     @property
     def is_open(self) -> bool:
@@ -187,6 +273,21 @@ class AllegationSubject(models.Model):
     proceedings = models.CharField(max_length=28, choices=Proceedings.choices, blank=True)
     outcome = models.CharField(max_length=28, choices=Outcome.choices, blank=True)
     outcome_date = models.DateField(null=True, blank=True)
+    # The workflow's own record of this subject's path (the fields above are interchange §1).
+    determination = models.CharField(
+        max_length=32, choices=Determination.choices, blank=True, default="", db_default=""
+    )
+    finding = models.CharField(
+        max_length=20, blank=True, default="", db_default="", help_text="Finding at proceedings."
+    )
+    notice_served_on = models.DateField(null=True, blank=True, help_text="Regulation 17 notice.")
+    appeal_status = models.CharField(
+        max_length=12, choices=AppealStatus.choices, blank=True, default="", db_default=""
+    )
+    appeal_lodged_on = models.DateField(null=True, blank=True)
+    list_referral = models.CharField(
+        max_length=12, choices=ListReferral.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["allegation", "id"]
@@ -208,3 +309,85 @@ class AllegationSubject(models.Model):
     def __str__(self) -> str:
         who = self.subject.ref if self.subject is not None else "unidentified subject"
         return f"{self.allegation} – {who}"
+
+
+class CaseEvent(models.Model):
+    """One decision or step in a matter's timeline: who, when, why, and the case version it made.
+
+    Written only by the workflow services (candour/cases/workflow.py); never edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    part = models.ForeignKey(
+        AllegationSubject, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(max_length=40)
+    at = models.DateTimeField()
+    by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by_name = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(help_text="The case version this step produced.")
+
+    class Meta:
+        ordering = ["case", "at", "id"]
+        indexes = [models.Index(fields=["case", "version"], name="case_event_version_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case.ref}: {self.action} by {self.by_name} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Complainant(models.Model):
+    """A complainant's details: personal data, kept apart from the case so that no statistic,
+    export or other role's answer can carry them (see docs/cases.md, "Complainants")."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="complainants")
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    on_behalf_of = models.CharField(
+        max_length=200, blank=True, help_text="The person complained for, when made on behalf."
+    )
+
+    class Meta:
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return f"complainant {self.pk} of {self.case.ref}"
+
+
+class Hearing(models.Model):
+    """Misconduct proceedings arranged for one subject's part: forum, date, panel, publicity.
+
+    Gross misconduct hearings are public by default (Police (Conduct) Regulations 2020 reg 39);
+    the chair may hold all or part in private or anonymise the officer (``restrictions``)."""
+
+    part = models.OneToOneField(AllegationSubject, on_delete=models.CASCADE, related_name="hearing")
+    forum = models.CharField(max_length=28, choices=Proceedings.choices)
+    hearing_date = models.DateField(null=True, blank=True)
+    panel = models.JSONField(default=list, blank=True, help_text='[{"role", "name"}]')
+    public = models.BooleanField(default=False)
+    anonymised = models.BooleanField(default=False, help_text="The chair ordered anonymity.")
+    restrictions = models.TextField(blank=True, help_text="The chair's reporting restrictions.")
+
+    def __str__(self) -> str:
+        return f"{self.get_forum_display()} for {self.part}"
+
+
+class ProgressReport(models.Model):
+    """A report to the local policing body (and the IOPC where involved) on an investigation
+    not finished within 12 months, then every 6 months (Police (Conduct) Regulations 2020 reg 19;
+    Police (Complaints and Misconduct) Regulations 2020 reg 13)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="progress_reports")
+    period_end = models.DateField(help_text="The end of the relevant period reported on.")
+    sent_on = models.DateField()
+
+    class Meta:
+        ordering = ["case", "period_end"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "period_end"], name="progress_report_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.ref}: report for the period to {self.period_end}"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from candour.core.apischema import ERROR_STATUSES, ErrorOut
 from candour.core.models import ApiToken
 
 
@@ -29,3 +32,64 @@ api = NinjaAPI(
 api.add_router("/cases", "candour.cases.api.router")
 api.add_router("/transparency", "candour.transparency.api.router")
 api.add_router("/vetting", "candour.vetting.api.router")
+
+
+# One error envelope for every API answer: {"detail": sentence, "errors": [{"field", "message"}]}.
+
+
+def _envelope(
+    request: HttpRequest, status: int, detail: str, errors: list | None = None
+) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+def _field_of(location: tuple) -> str:
+    parts = [str(part) for part in location if part not in ("body", "payload", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": _field_of(tuple(error.get("loc", ()))), "message": str(error.get("msg", ""))}
+        for error in exc.errors
+    ]
+    return _envelope(request, 422, "The request is not valid: correct the fields listed.", errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _envelope(
+        request, 401, "Send a valid token: Authorization: Bearer TOKEN (candour token USERNAME)."
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # A body that is not JSON at all is invalid input like any other (422, not 400).
+    unreadable = exc.status_code == 400 and str(exc).startswith("Cannot parse request body")
+    status = 422 if unreadable else exc.status_code
+    return _envelope(request, status, str(exc))
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _envelope(request, 403, str(exc) or "Your role does not allow this.")
+
+
+def _document_error_statuses() -> None:
+    """Give every operation the error answers it can give, so /api/openapi.json lists them."""
+    from ninja.operation import Operation
+
+    for _, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                assert isinstance(operation, Operation)
+                for status in ERROR_STATUSES:
+                    if status not in operation.response_models:
+                        operation.response_models[status] = operation._create_response_model(
+                            ErrorOut
+                        )
+
+
+_document_error_statuses()

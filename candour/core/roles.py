@@ -23,6 +23,7 @@ class Capability(models.TextChoices):
     VIEW_CASES = "view_cases", "Read case records"
     EDIT_CASES = "edit_cases", "Record and change cases"
     DECIDE_OUTCOMES = "decide_outcomes", "Decide severity and outcomes"
+    VIEW_COMPLAINANTS = "view_complainants", "Read complainants' personal details"
     EXPORT_CASES = "export_cases", "Export case records"
     VIEW_VETTING = "view_vetting", "Read and decide vetting"
     VIEW_INTELLIGENCE = "view_intelligence", "Early-warning patterns"
@@ -35,13 +36,19 @@ class Capability(models.TextChoices):
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.INVESTIGATOR: frozenset(
-        {Capability.VIEW_CASES, Capability.EDIT_CASES, Capability.VIEW_STATISTICS}
+        {
+            Capability.VIEW_CASES,
+            Capability.EDIT_CASES,
+            Capability.VIEW_COMPLAINANTS,
+            Capability.VIEW_STATISTICS,
+        }
     ),
     Role.APPROPRIATE_AUTHORITY: frozenset(
         {
             Capability.VIEW_CASES,
             Capability.EDIT_CASES,
             Capability.DECIDE_OUTCOMES,
+            Capability.VIEW_COMPLAINANTS,
             Capability.EXPORT_CASES,
             Capability.VIEW_STATISTICS,
         }

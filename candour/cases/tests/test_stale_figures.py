@@ -153,3 +153,45 @@ def test_an_import_moves_the_figure(tmp_path: Path) -> None:
         assert (result.created, result.updated) == (0, 1)
 
     assert_the_figure_moves(change)
+
+
+def test_the_api_s_appeal_result_moves_the_figure(client) -> None:  # type: ignore[no-untyped-def]
+    """Through the cases API: the tribunal allows an appeal and substitutes the outcome."""
+    from candour.cases.models import Case, Hearing
+    from candour.core.models import ApiToken
+    from candour.factories import UserFactory
+
+    user = UserFactory(username="aa-stale", role=Role.APPROPRIATE_AUTHORITY)
+    _, raw = ApiToken.issue(user)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    def act(case_id: int, **body: object) -> None:
+        version = Case.objects.get(pk=case_id).version
+        response = client.post(
+            f"/api/cases/{case_id}/actions",
+            {**body, "version": version},
+            content_type="application/json",
+            **auth,
+        )
+        assert response.status_code == 200, response.json()
+
+    def change(part: AllegationSubject, outcome: str, on: dt.date) -> None:
+        # Heard at a misconduct hearing, which found misconduct and gave a written warning.
+        Hearing.objects.create(part=part, forum="gross_misconduct_hearing", public=True)
+        AllegationSubject.objects.filter(pk=part.pk).update(
+            proceedings="gross_misconduct_hearing", finding="misconduct", severity="misconduct"
+        )
+        Case.objects.filter(pk=part.allegation.case_id).update(stage="proceedings")
+        case_id = part.allegation.case_id
+        act(case_id, action="lodge_appeal", subject=part.pk, reason="Leave to appeal out of time")
+        act(
+            case_id,
+            action="record_appeal_result",
+            subject=part.pk,
+            result="allowed",
+            outcome=outcome,
+            outcome_date=on.isoformat(),
+        )
+
+    part = assert_the_figure_moves(change)
+    assert part.appeal_status == "allowed"

@@ -1,10 +1,10 @@
 """How a demo matter is handled, from referral to outcome: tables of plausible paths.
 
-The outcome each forum may give follows the Police (Conduct) Regulations 2020 as summarised in
-domain.md: a misconduct meeting gives at most a final written warning; a gross misconduct
-hearing or an accelerated hearing may dismiss, or find that someone who has left would have been
-dismissed; the Reflective Practice Review Process is not a disciplinary outcome. The shares are
-invented for the demo.
+The outcome each forum may give is checked against the forums table of the rules the matter
+started under (candour/cases/forums.py): a misconduct meeting gives at most a final written
+warning (management advice only under the 2012 rules); a misconduct hearing or an accelerated
+hearing may dismiss, or find that someone who has left would have been dismissed; the
+Reflective Practice Review Process is not a disciplinary outcome. The shares are invented.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
+
+from candour.cases import forums
+from candour.cases.rules import rules_version_for
 
 # Categories and flags that make a matter serious enough for a mandatory IOPC referral.
 SERIOUS_FLAGS = frozenset({"sexual", "corruption", "domestic_abuse"})
@@ -60,10 +63,10 @@ PROCEEDINGS: dict[str, Weights] = {
         "misconduct_meeting": 0.3,
         "none": 0.2,
     },
+    # A misconduct meeting hears misconduct only (Police (Conduct) Regulations 2020 reg 23).
     "gross_misconduct": {
-        "gross_misconduct_hearing": 0.55,
+        "gross_misconduct_hearing": 0.65,
         "accelerated_hearing": 0.1,
-        "misconduct_meeting": 0.1,
         "none": 0.25,
     },
 }
@@ -219,9 +222,35 @@ def decide_for_subject(
         outcome = pick(rng, OUTCOMES[proceedings])
         if outcome == "reduction_in_rank" and rank not in RANKS_THAT_CAN_BE_REDUCED:
             outcome = "final_written_warning"
+        outcome = lawful_outcome(rng, received, proceedings, severity, outcome)
     if left_date is not None and left_date < outcome_date:
         proceedings, outcome = settle_for_leaver(severity, proceedings, outcome)
     return SubjectResult(severity, proceedings, outcome, outcome_date)
+
+
+def lawful_outcome(
+    rng: random.Random, received: dt.date, proceedings: str, severity: str, outcome: str
+) -> str:
+    """``outcome`` if the forum may give it under the rules the matter started under
+    (candour/cases/forums.py), else one it may give, drawn with the same weights."""
+    version = rules_version_for(received).code
+    forum = forums.forum_rules(version, proceedings)
+    if forum is None:
+        return outcome
+    finding = severity if severity in (forums.MISC, forums.GROSS) else forums.NEITHER
+    if outcome in ("not_proven", "no_further_action"):
+        finding = forums.NOT_PROVEN
+    if forums.check_outcome(version, proceedings, outcome, finding=finding) is None:
+        return outcome
+    allowed = {
+        code
+        for code in forum.outcome_codes(finding)
+        if forums.check_outcome(version, proceedings, code, finding=finding) is None
+    }
+    weights = {code: w for code, w in OUTCOMES[proceedings].items() if code in allowed}
+    if weights:
+        return pick(rng, weights)
+    return sorted(allowed)[0] if allowed else outcome
 
 
 def settle_for_leaver(severity: str, proceedings: str, outcome: str) -> tuple[str, str]:

@@ -18,10 +18,12 @@ from django.conf import settings
 from django.db import transaction
 
 from candour.cases import services
-from candour.cases.models import Category, Flag
-from candour.core import audit
+from candour.cases.models import Case, Category, Flag
+from candour.cases.workflow import place_imported_matters
+from candour.core import audit, changes
 from candour.core.demo import figures as F
 from candour.core.demo.generate import DemoData, Reference, generate
+from candour.core.demo.workflow import walk_demo_matters
 from candour.core.models import AuditEntry, Force, User
 from candour.core.roles import Role
 from candour.transparency.stats.store import refresh_stat_rows
@@ -92,9 +94,20 @@ def load_demo(
             say("Generating the synthetic data set")
             data = generate(reference_tables(), scale=scale, seed=seed)
             write_demo_data(data, result, say)
-            refresh_stat_rows()
+            # The history goes in as an import would: placed closed or open, rules by date.
+            place_imported_matters(Case.objects.filter(force_id__in=list(F.HEADCOUNTS)))
+            changes.mark_changed(changes.CASES)  # QuerySet.update sends no signals
         say("Checking the demo logins")
         result.logins = [_ensure_login(login, demo_password()) for login in DEMO_LOGINS]
+        if not result.already_loaded:
+            say("Taking the live demo matters through the statutory process")
+            live = walk_demo_matters(
+                User.objects.get(username="investigator"),
+                User.objects.get(username="authority"),
+                say=say,
+            )
+            result.cases_created += len(live)
+            refresh_stat_rows()
         if result.changed_anything:
             audit.record(
                 None,

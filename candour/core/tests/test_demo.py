@@ -156,11 +156,17 @@ def test_every_person_joined_before_leaving(demo):
         assert joined <= left
 
 
+def history():  # type: ignore[no-untyped-def]
+    """The generated history; the live matters (core/demo/workflow.py, made through the
+    workflow with a timeline) are dated from the day the demo is loaded."""
+    return Case.objects.filter(events__isnull=True)
+
+
 def test_cases_of_all_three_types_fall_within_the_demo_period(demo):
-    types = dict(Case.objects.values_list("case_type").annotate(n=Count("id")))
+    types = dict(history().values_list("case_type").annotate(n=Count("id")))
     assert types["complaint"] > types["conduct_matter"] > types["dsi_matter"] > 0
-    assert not Case.objects.filter(received_date__lt=DEMO_START).exists()
-    assert not Case.objects.filter(received_date__gt=DEMO_END).exists()
+    assert not history().filter(received_date__lt=DEMO_START).exists()
+    assert not history().filter(received_date__gt=DEMO_END).exists()
 
 
 def test_every_category_and_every_flag_is_used(demo):
@@ -237,7 +243,9 @@ def test_no_one_is_sanctioned_after_leaving(demo):
 
 
 def test_outcome_dates_follow_receipt_and_open_matters_have_none(demo):
-    subjects = AllegationSubject.objects.select_related("allegation__case")
+    subjects = AllegationSubject.objects.select_related("allegation__case").filter(
+        allegation__case__in=history()
+    )
     for row in subjects.exclude(outcome=""):
         assert row.allegation.case.received_date <= row.outcome_date <= DEMO_END
     open_rows = subjects.filter(outcome="")

@@ -1,0 +1,208 @@
+"""The statutory time limits running on a matter, each computed from its rule and naming it.
+
+``clocks_for(case, today)`` lists every running clock, overdue first. Working days leave out
+weekends and the bank holidays of England and Wales (the ``holidays`` package, subdivision ENG;
+Welsh forces share them). docs/cases.md, "Time limits", gives each rule and how sure we are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import holidays
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from candour.cases.models import AllegationSubject, Case
+
+
+@dataclass(frozen=True)
+class ClockRule:
+    name: str
+    label: str
+    rule: str
+    confirmed: str  # "primary", "secondary" or "unconfirmed" (as in forums.py)
+
+
+TWELVE_MONTHS = ClockRule(
+    "twelve_month_report",
+    "Report on an investigation not finished within 12 months, then every 6 months",
+    "Police (Conduct) Regulations 2020 reg 19(1), (2); Police (Complaints and Misconduct) "
+    "Regulations 2020 reg 13: the first period is 12 months from the day the matter came to the "
+    "appropriate authority's attention, each later one 6 months",
+    "primary",
+)
+NOTICE_RESPONSE = ClockRule(
+    "notice_response",
+    "Subject's response to the regulation 17 notice",
+    "Police (Conduct) Regulations 2020 reg 18: 10 working days after the notice to give a "
+    "written or oral statement",
+    "unconfirmed",
+)
+HEARING_NOTICE = ClockRule(
+    "public_hearing_notice",
+    "Publish the notice of a public misconduct hearing",
+    "Police (Conduct) Regulations 2020 reg 36: notice published at least 5 working days before "
+    "the hearing",
+    "unconfirmed",
+)
+APPEAL_WINDOW = ClockRule(
+    "appeal_window",
+    "Appeal to the Police Appeals Tribunal",
+    "Police Appeals Tribunals Rules 2020: notice of appeal within 10 working days after the "
+    "officer is given the outcome",
+    "unconfirmed",
+)
+REVIEW_WINDOW = ClockRule(
+    "review_window",
+    "Complainant's application for a review",
+    "Police (Complaints and Misconduct) Regulations 2020 reg 29(2): 28 days starting with the day "
+    "after the complainant is told the outcome",
+    "primary",
+)
+CLOCK_RULES = (TWELVE_MONTHS, NOTICE_RESPONSE, HEARING_NOTICE, APPEAL_WINDOW, REVIEW_WINDOW)
+
+
+@dataclass(frozen=True)
+class Clock:
+    name: str
+    label: str
+    due: date
+    overdue: bool
+    rule: str
+    part_id: int | None = None
+    subject_ref: str | None = None
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def add_working_days(start: date, count: int) -> date:
+    """The ``count``-th working day after ``start`` ("N working days beginning with the first
+    working day after" ``start``)."""
+    day = start
+    while count > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
+def subtract_working_days(end: date, count: int) -> date:
+    day = end
+    while count > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
+INVESTIGATING = ("referred", "investigation")
+
+
+def twelve_month_due(case: Case) -> date | None:
+    """When the next report on a long investigation falls due, or None when no investigation runs.
+    Each report covers a period; one recorded for the current period moves the clock on 6 months."""
+    if case.stage not in INVESTIGATING:
+        return None
+    due = case.received_date + relativedelta(months=12)
+    reported = {report.period_end for report in case.progress_reports.all()}
+    while due in reported:
+        due += relativedelta(months=6)
+    return due
+
+
+def appeal_window_end(part: AllegationSubject) -> date | None:
+    if part.outcome_date is None:
+        return None
+    return add_working_days(part.outcome_date, 10)
+
+
+def review_window_end(case: Case) -> date | None:
+    if case.complainant_informed_on is None:
+        return None
+    return case.complainant_informed_on + timedelta(days=28)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def clocks_for(case: Case, on: date | None = None) -> list[Clock]:
+    """Every running clock on ``case`` (with its subjects prefetched), overdue first then by due."""
+    from candour.cases import forums
+
+    on = on or today()
+    clocks: list[Clock] = []
+    due = twelve_month_due(case)
+    if due is not None:
+        clocks.append(_clock(TWELVE_MONTHS, due, on))
+    for allegation in case.allegations.all():
+        for part in allegation.subjects.all():
+            ref = part.subject.ref if part.subject is not None else None
+            if part.notice_served_on and case.stage == "investigation" and not part.outcome:
+                response_due = add_working_days(part.notice_served_on, 10)
+                if response_due >= on:
+                    clocks.append(_clock(NOTICE_RESPONSE, response_due, on, part.pk, ref))
+            hearing = getattr(part, "hearing", None)
+            if (
+                hearing is not None
+                and hearing.public
+                and hearing.hearing_date is not None
+                and not part.outcome
+            ):
+                clocks.append(
+                    _clock(
+                        HEARING_NOTICE,
+                        subtract_working_days(hearing.hearing_date, 5),
+                        on,
+                        part.pk,
+                        ref,
+                    )
+                )
+            forum = forums.forum_rules(case.rules, part.proceedings)
+            if (
+                forum is not None
+                and forum.appeal_to_tribunal
+                and part.finding in (forums.MISC, forums.GROSS)
+                and not part.appeal_status
+            ):
+                appeal_end = appeal_window_end(part)
+                if appeal_end is not None and appeal_end >= on:
+                    clocks.append(_clock(APPEAL_WINDOW, appeal_end, on, part.pk, ref))
+    review_end = review_window_end(case)
+    if review_end is not None and review_end >= on and case.stage != "review":
+        clocks.append(_clock(REVIEW_WINDOW, review_end, on))
+    clocks.sort(key=lambda clock: (not clock.overdue, clock.due))
+    return clocks
+
+
+# The clocks that are the force's own duty, and so can go overdue (the others are windows for
+# the subject or the complainant, shown only while open).
+DUTIES = frozenset({TWELVE_MONTHS.name, HEARING_NOTICE.name})
+
+
+def next_due(case: Case) -> date | None:
+    """The nearest due date of the force's running duties on ``case`` (stored as Case.next_due,
+    so that lists filter and order by "overdue" in the database)."""
+    far = date.max
+    due = min(
+        (clock.due for clock in clocks_for(case, date.min) if clock.name in DUTIES), default=far
+    )
+    return None if due == far else due
+
+
+def _clock(
+    rule: ClockRule, due: date, on: date, part_id: int | None = None, ref: str | None = None
+) -> Clock:
+    return Clock(rule.name, rule.label, due, due < on, rule.rule, part_id, ref)
