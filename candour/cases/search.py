@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from candour.cases.models import Allegation, AllegationSubject, Case
 from candour.core.models import Person, User
@@ -30,11 +31,14 @@ class CaseFilters:
     q: str = ""
     force: str = ""
     case_type: str = ""
+    stage: str = ""
     category: str = ""
     flag: str = ""
     subject: str = ""
     received_from: dt.date | None = None
     received_to: dt.date | None = None
+    overdue: bool = False
+    on: dt.date | None = None  # the day "overdue" is judged on (today when not given)
 
     def is_empty(self) -> bool:
         return self == CaseFilters()
@@ -46,6 +50,12 @@ def filter_cases(cases: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
         cases = cases.filter(force_id=filters.force)
     if filters.case_type:
         cases = cases.filter(case_type=filters.case_type)
+    if filters.stage:
+        cases = cases.filter(stage=filters.stage)
+    if filters.overdue:
+        # Case.next_due is the nearest of the force's running duties, kept by the workflow
+        # services from candour/cases/clocks.py.
+        cases = cases.filter(next_due__lt=filters.on or timezone.localdate())
     if filters.received_from:
         cases = cases.filter(received_date__gte=filters.received_from)
     if filters.received_to:

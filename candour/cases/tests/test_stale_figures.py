@@ -195,3 +195,38 @@ def test_the_api_s_appeal_result_moves_the_figure(client) -> None:  # type: igno
 
     part = assert_the_figure_moves(change)
     assert part.appeal_status == "allowed"
+
+
+def test_the_appeal_result_form_moves_the_figure(client, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """The page path: an appropriate authority records on the case page's form that the Police
+    Appeals Tribunal allowed an appeal and substituted an outcome."""
+    from django.urls import reverse
+
+    from candour.cases.models import Hearing, Stage
+
+    part = one_part_with_a_written_warning()
+    case = part.allegation.case
+    case.stage = Stage.APPEAL
+    case.save()
+    AllegationSubject.objects.filter(pk=part.pk).update(
+        proceedings="gross_misconduct_hearing", finding="misconduct", appeal_status="lodged"
+    )
+    Hearing.objects.create(part=part, forum="gross_misconduct_hearing", public=True)
+    before = officers_by_outcome()  # builds the store
+    assert before.get(BEFORE) == 1 and AFTER not in before
+    signed_in(Role.APPROPRIATE_AUTHORITY, ["cambridgeshire"])
+    case.refresh_from_db()
+    response = client.post(
+        reverse("cases:action", args=[case.pk, "record_appeal_result"]),
+        {
+            "version": case.version,
+            "subject": part.pk,
+            "result": "allowed",
+            "outcome": AFTER,
+            "outcome_date": OUTCOME_DATE.isoformat(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    after = officers_by_outcome()
+    assert after.get(AFTER) == 1 and BEFORE not in after, after
+    assert sum(after.values()) == sum(before.values())

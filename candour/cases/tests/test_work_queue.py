@@ -1,29 +1,52 @@
-"""The work queue: the open matters of the user's forces, oldest first."""
+"""The work queue: the user's open matters with their nearest time limit, overdue first."""
 
 import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from candour.cases import workflow
+from candour.cases.models import Case, Stage
 from candour.core.roles import Role
-from candour.factories import AllegationSubjectFactory, force
+from candour.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_lists_open_matters_oldest_first_and_leaves_out_finalised_ones(client, signed_in) -> None:  # type: ignore[no-untyped-def]
-    signed_in(Role.INVESTIGATOR, ["cambridgeshire"])
-    AllegationSubjectFactory(
-        allegation__case__ref="CAM/NEWER", allegation__case__received_date=dt.date(2025, 1, 1)
+def investigating(user, received: dt.date, force: str = "cambridgeshire") -> Case:  # type: ignore[no-untyped-def]
+    case = workflow.record_matter(
+        user, force=force, case_type="conduct_matter", received_date=received
     )
-    AllegationSubjectFactory(
-        allegation__case__ref="CAM/OLDER", allegation__case__received_date=dt.date(2023, 1, 1)
+    case = workflow.add_allegation(
+        user, case.pk, version=case.version, category="sexual_harassment", subjects=[{}]
     )
-    AllegationSubjectFactory(allegation__case__ref="CAM/DONE", outcome="no_further_action")
-    AllegationSubjectFactory(
-        allegation__case__ref="NOR/OPEN", allegation__case__force=force("norfolk")
+    case = workflow.take_action(
+        user, case.pk, "record_handling", {"schedule_3": True}, version=case.version
     )
+    return workflow.take_action(user, case.pk, "start_investigation", {}, version=case.version)
+
+
+def test_overdue_first_with_the_rule_and_nothing_closed_or_of_another_force(
+    client, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    ivy = signed_in(Role.INVESTIGATOR, ["cambridgeshire"])
+    today = timezone.localdate()
+    recent = investigating(ivy, today - dt.timedelta(days=20))
+    late = investigating(ivy, today - dt.timedelta(days=500))
+    closed = investigating(ivy, today - dt.timedelta(days=900))
+    Case.objects.filter(pk=closed.pk).update(stage=Stage.CLOSED)
+    nora = UserFactory(username="nora", forces=["norfolk"])
+    other = investigating(nora, today - dt.timedelta(days=600), force="norfolk")
     body = client.get(reverse("cases:work_queue")).content.decode()
-    assert body.index("CAM/OLDER") < body.index("CAM/NEWER")
-    assert "CAM/DONE" not in body and "NOR/OPEN" not in body
-    assert "2 open matters" in body
+
+    def link(case: Case) -> str:
+        return f'href="/cases/{case.pk}/"'
+
+    assert body.index(link(late)) < body.index(link(recent))
+    assert link(closed) not in body and link(other) not in body
+    late_entry = body[body.index(link(late)) :]
+    assert late_entry.index("Overdue") < late_entry.index(
+        "Rule: Police (Conduct) Regulations 2020 reg 19"
+    )
+    assert "1 overdue" in body
