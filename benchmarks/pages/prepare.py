@@ -7,7 +7,8 @@ timeline, names and collar numbers.
 The loaded rows came from case files (interchange §1), so every matter sits at the first stage
 with no timeline. This sets, in SQL on PostgreSQL: stage 'closed' for matters whose every subject
 has an outcome and 'investigation' (so the 12-month clock runs, many overdue) for the rest; eight
-timeline entries per open matter and three per closed one; and a name and collar number for every
+timeline entries per open matter and three per closed one; for open ones the next due date the
+workflow would store (the 12-month report); and a name and collar number for every
 person. Safe to run again (it clears the timeline it made first).
 """
 
@@ -35,6 +36,10 @@ STATEMENTS = [
        FROM cases_case c CROSS JOIN generate_series(1, 8) AS n
        WHERE c.stage = 'investigation' OR n <= 3""",
     "UPDATE cases_case SET version = 9 WHERE stage = 'investigation'",
+    # What the workflow services store for an investigation with no report yet: the 12-month
+    # report's due date (candour/cases/clocks.py), so the work queue and "overdue" have work.
+    """UPDATE cases_case SET next_due = (received_date + interval '12 months')::date
+       WHERE stage = 'investigation'""",
     """UPDATE core_person SET name = (ARRAY['Alex','Sam','Jo','Chris','Pat','Lee','Kim','Ali'])[1 + id % 8]
               || ' ' || (ARRAY['Smith','Jones','Taylor','Brown','Khan','Evans','Patel','Wilson',
               'Roberts','Walker'])[1 + (id / 8) % 10], collar_number = (1000 + id)::text""",
