@@ -60,7 +60,8 @@ def main() -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
             rows = cursor.rowcount
-        print(f"{time.perf_counter() - started:6.1f} s  {rows:>9,}  {sql.split()[0]} {sql.split()[1]} {sql.split()[2]}", flush=True)
+        what = " ".join(sql.split()[:3])
+        print(f"{time.perf_counter() - started:6.1f} s  {rows:>9,}  {what}", flush=True)
 
 
 if __name__ == "__main__":
