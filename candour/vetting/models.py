@@ -205,6 +205,10 @@ class DataWashRun(models.Model):
     out_file = models.CharField(max_length=500)
     engine = models.CharField(max_length=10)
     threshold = models.FloatField()
+    rule_outs = models.BooleanField(
+        default=True,
+        help_text="Whether twins and fathers and sons were ruled out (--rule-outs on|off).",
+    )
     summary = models.JSONField(default=dict)
     candidates_loaded = models.PositiveIntegerField(default=0)
 

@@ -340,6 +340,7 @@ def record_datawash_run(
     summary: Mapping[str, Any],
     force: Force | None = None,
     run_by: str = "",
+    rule_outs: bool = True,
 ) -> DataWashRun:
     run = DataWashRun.objects.create(
         force=force,
@@ -349,6 +350,7 @@ def record_datawash_run(
         out_file=out_file,
         engine=engine,
         threshold=threshold,
+        rule_outs=rule_outs,
         # Per-pair weight parts go onto the candidates, not into the run's summary.
         summary=_json_safe({k: v for k, v in summary.items() if k != "weight_parts"}),
     )
@@ -424,7 +426,7 @@ def candidates_for(
 ):  # type: ignore[no-untyped-def]
     """The candidate matches of the user's forces, highest match weight first; audited."""
     candidates = CandidateMatch.objects.filter(force_id__in=user.force_codes()).select_related(
-        "force", "person"
+        "force", "person", "run"
     )
     if status:
         candidates = candidates.filter(status=status)

@@ -11,6 +11,7 @@ The columns named here are made by ``inputs.prepare`` (see ``docs/datawash.md`` 
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +56,9 @@ class Field:
     def comparison(self, rule_outs: bool = True) -> cl.CustomComparison:
         levels: list[ComparisonLevelCreator | dict[str, Any]] = [self.null_level]
         for level in self.levels:
-            creator = level.creator.configure(label_for_charts=level.reason)
+            # ``configure`` changes the creator it is called on: work on a copy, so one run's
+            # rule-outs do not stay fixed in the next run of the same process.
+            creator = copy.deepcopy(level.creator).configure(label_for_charts=level.reason)
             if level.rules_out_match and rule_outs:
                 creator = creator.configure(
                     m_probability=RULES_OUT_M_PROBABILITY, fix_m_probability=True
@@ -205,10 +208,14 @@ _TWO_OF_THREE = (
     " + case when dob_day_l = dob_day_r then 1 else 0 end)"
 )
 
+# A date of birth that was not a date keeps its year and month, or its year (``inputs``): such a
+# record is compared on what it still says, and is missing only when nothing of it could be read.
+_PART_READ = "(dob_l is null or dob_r is null)"
+
 DATE_OF_BIRTH = Field(
     name="dob",
-    display_columns=("dob", "dob"),
-    null_level=_either_null("dob"),
+    display_columns=("dob_as_read", "dob_as_read"),
+    null_level=_either_null("dob_year"),
     levels=(
         Level(cll.ExactMatchLevel("dob"), "same"),
         Level(cll.CustomLevel("dob_swapped_l = dob_r"), "day and month swapped ({l}/{r})"),
@@ -219,6 +226,19 @@ DATE_OF_BIRTH = Field(
                 cll.CustomLevel(f"{_TWO_OF_THREE} >= 2"), cll.DamerauLevenshteinLevel("dob", 1)
             ),
             "one digit different ({l}/{r})",
+        ),
+        Level(
+            cll.CustomLevel(
+                f"{_PART_READ} and dob_year_l = dob_year_r and dob_month_l = dob_month_r"
+            ),
+            "same year and month, the day not readable ({l}/{r})",
+        ),
+        Level(
+            cll.CustomLevel(
+                f"{_PART_READ} and dob_year_l = dob_year_r"
+                " and (dob_month_l is null or dob_month_r is null)"
+            ),
+            "same year, the month not readable ({l}/{r})",
         ),
         Level(
             cll.CustomLevel(
@@ -434,7 +454,7 @@ def settings(rule_outs: bool = True) -> SettingsCreator:
         retain_matching_columns=True,
         # The per-field match weights (mw_<field>) the review page shows.
         retain_intermediate_calculation_columns=True,
-        additional_columns_to_retain=["previous_surnames", "surname_tokens"],
+        additional_columns_to_retain=["previous_surnames", "surname_tokens", "dob_as_read"],
         max_iterations=25,
         em_convergence=0.0001,
     )

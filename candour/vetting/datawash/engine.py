@@ -103,13 +103,17 @@ def run_datawash(
     ``person_ref, record_id, match_probability, match_weight, reasons``. Every candidate is for a
     person to review (the data wash, ``docs/datawash.md``); nothing here decides anything.
 
-    ``rule_outs=False`` lets a wholly different first name, or dates of birth over ten years
-    apart, count against a match by a learned amount instead of ruling it out. Only for benchmark
-    data with no twins or fathers and sons (FEBRL4); a real data wash keeps the default.
+    The rule-outs (``rule_outs=True``, the default) are a UK household prior: twins share a
+    surname, date of birth and address, and fathers and sons a name and address, so a wholly
+    different first name, or dates of birth over ten years apart, rule a match out.
+    ``rule_outs=False`` lets them count against a match by a learned amount instead, for data that
+    has no such households (FEBRL4, ``--rule-outs off``).
 
-    Raises DataWashInputError (a ValueError) if a file is missing, unreadable, lacks a column,
-    repeats an id or holds a date that is not a date; ValueError for a bad engine or threshold;
-    EngineUnavailable (a ValueError) for ``spark`` without the ``spark`` extra.
+    Raises DataWashInputError (a ValueError) if a file is missing or unreadable, lacks a column,
+    or has an empty or repeated id; ValueError for a bad engine or threshold; EngineUnavailable
+    (a ValueError) for ``spark`` without the ``spark`` extra. A malformed cell does not stop the
+    run: it is read for what it still says and counted in the summary's ``malformed_values`` and
+    the log.
     Returns the summary described in ``docs/datawash.md``.
     """
     if engine not in ("duckdb", "spark"):
@@ -132,6 +136,7 @@ def run_datawash(
             workforce_rows = inputs.load(con, workforce)
             report(1)
             national_rows = inputs.load(con, national)
+            malformed = _malformed_values(con, (workforce, national))
             report(2)
             prepared = _prepare(con, work_dir, workforce, national, workforce_rows, national_rows)
             backend = _backend(engine, con, work_dir)
@@ -151,6 +156,7 @@ def run_datawash(
         "threshold": threshold,
         "rule_outs": rule_outs,
         "workforce_records": workforce_rows,
+        "malformed_values": malformed,
         "national_records": national_rows,
         "candidate_pairs": written,
         "workforce_people_with_candidates": int(predictions["person_ref"].nunique()),
@@ -161,6 +167,31 @@ def run_datawash(
         "weight_parts": parts,
         "seconds": round(time.monotonic() - started, 1),
     }
+
+
+def _malformed_values(
+    con: duckdb.DuckDBPyConnection, files: tuple[inputs.InputFile, ...]
+) -> dict[str, dict[str, Any]]:
+    """``{role: {column: {"cells", "read_in_part", "first_rows"}}}`` for each file with any, each
+    also logged as a warning."""
+    found = {}
+    for source in files:
+        columns = inputs.malformed_values(con, source)
+        for column, count in columns.items():
+            logger.warning(
+                "Data wash: the %s file %s has %d %s value(s) that are not dates "
+                "(%d read in part: year and month, or year; the rest as not known), "
+                "first at row(s) %s.",
+                source.role,
+                source.path.name,
+                count["cells"],
+                column,
+                count["read_in_part"],
+                ", ".join(str(r) for r in count["first_rows"]),
+            )
+        if columns:
+            found[source.role] = columns
+    return found
 
 
 def rule_sql(rule: Any) -> str:

@@ -63,7 +63,9 @@ def _sql_string(value: str) -> str:
 
 def load(con: duckdb.DuckDBPyConnection, source: InputFile) -> int:
     """Read ``source`` into table ``raw_<role>`` (all text, with a 1-based ``row_number``), check it
-    and return its number of rows. Raises DataWashInputError on the first problem found."""
+    and return its number of rows. Raises DataWashInputError for what stops a run: the file cannot
+    be read, a column is missing, or an id is empty or repeated (a malformed cell does not stop
+    it: see ``malformed_values``)."""
     name = source.path.name
     if not source.path.is_file():
         raise DataWashInputError(
@@ -97,7 +99,6 @@ def load(con: duckdb.DuckDBPyConnection, source: InputFile) -> int:
         if column not in columns:
             run(con, f"alter table {table} add column {column} varchar")
     _check_ids(con, table, source)
-    _check_dates(con, table, source)
     return int(first_row(con, f"select count(*) from {table}")[0])  # type: ignore[index]
 
 
@@ -134,22 +135,35 @@ def _parsed_date_sql(column: str) -> str:
     return f"cast(coalesce({attempts}) as date)"
 
 
-def _check_dates(con: duckdb.DuckDBPyConnection, table: str, source: InputFile) -> None:
+def malformed_values(con: duckdb.DuckDBPyConnection, source: InputFile) -> dict[str, Any]:
+    """Count the cells of ``raw_<role>`` that do not read as what their column holds, by column.
+
+    A malformed value is evidence, not a reason to stop: a date of birth such as ``1945-04-93``
+    is read for what it still says (its year and month, or its year) and otherwise as not known.
+    Returns ``{column: {"cells", "read_in_part", "first_rows"}}`` for each column with any
+    (``first_rows``: up to five 1-based row numbers, for the log); empty when every cell reads.
+    """
+    table = f"raw_{source.role}"
     row = first_row(
         con,
         f"""
-        select row_number, date_of_birth from {table}
+        select count(*),
+               count(*) filter (where date_year(date_of_birth) is not null),
+               list(row_number order by row_number)[1:5]
+        from {table}
         where nullif(trim(date_of_birth), '') is not null
           and {_parsed_date_sql("date_of_birth")} is null
-        order by row_number limit 1
         """,
     )
-    if row:
-        raise DataWashInputError(
-            f"The {source.role} file {source.path.name}, row {row[0]}, column date_of_birth: "
-            f"{row[1]!r} is not a date. Write dates as YYYY-MM-DD (or DD/MM/YYYY), or leave the "
-            f"cell empty if the date is not known."
-        )
+    if not row or not row[0]:
+        return {}
+    return {
+        "date_of_birth": {
+            "cells": int(row[0]),
+            "read_in_part": int(row[1]),
+            "first_rows": [int(r) for r in row[2]],
+        }
+    }
 
 
 def install_helpers(con: duckdb.DuckDBPyConnection) -> None:
@@ -167,6 +181,19 @@ def install_helpers(con: duckdb.DuckDBPyConnection) -> None:
         create or replace macro joined_name(x) as nullif(replace(clean_name(x), ' ', ''), '');
         create or replace macro clean_identifier(x) as nullif(regexp_replace(
             upper(coalesce(x, '')), '[^A-Z0-9]', '', 'g'), '');
+        -- What a date of birth that is not a date still says: its year (four digits) and month
+        -- (1 to 12), from YYYY-MM-DD or DD/MM/YYYY shapes with any day, or YYYY-MM, MM/YYYY, YYYY.
+        create or replace macro date_year(x) as coalesce(
+            try_cast(nullif(regexp_extract(trim(x),
+                '^([0-9]{4})(-[0-9]{1,2}(-[0-9]{1,2})?)?$', 1), '') as integer),
+            try_cast(nullif(regexp_extract(trim(x),
+                '^([0-9]{1,2}/)?[0-9]{1,2}/([0-9]{4})$', 2), '') as integer));
+        create or replace macro valid_month(m) as case when m between 1 and 12 then m end;
+        create or replace macro date_month(x) as valid_month(coalesce(
+            try_cast(nullif(regexp_extract(trim(x),
+                '^[0-9]{4}-([0-9]{1,2})(-[0-9]{1,2})?$', 1), '') as integer),
+            try_cast(nullif(regexp_extract(trim(x),
+                '^([0-9]{1,2}/)?([0-9]{1,2})/[0-9]{4}$', 2), '') as integer)));
         create or replace macro clean_postcode(x) as
             nullif(regexp_replace(upper(x), '[^A-Z0-9]', '', 'g'), '');
         create or replace table nickname_lookup (name varchar, formal varchar[], family varchar);
@@ -202,6 +229,8 @@ def prepare(con: duckdb.DuckDBPyConnection, source: InputFile, parquet_path: Pat
                 flatten(list_transform(string_split(coalesce(previous_surnames, ''), ';'),
                                             lambda s: name_tokens(s))) as previous_tokens,
                 {_parsed_date_sql("date_of_birth")} as birth_date,
+                date_year(date_of_birth) as read_year,
+                date_month(date_of_birth) as read_month,
                 case upper(left(trim(sex), 1)) when 'M' then 'M' when 'F' then 'F' end as sex,
                 clean_postcode(postcode) as pc,
                 nullif(trim(regexp_replace(lower(address), '[^a-z0-9]+', ' ', 'g')), '')
@@ -212,6 +241,10 @@ def prepare(con: duckdb.DuckDBPyConnection, source: InputFile, parquet_path: Pat
             select *,
                 case when cast(birth_date as varchar) in ({placeholders}) then null
                      else birth_date end as dob_date,
+                -- A cell that is not a date keeps what it still says (see malformed_values).
+                case when birth_date is null then read_year end as part_year,
+                case when birth_date is null and read_year is not null then read_month end
+                    as part_month,
                 -- Temporary NI numbers (TN, then date of birth and sex) are shared by everyone
                 -- born that day, twins included, and a number of one repeated character is a
                 -- placeholder: neither identifies anybody, so both count as missing.
@@ -238,11 +271,15 @@ def prepare(con: duckdb.DuckDBPyConnection, source: InputFile, parquet_path: Pat
                 list_concat([d.surname], d.surname_tokens, d.previous_surnames, d.previous_tokens),
                 lambda s: s is not null)) as surnames_all,
             cast(d.dob_date as varchar) as dob,
+            -- The date as far as it could be read, for the reasons: 1945-04-12, 1945-04 or 1945.
+            coalesce(cast(d.dob_date as varchar),
+                     cast(d.part_year as varchar) || '-' || lpad(cast(d.part_month as varchar), 2, '0'),
+                     cast(d.part_year as varchar)) as dob_as_read,
             case when day(d.dob_date) <= 12 and day(d.dob_date) <> month(d.dob_date)
                  then cast(make_date(year(d.dob_date), day(d.dob_date), month(d.dob_date))
                            as varchar) end as dob_swapped,
-            year(d.dob_date) as dob_year,
-            month(d.dob_date) as dob_month,
+            coalesce(year(d.dob_date), d.part_year) as dob_year,
+            coalesce(month(d.dob_date), d.part_month) as dob_month,
             day(d.dob_date) as dob_day,
             cast(year(d.dob_date) as varchar) || '-'
                 || cast(least(month(d.dob_date), day(d.dob_date)) as varchar) || '-'

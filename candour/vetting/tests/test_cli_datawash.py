@@ -77,6 +77,7 @@ def test_a_missing_file_exits_2(files, tmp_path) -> None:  # type: ignore[no-unt
     [
         ["--threshold", "1.5"],
         ["--engine", "sqlite"],
+        ["--rule-outs", "maybe"],
         ["--colour", "blue"],
         ["--load"],
     ],
@@ -118,7 +119,7 @@ def test_call_command_raises_command_errors_with_the_contracts_codes(files, tmp_
     bad = tmp_path / "workforce.csv"
     bad.write_text(
         "person_ref,forenames,surname,previous_surnames,date_of_birth,sex,postcode,address\n"
-        "W1,Ann,Smith,,31/31/1990,F,,\n"
+        "W1,Ann,Smith,,1990-01-01,F,,\n,Bob,Smith,,31/31/1990,M,,\n"
     )
     with pytest.raises(CommandError) as failed:
         call_command(
@@ -127,7 +128,7 @@ def test_call_command_raises_command_errors_with_the_contracts_codes(files, tmp_
             national=str(files.national),
             out=str(tmp_path / "out.csv"),
         )
-    assert failed.value.returncode == 1 and "is not a date" in str(failed.value)
+    assert failed.value.returncode == 1 and "has no person_ref" in str(failed.value)
     with pytest.raises(CommandError) as missing:
         call_command(
             "datawash",
@@ -178,3 +179,53 @@ def test_load_fills_the_forces_review_queue_and_leaves_the_output_unchanged(
     assert mine is not None and mine.person == person
     assert mine.workforce_record["surname"] and mine.national_record["surname"]
     assert all(c.status == "pending" for c in CandidateMatch.objects.all())
+
+
+def fixed_m_levels(model: dict) -> list[str]:
+    """The levels whose m probability the run fixed instead of learning, as field: label."""
+    return [
+        f"{comparison['output_column_name']}: {level['label_for_charts']}"
+        for comparison in model["comparisons"]
+        for level in comparison["comparison_levels"]
+        if level.get("fix_m_probability")
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_rule_outs_on_rule_twins_out_and_off_learns_them_and_the_run_records_which(
+    files, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    hard = {(r["person_ref"], r["record_id"]) for r in read(files.hard_non_matches)}
+    assert hard, "the generated files should hold twins or fathers and sons"
+    common = {"workforce": str(files.workforce), "national": str(files.national)}
+    on, off = tmp_path / "on.csv", tmp_path / "off.csv"
+    call_command("datawash", out=str(on), force="norfolk", load=True, **common)
+    call_command("datawash", out=str(off), force="norfolk", load=True, rule_outs="off", **common)
+    runs = {Path(run.out_file).name: run for run in DataWashRun.objects.all()}
+    assert runs["on.csv"].rule_outs and runs["on.csv"].summary["rule_outs"] is True
+    assert not runs["off.csv"].rule_outs and runs["off.csv"].summary["rule_outs"] is False
+    # On: a wholly different first name and birth dates over ten years apart are fixed as all but
+    # conclusive, so no twin or father and son is a candidate.
+    assert fixed_m_levels(runs["on.csv"].summary["model"]) == [
+        "forenames: different ({l}/{r})",
+        "dob: more than 10 years apart ({l}/{r})",
+    ]
+    assert not {(r["person_ref"], r["record_id"]) for r in read(on)} & hard
+    # Off: both are learned like any other level.
+    assert fixed_m_levels(runs["off.csv"].summary["model"]) == []
+
+
+def test_the_summary_says_whether_the_rule_outs_were_on() -> None:
+    from candour.vetting.management.commands.datawash import summary_paragraph
+
+    assert "household rule-outs off" in summary_paragraph({"rule_outs": False})
+    assert "household rule-outs on" in summary_paragraph({"rule_outs": True})
+    text = summary_paragraph(
+        {
+            "malformed_values": {
+                "national": {"date_of_birth": {"cells": 3, "read_in_part": 2, "first_rows": [2]}}
+            }
+        }
+    )
+    assert "national file has 3 date_of_birth values that could not be read" in text

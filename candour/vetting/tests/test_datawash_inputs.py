@@ -40,15 +40,6 @@ def test_it_names_a_repeated_id_and_its_rows(tmp_path):
         run(tmp_path, workforce)
 
 
-def test_it_names_the_row_and_column_of_a_bad_date(tmp_path):
-    national = GOOD_N + "N2,Ann,Lee,,31/02/1980,F,,\n"
-    with pytest.raises(
-        DataWashInputError,
-        match=r"national file national\.csv, row 2, column date_of_birth: '31/02/1980' is not a date",
-    ):
-        run(tmp_path, HEADER_W + "W1,Ann,Lee,,1970-01-01,F,,\n", national)
-
-
 def test_it_names_a_row_without_an_id(tmp_path):
     with pytest.raises(DataWashInputError, match=r"row 2, has no person_ref"):
         run(tmp_path, HEADER_W + "W1,Ann,Lee,,1970-01-01,F,,\n,Bob,Lee,,,,,\n")

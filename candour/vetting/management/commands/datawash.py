@@ -67,6 +67,17 @@ class Command(BaseCommand):
             help=f"Keep pairs with match probability at least P (default {DEFAULT_THRESHOLD}).",
         )
         parser.add_argument(
+            "--rule-outs",
+            choices=["on", "off"],
+            default="on",
+            help=(
+                "on (default): a wholly different first name, or dates of birth over ten years "
+                "apart, rule a match out (twins, fathers and sons: a UK household prior); off: "
+                "they count against a match by a learned amount, for data without such "
+                "households (FEBRL4)."
+            ),
+        )
+        parser.add_argument(
             "--force",
             metavar="F",
             help="Force code the workforce file belongs to (with --load).",
@@ -101,6 +112,7 @@ class Command(BaseCommand):
                     engine=options["engine"],
                     threshold=options["threshold"],
                     progress=progress,
+                    rule_outs=options["rule_outs"] == "on",
                 )
         except DataWashInputError as error:
             raise CommandError(str(error), returncode=1) from None
@@ -138,6 +150,7 @@ class Command(BaseCommand):
             out_file=str(Path(options["out"]).resolve()),
             engine=options["engine"],
             threshold=options["threshold"],
+            rule_outs=summary["rule_outs"],
             summary=summary,
             force=force,
             run_by=audit.os_user(),
@@ -192,7 +205,9 @@ def summary_paragraph(summary: dict[str, Any]) -> str:
         f"Compared {_n(summary.get('workforce_records'))} workforce records with "
         f"{_n(summary.get('national_records'))} national records using "
         f"{summary.get('engine', '?')} at a match-probability threshold of "
-        f"{summary.get('threshold', '?')}: {pairs:,} candidate pair{'s' if pairs != 1 else ''}"
+        f"{summary.get('threshold', '?')}, household rule-outs "
+        f"{'on' if summary.get('rule_outs', True) else 'off'}: "
+        f"{pairs:,} candidate pair{'s' if pairs != 1 else ''}"
     )
     if people is not None:
         text += f" for {int(people):,} member{'s' if people != 1 else ''} of the workforce"
@@ -204,6 +219,14 @@ def summary_paragraph(summary: dict[str, Any]) -> str:
         if summary.get("blocking_recall") is not None:
             text += f", with an expected recall of {float(summary['blocking_recall']):.3f}"
         text += "."
+    for role, columns in (summary.get("malformed_values") or {}).items():
+        for column, count in columns.items():
+            text += (
+                f" The {role} file has {int(count['cells']):,} {column} value"
+                f"{'s' if count['cells'] != 1 else ''} that could not be read as a date "
+                f"({int(count['read_in_part']):,} read in part, for their year and month or "
+                f"year; the rest taken as not known)."
+            )
     if summary.get("seconds") is not None:
         text += f" It took {summary['seconds']} seconds."
     text += " Every candidate is for a vetting officer to review; nothing has been decided."
