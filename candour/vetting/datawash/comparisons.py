@@ -261,6 +261,11 @@ DATE_OF_BIRTH = Field(
     ),
 )
 
+_NO_OTHER_DISTRICT = cll.CustomLevel(
+    "postcode_district_l is null or postcode_district_r is null"
+    " or postcode_district_l = postcode_district_r"
+)
+
 # Address and postcode are one comparison: they are too closely tied to count as two pieces of
 # evidence (the same address nearly always means the same postcode).
 ADDRESS = Field(
@@ -276,8 +281,31 @@ ADDRESS = Field(
             "same address",
         ),
         Level(cll.ExactMatchLevel("postcode"), "same postcode"),
+        # No postcode unit agrees (a typo in it, or none, or not a UK one): the address by its
+        # parts, unless both give UK postcode districts and they differ (1 High Street in
+        # another town is another house).
+        Level(
+            cll.And(
+                cll.ExactMatchLevel("address_number"),
+                cll.JaroWinklerLevel("address_street", 0.9),
+                _NO_OTHER_DISTRICT,
+            ),
+            "same house number and street ({street_l}/{street_r})",
+        ),
+        Level(
+            cll.And(
+                cll.JaroWinklerLevel("address_street", 0.9),
+                cll.ArrayIntersectLevel("address_places", 1),
+                _NO_OTHER_DISTRICT,
+            ),
+            "same street and place ({street_l}/{street_r})",
+        ),
         Level(cll.ExactMatchLevel("postcode_sector"), "same postcode sector ({l}/{r})"),
         Level(cll.ExactMatchLevel("postcode_district"), "same postcode district ({l}/{r})"),
+        Level(
+            cll.And(cll.ArrayIntersectLevel("address_places", 1), _NO_OTHER_DISTRICT),
+            "same place ({places})",
+        ),
         Level(cll.ElseLevel(), "different area"),
     ),
 )
@@ -454,7 +482,11 @@ def settings(rule_outs: bool = True) -> SettingsCreator:
         retain_matching_columns=True,
         # The per-field match weights (mw_<field>) the review page shows.
         retain_intermediate_calculation_columns=True,
-        additional_columns_to_retain=["previous_surnames", "surname_tokens", "dob_as_read"],
+        additional_columns_to_retain=[
+            "previous_surnames",
+            "surname_tokens",
+            "dob_as_read",
+        ],
         max_iterations=25,
         em_convergence=0.0001,
     )

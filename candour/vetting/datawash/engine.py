@@ -29,7 +29,7 @@ from django.conf import settings as django_settings
 from splink import Linker
 from splink.internals.exceptions import EMTrainingException
 
-from . import comparisons, inputs
+from . import comparisons, inputs, models
 from .inputs import DataWashInputError
 from .reasons import field_reason, shown
 
@@ -94,7 +94,9 @@ def run_datawash(
     threshold: float = DEFAULT_THRESHOLD,
     progress: Progress | None = None,
     *,
-    rule_outs: bool = True,
+    rule_outs: bool | None = None,
+    model: str | Path | None = None,
+    save_model: str | Path | None = None,
 ) -> dict[str, Any]:
     """Link the workforce file to the national file and write the candidate matches.
 
@@ -107,13 +109,17 @@ def run_datawash(
     surname, date of birth and address, and fathers and sons a name and address, so a wholly
     different first name, or dates of birth over ten years apart, rule a match out.
     ``rule_outs=False`` lets them count against a match by a learned amount instead, for data that
-    has no such households (FEBRL4, ``--rule-outs off``).
+    has no such households (FEBRL4, ``--rule-outs off``). Default: on, or as the saved model was.
+
+    ``model`` scores with a model saved by an earlier run (``--model``: Splink's own model JSON)
+    instead of training one, so a daily delta is scored in seconds and the same pair gets the same
+    score in every run; ``save_model`` writes the model this run used there (``--save-model``).
 
     Raises DataWashInputError (a ValueError) if a file is missing or unreadable, lacks a column,
-    or has an empty or repeated id; ValueError for a bad engine or threshold; EngineUnavailable
-    (a ValueError) for ``spark`` without the ``spark`` extra. A malformed cell does not stop the
-    run: it is read for what it still says and counted in the summary's ``malformed_values`` and
-    the log.
+    or has an empty or repeated id, or if the model file cannot be used; ValueError for a bad
+    engine or threshold; EngineUnavailable (a ValueError) for ``spark`` without the ``spark``
+    extra. A malformed cell does not stop the run: it is read for what it still says and counted
+    in the summary's ``malformed_values`` and the log.
     Returns the summary described in ``docs/datawash.md``.
     """
     if engine not in ("duckdb", "spark"):
@@ -127,6 +133,11 @@ def run_datawash(
     workforce = inputs.workforce_file(workforce_path)
     national = inputs.national_file(national_path)
     out_path = Path(out_path)
+    saved = models.read(Path(model), engine) if model is not None else None
+    if saved is not None:
+        rule_outs = models.check_rule_outs(saved, Path(model), rule_outs)  # type: ignore[arg-type]
+    elif rule_outs is None:
+        rule_outs = True
 
     with tempfile.TemporaryDirectory(prefix="candour-datawash-") as work:
         work_dir = Path(work)
@@ -138,9 +149,23 @@ def run_datawash(
             national_rows = inputs.load(con, national)
             malformed = _malformed_values(con, (workforce, national))
             report(2)
-            prepared = _prepare(con, work_dir, workforce, national, workforce_rows, national_rows)
+            prepared = _prepare(
+                con,
+                work_dir,
+                (workforce, national),
+                (workforce_rows, national_rows),
+                training=saved is None,
+            )
+            if saved is None:
+                trained = _train(_backend(engine, con, work_dir), prepared, report, rule_outs)
+            else:
+                trained = saved
+            # A fresh database API for scoring: Splink caches term-frequency tables on it, and
+            # those the training linkers made were counted on samples, not the whole files.
             backend = _backend(engine, con, work_dir)
-            linker, model = _train(backend, prepared, report, rule_outs)
+            linker = backend.linker(prepared.workforce, prepared.national, trained, "scoring")
+            if save_model is not None:
+                models.write(trained, Path(save_model))
             report(6)
             predictions, estimated_comparisons = _score(linker, threshold, national_rows)
             report(7)
@@ -162,8 +187,10 @@ def run_datawash(
         "workforce_people_with_candidates": int(predictions["person_ref"].nunique()),
         "estimated_comparisons": estimated_comparisons,
         "blocking_rules": [rule_sql(r) for r in comparisons.BLOCKING_RULES],
-        "probability_two_random_records_match": model["probability_two_random_records_match"],
-        "model": model,
+        "probability_two_random_records_match": trained["probability_two_random_records_match"],
+        "model": trained,
+        "model_file": str(Path(model).resolve()) if model is not None else None,
+        "saved_model_file": str(Path(save_model).resolve()) if save_model is not None else None,
         "weight_parts": parts,
         "seconds": round(time.monotonic() - started, 1),
     }
@@ -234,23 +261,27 @@ class _Prepared:
 def _prepare(
     con: duckdb.DuckDBPyConnection,
     work_dir: Path,
-    workforce: inputs.InputFile,
-    national: inputs.InputFile,
-    workforce_rows: int,
-    national_rows: int,
+    files: tuple[inputs.InputFile, inputs.InputFile],
+    rows: tuple[int, int],
+    *,
+    training: bool = True,
 ) -> _Prepared:
+    """Standardise both files to Parquet and, when a model is to be trained, draw its samples."""
+    (workforce, national), (workforce_rows, national_rows) = files, rows
     prepared = _Prepared(work_dir)
     inputs.run(con, "set preserve_insertion_order = false")
     inputs.prepare(con, workforce, prepared.workforce)
     inputs.prepare(con, national, prepared.national)
     for table in ("raw_workforce", "raw_national"):
         inputs.run(con, f"drop table {table}")
+    prepared.all_pairs = workforce_rows * national_rows
+    if not training:
+        return prepared
     sample_w = min(workforce_rows, U_SAMPLE_WORKFORCE_ROWS)
     sample_n = min(national_rows, max(1, int(U_SAMPLE_PAIRS // max(sample_w, 1))))
     sample_w = inputs.sample_for_u(con, prepared.workforce, sample_w, prepared.workforce_sample)
     sample_n = inputs.sample_for_u(con, prepared.national, sample_n, prepared.national_sample)
     prepared.u_pairs = sample_w * sample_n
-    prepared.all_pairs = workforce_rows * national_rows
     if workforce_rows > EM_SAMPLE_WORKFORCE_ROWS:
         inputs.sample_for_u(
             con, prepared.workforce, EM_SAMPLE_WORKFORCE_ROWS, prepared.workforce_em_sample
@@ -339,7 +370,8 @@ def spark_session(work_dir: Path | None = None) -> Any:
 
 def _train(
     backend: _Backend, prepared: _Prepared, report: Callable[[int], None], rule_outs: bool = True
-) -> tuple[Linker, dict[str, Any]]:
+) -> dict[str, Any]:
+    """Train the model on the prepared files; returns it as Splink's model dict."""
     # u from a fixed sample, scored in full (no engine-specific random sampling), so that DuckDB
     # and Spark learn the same model.
     report(3)
@@ -377,9 +409,7 @@ def _train(
             logger.warning("Data wash: skipped one EM session: %s", str(error).splitlines()[0])
     model = trainer.misc.save_model_to_json()
     model["probability_two_random_records_match"] = prior
-    model = comparisons.remove_matches_from_u(model, prepared.u_pairs)
-    linker = backend.linker(prepared.workforce, prepared.national, model, "scoring")
-    return linker, linker.misc.save_model_to_json()
+    return comparisons.remove_matches_from_u(model, prepared.u_pairs)
 
 
 def _score(linker: Linker, threshold: float, national_rows: int) -> tuple[pd.DataFrame, int]:

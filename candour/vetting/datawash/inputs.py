@@ -20,6 +20,10 @@ from .nicknames import nickname_rows
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 # Dates used by some systems to mean "not known"; treated as missing, not as a birthday.
 PLACEHOLDER_DATES = ("1900-01-01", "1901-01-01")
+# A line of an address that names a flat or unit, not the street ("Flat 3, 12 Elm Row").
+_FLAT_LINE = r"^(flat|unit|apartment|apt|room|suite|floor|level)\b"
+# A house number: digits, with a letter after them (12a) or not.
+_HOUSE_NUMBER = r"\b([0-9]+[a-z]?)\b"
 
 
 class DataWashInputError(ValueError):
@@ -194,6 +198,11 @@ def install_helpers(con: duckdb.DuckDBPyConnection) -> None:
                 '^[0-9]{4}-([0-9]{1,2})(-[0-9]{1,2})?$', 1), '') as integer),
             try_cast(nullif(regexp_extract(trim(x),
                 '^([0-9]{1,2}/)?([0-9]{1,2})/[0-9]{4}$', 2), '') as integer)));
+        -- An address's comma-separated parts, lower case, punctuation as spaces, each with a letter.
+        create or replace macro address_parts(x) as list_filter(
+            list_transform(string_split(lower(coalesce(x, '')), ','),
+                           lambda p: trim(regexp_replace(p, '[^a-z0-9]+', ' ', 'g'))),
+            lambda p: regexp_matches(p, '[a-z]'));
         create or replace macro clean_postcode(x) as
             nullif(regexp_replace(upper(x), '[^A-Z0-9]', '', 'g'), '');
         create or replace table nickname_lookup (name varchar, formal varchar[], family varchar);
@@ -235,10 +244,14 @@ def prepare(con: duckdb.DuckDBPyConnection, source: InputFile, parquet_path: Pat
                 clean_postcode(postcode) as pc,
                 nullif(trim(regexp_replace(lower(address), '[^a-z0-9]+', ' ', 'g')), '')
                     as address,
+                address_parts(address) as address_parts,
                 clean_identifier(ni_number) as ni_clean
             from raw_{source.role}
         ), dated as (
             select *,
+                -- The street line: the first part that is not a flat or unit line.
+                list_filter(address_parts,
+                    lambda p: not regexp_matches(p, '{_FLAT_LINE}'))[1] as street_line,
                 case when cast(birth_date as varchar) in ({placeholders}) then null
                      else birth_date end as dob_date,
                 -- A cell that is not a date keeps what it still says (see malformed_values).
@@ -294,6 +307,18 @@ def prepare(con: duckdb.DuckDBPyConnection, source: InputFile, parquet_path: Pat
             case when regexp_matches(d.pc, '{unit}') then left(d.pc, length(d.pc) - 3)
                  when regexp_matches(d.pc, '{outward}') then d.pc end as postcode_district,
             d.address,
+            -- The address by its parts, for addresses whose postcode does not agree or is not a
+            -- UK one (overseas, free text, missing): house number, street and places.
+            nullif(regexp_extract(coalesce(d.street_line, ''), '{_HOUSE_NUMBER}', 1), '')
+                as address_number,
+            nullif(trim(regexp_replace(regexp_replace(coalesce(d.street_line, ''),
+                '{_HOUSE_NUMBER}', ' ', 'g'), ' +', ' ', 'g')), '') as address_street,
+            nullif(list_filter(list_transform(
+                    list_filter(d.address_parts, lambda p: p <> coalesce(d.street_line, '')
+                                and not regexp_matches(p, '{_FLAT_LINE}')
+                                and not regexp_matches(replace(upper(p), ' ', ''), '{unit}')),
+                    lambda p: nullif(trim(regexp_replace(p, '[^a-z]+', ' ', 'g')), '')),
+                lambda p: p is not null), []) as address_places,
             d.ni as ni_number,
             -- Halves (the middle character left out), for blocking on a mistyped identifier.
             left(d.ni, length(d.ni) // 2) as ni_head,

@@ -17,7 +17,7 @@ def _display(value: Any) -> str:
     if value is None:
         return "?"
     text = str(value)
-    return text.title() if text.isalpha() else text
+    return text.title() if text.replace(" ", "").isalpha() else text
 
 
 def _as_list(value: Any) -> list[str]:
@@ -64,6 +64,15 @@ def field_reason(field: Field, pair: Mapping[str, Any]) -> str:
         l=_display(pair.get(f"{left_col}_l")),
         r=_display(pair.get(f"{right_col}_r")),
         surname_link=_surname_link(pair) if "{surname_link}" in level.reason else "",
+        street_l=_display(pair.get("address_street_l")),
+        street_r=_display(pair.get("address_street_r")),
+        places=", ".join(
+            _display(p)
+            for p in sorted(
+                set(_as_list(pair.get("address_places_l")))
+                & set(_as_list(pair.get("address_places_r")))
+            )
+        ),
     )
     return f"{field.name}: {words}"
 

@@ -69,13 +69,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rule-outs",
             choices=["on", "off"],
-            default="on",
+            default=None,
             help=(
-                "on (default): a wholly different first name, or dates of birth over ten years "
+                "on (default, or as the --model was trained): a wholly different first name, or dates of birth over ten years "
                 "apart, rule a match out (twins, fathers and sons: a UK household prior); off: "
                 "they count against a match by a learned amount, for data without such "
                 "households (FEBRL4)."
             ),
+        )
+        parser.add_argument(
+            "--model",
+            metavar="FILE",
+            help=(
+                "Score with a model saved by --save-model (Splink's model JSON) instead of "
+                "training one: for daily deltas and new joiners, same scores for the same pair."
+            ),
+        )
+        parser.add_argument(
+            "--save-model",
+            metavar="FILE",
+            help="Save the model this run used (Splink's model JSON), for --model later.",
         )
         parser.add_argument(
             "--force",
@@ -93,7 +106,10 @@ class Command(BaseCommand):
         from candour.vetting.datawash.engine import EngineUnavailable
 
         workforce, national = Path(options["workforce"]), Path(options["national"])
-        for label, path in (("workforce", workforce), ("national", national)):
+        given = [("workforce", workforce), ("national", national)]
+        if options["model"]:
+            given.append(("model", Path(options["model"])))
+        for label, path in given:
             if not path.is_file():
                 raise CommandError(
                     f"The {label} file {path} does not exist: check the path.", returncode=2
@@ -112,7 +128,11 @@ class Command(BaseCommand):
                     engine=options["engine"],
                     threshold=options["threshold"],
                     progress=progress,
-                    rule_outs=options["rule_outs"] == "on",
+                    rule_outs=None
+                    if options["rule_outs"] is None
+                    else options["rule_outs"] == "on",
+                    model=options["model"],
+                    save_model=options["save_model"],
                 )
         except DataWashInputError as error:
             raise CommandError(str(error), returncode=1) from None
@@ -156,10 +176,17 @@ class Command(BaseCommand):
             run_by=audit.os_user(),
         )
         loaded = services.load_candidates(run, force, weight_parts=summary.get("weight_parts"))
-        self.stdout.write(
+        text = (
             f"Loaded {loaded} candidate pair{'s' if loaded != 1 else ''} into the review queue "
             f"of {force.name} (data wash run {run.pk})."
         )
+        skipped = int(run.summary.get("already_in_queue", 0))
+        if skipped:
+            text += (
+                f" {skipped:,} pair{'s were' if skipped != 1 else ' was'} already in the queue "
+                f"with the same records and {'were' if skipped != 1 else 'was'} not raised again."
+            )
+        self.stdout.write(text)
 
     @contextmanager
     def _progress(self) -> Iterator[Any]:
@@ -227,6 +254,10 @@ def summary_paragraph(summary: dict[str, Any]) -> str:
                 f"({int(count['read_in_part']):,} read in part, for their year and month or "
                 f"year; the rest taken as not known)."
             )
+    if summary.get("model_file"):
+        text += f" Scored with the saved model {summary['model_file']} (no training)."
+    if summary.get("saved_model_file"):
+        text += f" The model was saved to {summary['saved_model_file']}."
     if summary.get("seconds") is not None:
         text += f" It took {summary['seconds']} seconds."
     text += " Every candidate is for a vetting officer to review; nothing has been decided."
