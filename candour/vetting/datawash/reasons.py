@@ -21,7 +21,7 @@ def _display(value: Any) -> str:
 
 
 def _as_list(value: Any) -> list[str]:
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):
         return []
     return [str(v) for v in value if v is not None]
 
@@ -39,6 +39,13 @@ def _surname_link(pair: Mapping[str, Any]) -> str:
         f"part of a double-barrelled surname "
         f"({_display(pair.get('surname_l'))}/{_display(pair.get('surname_r'))})"
     )
+
+
+def _shared_places(pair: Mapping[str, Any]) -> str:
+    shared = set(_as_list(pair.get("address_places_l"))) & set(
+        _as_list(pair.get("address_places_r"))
+    )
+    return ", ".join(_display(p) for p in sorted(shared))
 
 
 def _missing(value: Any) -> bool:
@@ -66,13 +73,7 @@ def field_reason(field: Field, pair: Mapping[str, Any]) -> str:
         surname_link=_surname_link(pair) if "{surname_link}" in level.reason else "",
         street_l=_display(pair.get("address_street_l")),
         street_r=_display(pair.get("address_street_r")),
-        places=", ".join(
-            _display(p)
-            for p in sorted(
-                set(_as_list(pair.get("address_places_l")))
-                & set(_as_list(pair.get("address_places_r")))
-            )
-        ),
+        places=_shared_places(pair) if "{places}" in level.reason else "",
     )
     return f"{field.name}: {words}"
 
