@@ -438,7 +438,7 @@ def load_candidates(
 
 
 def _raised_before(
-    force: Force, candidates: Sequence[CandidateMatch]
+    force: Force, candidates: list[CandidateMatch]
 ) -> dict[tuple[str, str], list[tuple[dict[str, str], dict[str, str]]]]:
     """For each pair among ``candidates`` already in ``force``'s queue, the two records' snapshots
     each time it was raised."""
