@@ -18,9 +18,12 @@ import os
 import time
 from pathlib import Path
 
-from candour.vetting.datawash import run_datawash
-from candour.vetting.datawash.evaluation import pairs, precision_recall
-from candour.vetting.datawash.generator import generate
+# The engine reads its memory limits and Spark settings from Candour's settings.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "candour.settings")
+
+from candour.vetting.datawash import run_datawash  # noqa: E402
+from candour.vetting.datawash.evaluation import pairs, precision_recall  # noqa: E402
+from candour.vetting.datawash.generator import generate  # noqa: E402
 
 
 def main() -> None:
