@@ -42,7 +42,9 @@ class CappedPaginator(Paginator):
     @property
     def count(self) -> int:  # type: ignore[override]
         if not hasattr(self, "_capped_count"):
-            self._capped_count = self.object_list[: search.COUNT_CAP + 1].count()  # type: ignore[attr-defined]
+            # No ORDER BY: counting the first rows needs no sort of all of them.
+            capped = self.object_list.order_by()[: search.COUNT_CAP + 1]  # type: ignore[attr-defined]
+            self._capped_count = capped.count()
         return min(self._capped_count, search.COUNT_CAP)
 
     @property
