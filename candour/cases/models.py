@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
-from candour.core import reference
+from candour.core import reference, scoping
 from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
-from candour.core.roles import Capability
 
 
 class CaseType(models.TextChoices):
@@ -147,17 +146,8 @@ class Flag(models.Model):
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: User) -> CaseQuerySet:
-        """Deny by default: only cases of the user's forces, only for roles that may read
-        cases, and never a case in which the user is a subject."""
-        if not user.is_authenticated or not user.can(Capability.VIEW_CASES):
-            return self.none()
-        visible = self.filter(force__in=user.forces.all())
-        if user.person_id is not None:
-            own = AllegationSubject.objects.filter(
-                allegation__case=OuterRef("pk"), subject_id=user.person_id
-            )
-            visible = visible.exclude(Exists(own))
-        return visible
+        """The cases the user may read (the rules are candour.core.scoping's)."""
+        return scoping.visible_to(user, self)
 
 
 class Case(models.Model):

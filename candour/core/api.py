@@ -1,10 +1,16 @@
-"""The REST API (django-ninja). Every call needs a per-user token: ``Authorization: Bearer …``."""
+"""The REST API (django-ninja). Every call needs a per-user token: ``Authorization: Bearer …``.
+
+One guard for every route: ``auth=requires(Capability.X)`` answers 401 without a good token and
+403 when the caller's role lacks the capability; a route reads its objects through
+``candour.core.scoping.get_visible``, whose ``DoesNotExist`` is answered 404, the same for a
+missing object and one outside the caller's scope (docs/security.md).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -12,14 +18,39 @@ from ninja.security import HttpBearer
 
 from candour.core.apischema import ERROR_STATUSES, ErrorOut
 from candour.core.models import ApiToken
+from candour.core.roles import Capability
 
 
 class TokenAuth(HttpBearer):
+    """A per-user API token; with a ``capability``, the token's user must also have it."""
+
+    def __init__(self, capability: str = "") -> None:
+        self.capability = capability
+        super().__init__()
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            return None
+        request.user = user
+        if self.capability and not user.can(self.capability):
+            raise HttpError(403, "Your role does not allow this.")
         return user
+
+
+def requires(capability: str) -> TokenAuth:
+    """The guard of a route that needs ``capability``: ``@router.get(..., auth=requires(...))``."""
+    return TokenAuth(Capability(capability))
+
+
+class ApiError(HttpError):
+    """A refusal with per-field errors: ``ApiError(422, "...", [{"field": ..., "message": ...}])``."""
+
+    def __init__(
+        self, status_code: int, message: str, errors: list[dict[str, str]] | None = None
+    ) -> None:
+        super().__init__(status_code, message)
+        self.errors = errors or []
 
 
 api = NinjaAPI(
@@ -69,7 +100,14 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # A body that is not JSON at all is invalid input like any other (422, not 400).
     unreadable = exc.status_code == 400 and str(exc).startswith("Cannot parse request body")
     status = 422 if unreadable else exc.status_code
-    return _envelope(request, status, str(exc))
+    return _envelope(request, status, str(exc), getattr(exc, "errors", None))
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def _not_found(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
+    return _envelope(
+        request, 404, "There is nothing with that id open to you (it is missing or not yours)."
+    )
 
 
 @api.exception_handler(PermissionDenied)

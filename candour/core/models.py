@@ -134,7 +134,10 @@ class User(AbstractUser):
         return capability in self.capabilities()
 
     def force_codes(self) -> list[str]:
-        return list(self.forces.values_list("code", flat=True))
+        """The codes of the forces this user is scoped to (candour.core.scoping)."""
+        from candour.core import scoping
+
+        return scoping.force_codes(self)
 
     def needs_two_factor(self) -> bool:
         return bool(self.capabilities() & SENSITIVE_CAPABILITIES) or self.is_staff

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from candour.cases.models import Case
-from candour.core import twofactor
+from candour.core import scoping, twofactor
 from candour.core.forms import TokenForm
 from candour.core.models import Force
 from candour.core.roles import Capability
@@ -22,7 +22,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {
         "role_label": user.get_role_display() or "No role assigned",  # type: ignore[union-attr]
-        "forces": user.forces.all(),  # type: ignore[union-attr]
+        "forces": scoping.forces_of(user),
     }
     if user.can(Capability.VIEW_CASES):  # type: ignore[union-attr]
         visible = Case.objects.visible_to(user)  # type: ignore[arg-type]

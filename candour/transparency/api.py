@@ -10,9 +10,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from candour.core import audit
+from candour.core import scoping
+from candour.core.api import requires
 from candour.core.roles import Capability
-from candour.transparency.stats import StatsQuery, StatsUsageError, compute
+from candour.transparency import services
+from candour.transparency.stats import StatsQuery, StatsUsageError
 from candour.transparency.stats.output import to_json
 
 router = Router(tags=["transparency"])
@@ -41,11 +43,10 @@ class StatsParams(Schema):
         "forces only. A query the command would refuse (exit 2) is refused here with 422 and "
         "the same sentence."
     ),
+    auth=requires(Capability.VIEW_STATISTICS),
 )
 def stats(request: HttpRequest, params: Query[StatsParams]) -> dict[str, Any]:
     user = request.user
-    if not user.can(Capability.VIEW_STATISTICS):  # type: ignore[union-attr]
-        raise HttpError(403, "Your role does not allow statistics.")
     try:
         query = StatsQuery.parse(
             source=params.source,
@@ -60,27 +61,17 @@ def stats(request: HttpRequest, params: Query[StatsParams]) -> dict[str, Any]:
         )
     except StatsUsageError as exc:
         raise HttpError(422, str(exc)) from None
-    mine = set(user.force_codes())  # type: ignore[union-attr]
-    asked = set(query.forces)
-    if asked - mine:
-        raise HttpError(
-            403, f"You may count only your own forces; not {', '.join(sorted(asked - mine))}."
-        )
-    forces = tuple(sorted(asked or mine))
-    if not forces:
-        raise HttpError(403, "Your account has no forces, so there is nothing to count.")
-    query = replace(query, forces=forces)
+    query = replace(query, forces=scoping.counting_forces(user, query.forces))
     if params.suppress is not None and params.suppress < 1:
         raise HttpError(422, "suppress needs a threshold of 1 or more, e.g. suppress=5.")
     try:
-        result = compute(query, suppress=params.suppress, per=params.per)
+        result = services.count_for(
+            user,  # type: ignore[arg-type]
+            query,
+            suppress=params.suppress,
+            per=params.per,
+            channel="api",
+        )
     except StatsUsageError as exc:
         raise HttpError(422, str(exc)) from None
-    audit.record(
-        user,  # type: ignore[arg-type]
-        "view",
-        object_type="transparency.statistics",
-        channel="api",
-        detail={**query.to_json(), "suppress": params.suppress},
-    )
     return to_json(result)

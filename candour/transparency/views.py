@@ -11,16 +11,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from candour.core import audit, reference
+from candour.core import reference, scoping
 from candour.core.models import Force, User
 from candour.core.permissions import capability_required
 from candour.core.roles import Capability
-from candour.transparency import letters
+from candour.transparency import letters, services
 from candour.transparency.forms import FoiForm, StatisticsForm, source_of
 from candour.transparency.models import FoiAnswer
 from candour.transparency.stats import CASES, StatsQuery, StatsResult, compute
@@ -31,7 +30,6 @@ from candour.transparency.stats.output import (
     crosstab,
     from_json,
     human_rows,
-    to_json_with_margins,
 )
 from candour.transparency.stats.output import (
     render as render_file,
@@ -72,7 +70,7 @@ def _download(result: StatsResult, fmt: str, name: str) -> HttpResponse:
 
 
 def _user_forces(user: User):  # type: ignore[no-untyped-def]
-    return Force.objects.filter(users=user).order_by("name")
+    return scoping.forces_of(user).order_by("name")
 
 
 # ------------------------------------------------------------------------------------------
@@ -91,18 +89,14 @@ def statistics(request: HttpRequest) -> HttpResponse:
     if submitted and form.is_valid():
         query = form.to_query()
         suppress = None if form.cleaned_data.get("show_small") else threshold()
-        result = compute(
+        fmt = request.GET.get("format", "")
+        result = services.count_for(
+            user,
             query,
             suppress=suppress,
             per=1000 if form.cleaned_data.get("per") else None,
             margins=len(query.by) == 2,
-        )
-        fmt = request.GET.get("format", "")
-        audit.record(
-            user,
-            "export" if fmt else "view",
-            object_type="transparency.statistics",
-            detail={**query.to_json(), "suppress": suppress, "format": fmt},
+            fmt=fmt,
         )
         if fmt in DOWNLOADS:
             return _download(result, fmt, "candour-statistics")
@@ -126,29 +120,16 @@ def foi(request: HttpRequest) -> HttpResponse:
     source = source_of((request.POST or request.GET).get("source"))
     form = FoiForm(request.POST or None, forces=_user_forces(user), source=source)
     if request.method == "POST" and form.is_valid():
-        query = form.to_query()
-        result = compute(
-            query,
-            suppress=threshold(),
+        answer = services.record_foi_answer(
+            user,
+            form.to_query(),
+            reference=form.cleaned_data["reference"],
+            request_text=form.cleaned_data["request_text"],
+            threshold=threshold(),
             per=1000 if form.cleaned_data.get("per") else None,
-            margins=len(query.by) == 2,
         )
-        with transaction.atomic():
-            answer = FoiAnswer.objects.create(
-                reference=form.cleaned_data["reference"],
-                request_text=form.cleaned_data["request_text"],
-                query=query.to_json(),
-                threshold=threshold(),
-                figures=to_json_with_margins(result),
-                sentences=sentences(result),
-                created_by=user,
-            )
-            answer.forces.set(Force.objects.filter(code__in=query.forces))
-            audit.record(
-                user, "create", answer, detail={"reference": answer.reference, **query.to_json()}
-            )
         return redirect(answer)
-    recent = _answers_for(user)[:5]
+    recent = services.foi_answers_for(user)[:5]
     return render(
         request,
         "transparency/foi_form.html",
@@ -156,21 +137,9 @@ def foi(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _answers_for(user: User):  # type: ignore[no-untyped-def]
-    """Answers about only the user's forces (none that also covers another force)."""
-    others = Force.objects.exclude(users=user)
-    return (
-        FoiAnswer.objects.exclude(forces__in=others)
-        .filter(forces__users=user)
-        .distinct()
-        .prefetch_related("forces")
-        .select_related("created_by")
-    )
-
-
 @capability_required(Capability.ANSWER_FOI)
 def foi_answers(request: HttpRequest) -> HttpResponse:
-    page = Paginator(_answers_for(request.user), 25).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    page = Paginator(services.foi_answers_for(request.user), 25).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     rows = [
         [
             a.reference,
@@ -185,13 +154,6 @@ def foi_answers(request: HttpRequest) -> HttpResponse:
         "transparency/foi_answers.html",
         {"page": page, "answers": list(page), "rows": rows},
     )
-
-
-def _answer(request: HttpRequest, pk: int) -> FoiAnswer:
-    answer = get_object_or_404(FoiAnswer.objects.prefetch_related("forces"), pk=pk)
-    if not {f.code for f in answer.forces.all()} <= set(request.user.force_codes()):  # type: ignore[union-attr]
-        raise Http404("No such answer.")
-    return answer
 
 
 def compare(saved: StatsResult, now: StatsResult) -> list[dict[str, Any]]:
@@ -231,9 +193,11 @@ def compare(saved: StatsResult, now: StatsResult) -> list[dict[str, Any]]:
 
 @capability_required(Capability.ANSWER_FOI)
 def foi_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    answer = _answer(request, pk)
+    try:
+        answer = services.open_foi_answer(request.user, pk)  # type: ignore[arg-type]
+    except FoiAnswer.DoesNotExist:
+        raise Http404("No such answer.") from None
     saved = from_json(answer.figures)
-    audit.record(request.user, "view", answer)  # type: ignore[arg-type]
     context: dict[str, Any] = {"answer": answer, **presentation(saved)}
     context["sentences"] = answer.sentences
     context["downloads"] = [
@@ -254,9 +218,11 @@ def foi_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.ANSWER_FOI)
 def foi_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    answer = _answer(request, pk)
+    try:
+        answer = services.export_foi_answer(request.user, pk, fmt)  # type: ignore[arg-type]
+    except (FoiAnswer.DoesNotExist, ValueError):
+        raise Http404("No such answer, or no such format.") from None
     saved = from_json(answer.figures)
-    audit.record(request.user, "export", answer, detail={"format": fmt})  # type: ignore[arg-type]
     name = "foi-" + "".join(ch if ch.isalnum() else "-" for ch in answer.reference)
     if fmt == "pdf":
         response = HttpResponse(
@@ -264,8 +230,6 @@ def foi_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
-    if fmt not in DOWNLOADS:
-        raise Http404("No such format.")
     return _download(saved, fmt, name)
 
 

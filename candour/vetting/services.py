@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from candour.core import audit, changes
+from candour.core import audit, changes, scoping
 from candour.core.models import Force, Person, User
 from candour.vetting import records, reference
 from candour.vetting.models import (
@@ -38,6 +38,7 @@ from candour.vetting.models import (
     Decision,
     VettingAppeal,
     VettingApplication,
+    VettingApplicationQuerySet,
     VettingCheck,
 )
 
@@ -274,7 +275,13 @@ def vetting_due(
     """Clearances of the forces' current workforce that expire within ``within_days`` of ``on``
     (or already have), with no renewal or review of that level under way. Each row is
     annotated ``overdue`` (expired before ``on``). Soonest first."""
-    on = on or timezone.localdate()
+    named = VettingApplication.objects.for_forces(list(forces))
+    return _due(named, on or timezone.localdate(), within_days)
+
+
+def _due(
+    applications: VettingApplicationQuerySet, on: dt.date, within_days: int
+) -> QuerySet[VettingApplication]:
     horizon = on + dt.timedelta(days=within_days)
     renewed = VettingApplication.objects.cleared().filter(
         person=OuterRef("person"), level=OuterRef("level"), decided_on__gt=OuterRef("decided_on")
@@ -283,8 +290,8 @@ def vetting_due(
         person=OuterRef("person"), level=OuterRef("level"), decision=""
     )
     return (
-        VettingApplication.objects.cleared()
-        .filter(person__force_id__in=list(forces), expires_on__lte=horizon)
+        applications.cleared()
+        .filter(expires_on__lte=horizon)
         .filter(Q(person__left_date__isnull=True) | Q(person__left_date__gt=on))
         .exclude(Exists(renewed))
         .exclude(Exists(under_way))
@@ -299,21 +306,101 @@ def vetting_due(
     )
 
 
-def awaiting_decision(forces: Iterable[str]) -> QuerySet[VettingApplication]:
+def awaiting_decision(user: User) -> QuerySet[VettingApplication]:
     return (
-        VettingApplication.objects.for_forces(list(forces))
+        scoping.visible_to(user, VettingApplication.objects.all())
         .awaiting_decision()
         .select_related("person", "person__force")
         .order_by("applied_on", "id")
     )
 
 
-def appeals_awaiting_outcome(forces: Iterable[str]) -> QuerySet[VettingAppeal]:
+def appeals_awaiting_outcome(user: User) -> QuerySet[VettingAppeal]:
     return (
-        VettingAppeal.objects.filter(application__person__force_id__in=list(forces), outcome="")
+        scoping.visible_to(user, VettingAppeal)
+        .filter(outcome="")
         .select_related("application", "application__person")
         .order_by("lodged_on", "id")
     )
+
+
+def vetting_queue(
+    user: User, *, on: dt.date | None = None, limit: int = 200, channel: str = "web"
+) -> dict[str, Any]:
+    """What waits for the user's vetting unit: clearances due or overdue for renewal,
+    applications and appeals awaiting a decision, data-wash candidates to review. Audited."""
+    on = on or timezone.localdate()
+    due = list(
+        _due(
+            scoping.visible_to(user, VettingApplication.objects.all()),
+            on,
+            reference.DUE_WINDOW_DAYS,
+        )[:limit]
+    )
+    candidates = scoping.visible_to(user, CandidateMatch)
+    audit.record(
+        user,
+        "list",
+        object_type="vetting.queue",
+        channel=channel,
+        detail={"forces": scoping.force_codes(user)},
+    )
+    return {
+        "today": on,
+        "overdue": [a for a in due if a.overdue],  # type: ignore[attr-defined]
+        "due": [a for a in due if not a.overdue],  # type: ignore[attr-defined]
+        "awaiting": awaiting_decision(user)[:limit],
+        "appeals": appeals_awaiting_outcome(user)[:limit],
+        "pending_candidates": candidates.filter(status=CandidateStatus.PENDING).count(),
+        "referred_candidates": candidates.filter(status=CandidateStatus.REFERRED).count(),
+    }
+
+
+def open_person(user: User, pk: int, *, channel: str = "web") -> Person:
+    """A person's vetting record, if the user may see it; raises Person.DoesNotExist whether
+    the person is missing or out of scope. The read is audited."""
+    person = scoping.get_visible(user, Person.objects.select_related("force"), pk=pk)
+    audit.record(user, "view", person, object_type="vetting.person", channel=channel)
+    return person
+
+
+def application_for(user: User, pk: int) -> VettingApplication:
+    """An application the user may see (for acting on it: the action is what is audited);
+    raises VettingApplication.DoesNotExist whether missing or out of scope."""
+    return scoping.get_visible(
+        user, VettingApplication.objects.select_related("person", "person__force"), pk=pk
+    )
+
+
+def open_application(user: User, pk: int, *, channel: str = "web") -> VettingApplication:
+    """An application the user may see, the read audited."""
+    application = application_for(user, pk)
+    audit.record(user, "view", application, channel=channel)
+    return application
+
+
+def vetting_counts_for(
+    user: User,
+    date_from: dt.date,
+    date_to: dt.date,
+    by: str | Sequence[str] = "year",
+    *,
+    suppress: int | None = None,
+    channel: str = "web",
+) -> dict[str, Any]:
+    """The vetting figures (``candour.vetting.figures``) of the user's forces, audited."""
+    from candour.vetting.figures import vetting_figures
+
+    forces = scoping.counting_forces(user)
+    result = vetting_figures(forces, date_from, date_to, by=by, suppress=suppress)
+    audit.record(
+        user,
+        "list",
+        object_type="vetting.counts",
+        channel=channel,
+        detail={"from": str(date_from), "to": str(date_to), "by": by, "suppress": suppress},
+    )
+    return result
 
 
 # --- The data wash review queue ----------------------------------------------------------
@@ -459,9 +546,7 @@ def candidates_for(
     user: User, *, status: str | None = CandidateStatus.PENDING, channel: str = "web"
 ):  # type: ignore[no-untyped-def]
     """The candidate matches of the user's forces, highest match weight first; audited."""
-    candidates = CandidateMatch.objects.filter(force_id__in=user.force_codes()).select_related(
-        "force", "person", "run"
-    )
+    candidates = scoping.visible_to(user, CandidateMatch).select_related("force", "person", "run")
     if status:
         candidates = candidates.filter(status=status)
     audit.record(
@@ -477,8 +562,8 @@ def candidates_for(
 def open_candidate(user: User, pk: int, *, channel: str = "web") -> CandidateMatch:
     """One candidate the user may review; raises CandidateMatch.DoesNotExist whether it is
     missing or another force's, so the two cannot be told apart. The read is audited."""
-    candidate = CandidateMatch.objects.select_related("force", "person", "run", "decided_by").get(
-        pk=pk, force_id__in=user.force_codes()
+    candidate = scoping.get_visible(
+        user, CandidateMatch.objects.select_related("force", "person", "run", "decided_by"), pk=pk
     )
     audit.record(user, "view", candidate, channel=channel)
     return candidate
@@ -506,11 +591,13 @@ def decide_candidate(
     if decision == CandidateStatus.REFERRED and seen_status != CandidateStatus.PENDING:
         raise VettingError("This candidate has already been referred.")
     with transaction.atomic():
-        updated = CandidateMatch.objects.filter(
-            pk=pk, force_id__in=user.force_codes(), status=seen_status
-        ).update(status=decision, decided_by=user, decided_at=timezone.now(), note=note)
-        candidate = CandidateMatch.objects.select_related("person", "decided_by").get(
-            pk=pk, force_id__in=user.force_codes()
+        updated = (
+            scoping.visible_to(user, CandidateMatch)
+            .filter(pk=pk, status=seen_status)
+            .update(status=decision, decided_by=user, decided_at=timezone.now(), note=note)
+        )
+        candidate = scoping.get_visible(
+            user, CandidateMatch.objects.select_related("person", "decided_by"), pk=pk
         )
         if not updated:
             who = candidate.decided_by.get_username() if candidate.decided_by else "someone else"
@@ -562,6 +649,7 @@ def weight_bars(candidate: CandidateMatch, steps: int = 10) -> list[dict[str, An
 __all__ = [
     "CandidateAlreadyDecided",
     "VettingError",
+    "application_for",
     "apply_for_vetting",
     "awaiting_decision",
     "candidates_for",
@@ -571,10 +659,14 @@ __all__ = [
     "decide_vetting",
     "lodge_appeal",
     "load_candidates",
+    "open_application",
     "open_candidate",
+    "open_person",
     "open_vetting_review",
     "record_check",
     "record_datawash_run",
+    "vetting_counts_for",
     "vetting_due",
+    "vetting_queue",
     "weight_bars",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from candour.core import audit
+from candour.core import scoping
 from candour.core.models import Person
 from candour.core.permissions import capability_required
 from candour.core.roles import Capability
 from candour.vetting import records, reference, services
-from candour.vetting.figures import COUNTS, vetting_figures
+from candour.vetting.figures import COUNTS
 from candour.vetting.forms import (
     AppealForm,
     AppealOutcomeForm,
@@ -40,44 +41,20 @@ VETTING = capability_required(Capability.VIEW_VETTING)
 
 @VETTING
 def queue(request: HttpRequest) -> HttpResponse:
-    forces = request.user.force_codes()  # type: ignore[union-attr]
-    today = timezone.localdate()
-    due = list(services.vetting_due(forces, on=today)[:200])
-    audit.record(request.user, "list", object_type="vetting.queue", detail={"forces": forces})  # type: ignore[arg-type]
-    context = {
-        "today": today,
-        "window": reference.DUE_WINDOW_DAYS,
-        "overdue": [a for a in due if a.overdue],  # type: ignore[attr-defined]
-        "due": [a for a in due if not a.overdue],  # type: ignore[attr-defined]
-        "awaiting": services.awaiting_decision(forces)[:200],
-        "appeals": services.appeals_awaiting_outcome(forces)[:200],
-        "pending_candidates": CandidateMatch.objects.filter(
-            force_id__in=forces, status=CandidateStatus.PENDING
-        ).count(),
-        "referred_candidates": CandidateMatch.objects.filter(
-            force_id__in=forces, status=CandidateStatus.REFERRED
-        ).count(),
-    }
+    context = services.vetting_queue(request.user)  # type: ignore[arg-type]
+    context["window"] = reference.DUE_WINDOW_DAYS
     return render(request, "vetting/queue.html", context)
-
-
-def _person(request: HttpRequest, pk: int) -> Person:
-    try:
-        return Person.objects.select_related("force").get(
-            pk=pk,
-            force_id__in=request.user.force_codes(),  # type: ignore[union-attr]
-        )
-    except Person.DoesNotExist:
-        raise Http404("No person with that number is in your forces.") from None
 
 
 @VETTING
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request, pk)
+    try:
+        person = services.open_person(request.user, pk)  # type: ignore[arg-type]
+    except Person.DoesNotExist:
+        raise Http404("No person with that number is in your forces.") from None
     applications = person.vetting.prefetch_related(
         "checks", Prefetch("appeals", queryset=VettingAppeal.objects.order_by("lodged_on"))
     ).select_related("decided_by")
-    audit.record(request.user, "view", person, object_type="vetting.person")  # type: ignore[arg-type]
     return render(
         request,
         "vetting/person_detail.html",
@@ -91,23 +68,19 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _application(request: HttpRequest, pk: int) -> VettingApplication:
-    try:
-        return VettingApplication.objects.select_related("person", "person__force").get(
-            pk=pk,
-            person__force_id__in=request.user.force_codes(),  # type: ignore[union-attr]
-        )
-    except VettingApplication.DoesNotExist:
-        raise Http404("No vetting application with that number is in your forces.") from None
-
-
 @VETTING
 @require_http_methods(["GET", "POST"])
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One application: its checks, the decision form, and appeals."""
-    application = _application(request, pk)
     user = request.user
     action = request.POST.get("action") if request.method == "POST" else None
+    try:
+        if action:
+            application = services.application_for(user, pk)  # type: ignore[arg-type]
+        else:
+            application = services.open_application(user, pk)  # type: ignore[arg-type]
+    except VettingApplication.DoesNotExist:
+        raise Http404("No vetting application with that number is in your forces.") from None
     forms = {
         "check_form": CheckForm(request.POST if action == "check" else None),
         "decision_form": DecisionForm(request.POST if action == "decide" else None),
@@ -125,8 +98,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, done)
             return redirect("vetting:application", pk=application.pk)
-    else:
-        audit.record(user, "view", application)  # type: ignore[arg-type]
     open_appeal = application.appeals.filter(outcome="").first()
     return render(
         request,
@@ -182,15 +153,16 @@ def _record_submitted_form(application: VettingApplication, action: str, forms: 
 def counts(request: HttpRequest) -> HttpResponse:
     form = CountsForm(request.GET or None)
     date_from, date_to, period = form.range()
-    forces = request.user.force_codes()  # type: ignore[union-attr]
-    threshold = settings.SUPPRESSION_THRESHOLD
-    result = vetting_figures(forces, date_from, date_to, by=period, suppress=threshold)
-    audit.record(
-        request.user,  # type: ignore[arg-type]
-        "list",
-        object_type="vetting.counts",
-        detail={"from": str(date_from), "to": str(date_to), "by": period},
-    )
+    try:
+        result = services.vetting_counts_for(
+            request.user,  # type: ignore[arg-type]
+            date_from,
+            date_to,
+            by=period,
+            suppress=settings.SUPPRESSION_THRESHOLD,
+        )
+    except scoping.OutOfScope as refusal:
+        raise PermissionDenied(str(refusal)) from None
     reasons = dict(RefusalReason.choices)
 
     def shown(value: int | None) -> str:

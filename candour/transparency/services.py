@@ -1,0 +1,106 @@
+"""Transparency operations for signed-in users: counting over their forces and FOI answers.
+
+Views and the API call these; each records its audit entry here, and reads FOI answers through
+``candour.core.scoping`` (an answer is an officer's only when every force it covers is theirs).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from candour.core import audit, scoping
+from candour.core.models import Force, User
+from candour.transparency.models import FoiAnswer
+from candour.transparency.stats import StatsQuery, StatsResult, compute
+from candour.transparency.stats.output import to_json_with_margins
+from candour.transparency.stats.sentences import sentences
+
+FOI_FORMATS = ("csv", "xlsx", "ods", "pdf")
+
+
+def count_for(
+    user: User,
+    query: StatsQuery,
+    *,
+    suppress: int | None,
+    per: int | None = None,
+    margins: bool = False,
+    fmt: str = "",
+    channel: str = "web",
+) -> StatsResult:
+    """Count ``query`` for a user: its forces must all be the user's (``scoping.OutOfScope``
+    otherwise). The request is audited, as an export when a file ``fmt`` is asked for."""
+    scoping.counting_forces(user, query.forces)
+    result = compute(query, suppress=suppress, per=per, margins=margins)
+    audit.record(
+        user,
+        "export" if fmt else "view",
+        object_type="transparency.statistics",
+        channel=channel,
+        detail={**query.to_json(), "suppress": suppress, "format": fmt},
+    )
+    return result
+
+
+def record_foi_answer(
+    user: User,
+    query: StatsQuery,
+    *,
+    reference: str,
+    request_text: str,
+    threshold: int,
+    per: int | None = None,
+    channel: str = "web",
+) -> FoiAnswer:
+    """Save an FOI answer exactly as given: the query, the figures with small numbers withheld
+    at ``threshold``, and the sentences. Audited."""
+    forces = scoping.counting_forces(user, query.forces)
+    result = compute(query, suppress=threshold, per=per, margins=len(query.by) == 2)
+    with transaction.atomic():
+        answer = FoiAnswer.objects.create(
+            reference=reference,
+            request_text=request_text,
+            query=query.to_json(),
+            threshold=threshold,
+            figures=to_json_with_margins(result),
+            sentences=sentences(result),
+            created_by=user,
+        )
+        answer.forces.set(Force.objects.filter(code__in=forces))
+        audit.record(
+            user,
+            "create",
+            answer,
+            channel=channel,
+            detail={"reference": answer.reference, **query.to_json()},
+        )
+    return answer
+
+
+def foi_answers_for(user: User) -> QuerySet[FoiAnswer]:
+    """The answers the user may read, newest first."""
+    return (
+        scoping.visible_to(user, FoiAnswer).prefetch_related("forces").select_related("created_by")
+    )
+
+
+def foi_answer_for(user: User, pk: int) -> FoiAnswer:
+    """Raises FoiAnswer.DoesNotExist whether the answer is missing or not the user's."""
+    return scoping.get_visible(user, FoiAnswer.objects.prefetch_related("forces"), pk=pk)
+
+
+def open_foi_answer(user: User, pk: int, *, channel: str = "web") -> FoiAnswer:
+    answer = foi_answer_for(user, pk)
+    audit.record(user, "view", answer, channel=channel)
+    return answer
+
+
+def export_foi_answer(user: User, pk: int, fmt: str, *, channel: str = "web") -> FoiAnswer:
+    """An answer to hand out as a file; refuses a format it cannot write before anything is
+    audited (ValueError), then records the export."""
+    if fmt not in FOI_FORMATS:
+        raise ValueError(f"Answers can be downloaded as {', '.join(FOI_FORMATS)}, not {fmt!r}.")
+    answer = foi_answer_for(user, pk)
+    audit.record(user, "export", answer, channel=channel, detail={"format": fmt})
+    return answer
