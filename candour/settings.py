@@ -142,7 +142,7 @@ EMBEDDED_DATABASE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite
 DEMO_SKIP_2FA = envbool("CANDOUR_DEMO_SKIP_2FA", False) and EMBEDDED_DATABASE and not PRODUCTION
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "candour.core.apps.CandourAdminConfig",  # django.contrib.admin on Candour's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

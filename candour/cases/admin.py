@@ -12,42 +12,31 @@ from django.http import HttpRequest
 
 from candour.cases import services
 from candour.cases.models import Allegation, AllegationSubject, Case, Category, Flag
+from candour.core.admin import CandourModelAdmin, ReferenceDataAdmin, ScopedReadOnlyAdmin
+from candour.core.roles import Capability
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ReferenceDataAdmin):
     list_display = ["code", "scheme", "group", "label"]
     list_filter = ["scheme", "group"]
     search_fields = ["code", "label"]
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(ReferenceDataAdmin):
     list_display = ["code", "label"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown, never written here: case data changes through the case services."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Case)
-class CaseAdmin(ReadOnlyAdmin):
+class CaseAdmin(ScopedReadOnlyAdmin):
     list_display = ["ref", "force", "case_type", "received_date", "version", "updated_at"]
     list_filter = ["force", "case_type"]
     search_fields = ["ref"]
 
 
 @admin.register(Allegation)
-class AllegationAdmin(ReadOnlyAdmin):
+class AllegationAdmin(ScopedReadOnlyAdmin):
     list_display = ["__str__", "category"]
     search_fields = ["ref", "case__ref"]
     list_select_related = ["case", "category"]
@@ -79,7 +68,11 @@ class SubjectPartForm(forms.ModelForm):
 
 
 @admin.register(AllegationSubject)
-class AllegationSubjectAdmin(admin.ModelAdmin):
+class AllegationSubjectAdmin(CandourModelAdmin):
+    """Severity, proceedings and outcome are decided by the appropriate authority of the case's
+    force (DECIDE_OUTCOMES), through the services."""
+
+    change_capability = Capability.DECIDE_OUTCOMES
     form = SubjectPartForm
     list_display = ["__str__", "severity", "proceedings", "outcome", "outcome_date"]
     list_filter = ["outcome", "severity", "allegation__case__force"]

@@ -1,42 +1,172 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+"""The admin site obeys the same capabilities, force scope and audit as every page.
 
+- Who may open what comes from the role (``candour.core.roles``), never from Django's
+  superuser flag or model permissions: ``CandourModelAdmin`` answers every permission question
+  from capabilities.
+- Personal data is listed through ``candour.core.scoping`` (out of scope is "not found") and its
+  reads are audited like a page's. It is not edited here unless a service does it: case, vetting
+  and data-wash records are read-only (``ScopedReadOnlyAdmin``); an account's access, tokens and
+  two-factor devices change only through ``candour.core.services``, which audits each change.
+- Reference data (forces, categories, flags) is changed by administrators, each change audited.
+
+Every ModelAdmin registered on the site derives from ``CandourModelAdmin``
+(``core/tests/test_admin.py`` checks it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from candour.core import audit, scoping, services
 from candour.core.models import ApiToken, AuditEntry, Force, Person, User
+from candour.core.roles import Capability
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+class CandourModelAdmin(admin.ModelAdmin):
+    """Permissions from capabilities. Scoped models (``candour.core.scoping``) are read by the
+    roles their scope names, within the user's forces; other models (reference data) by anyone
+    allowed on the site. ``change_capability`` (none: read-only) adds, changes and deletes."""
+
+    change_capability: str = ""
+    view_capability: str = ""  # for an unscoped model: needed to read it (none: any capability)
+
+    def _scoped(self) -> bool:
+        return scoping.is_scoped(self.model)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user = _user(request)
+        if not self._scoped():
+            if self.view_capability:
+                return user.can(self.view_capability)
+            return bool(user.is_active and user.capabilities())
+        if not scoping.may_read(user, self.model):
+            return False
+        return obj is None or scoping.can_see(user, obj)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def _may_change(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not self.change_capability or not _user(request).can(self.change_capability):
+            return False
+        return self.has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_change(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_change(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_change(request, obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        return scoping.visible_to(_user(request), queryset) if self._scoped() else queryset
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("queryset", self._choices(db_field.related_model, request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("queryset", self._choices(db_field.related_model, request))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _choices(self, model: type[models.Model], request: HttpRequest) -> QuerySet[Any]:
+        """A form offers only what the user may see: their forces, records in their scope."""
+        if model is Force:
+            return scoping.forces_of(_user(request))
+        if scoping.is_scoped(model):
+            return scoping.visible_to(_user(request), model)
+        return model._default_manager.all()
+
+    # Reads of personal data are audited as a page's are.
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        if self._scoped() and response.status_code == 200:
+            audit.record(
+                _user(request), "list", object_type=self.model._meta.label_lower, channel="admin"
+            )
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if self._scoped() and request.method == "GET" and response.status_code == 200:
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                audit.record(_user(request), "view", obj, channel="admin")
+        return response
+
+
+class ScopedReadOnlyAdmin(CandourModelAdmin):
+    """Personal data shown, never written here: the services change it."""
+
+    change_capability = ""
+
+
+class ReferenceDataAdmin(CandourModelAdmin):
+    """Reference data: administrators change it, and each change is audited."""
+
+    change_capability = Capability.ADMINISTER
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit.record(
+            _user(request),
+            "update" if change else "create",
+            obj,
+            channel="admin",
+            detail={"changed": sorted(form.changed_data)},
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        label, pk = obj._meta.label_lower, str(obj.pk)
+        super().delete_model(request, obj)
+        audit.record(_user(request), "delete", object_type=label, object_id=pk, channel="admin")
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+# --- Reference data, the workforce and the audit log -----------------------------------------
+
+admin.site.unregister(Group)  # capabilities come from the role (candour.core.roles), not groups
 
 
 @admin.register(Force)
-class ForceAdmin(admin.ModelAdmin):
+class ForceAdmin(ReferenceDataAdmin):
     list_display = ["code", "name", "region", "country", "territorial"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ScopedReadOnlyAdmin):
+    """The workforce comes from workforce files (``candour import``); shown here read-only so an
+    administrator can link an account to its owner's record."""
+
     list_display = ["ref", "force", "role", "rank", "sex", "joined_date", "left_date"]
     list_filter = ["force", "role", "rank", "sex"]
     search_fields = ["ref"]
 
 
-@admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    fieldsets = (
-        *(BaseUserAdmin.fieldsets or ()),
-        ("Candour", {"fields": ("role", "forces", "person")}),
-    )
-    list_display = ["username", "role", "is_active", "last_login"]
-    list_filter = ["role", "forces", "is_active"]
-    filter_horizontal = ["forces", "groups", "user_permissions"]
-    raw_id_fields = ["person"]
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "name", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "digest", "created_at", "last_used_at"]
-
-
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ScopedReadOnlyAdmin):
     list_display = [
         "sequence",
         "at",
@@ -48,11 +178,132 @@ class AuditEntryAdmin(admin.ModelAdmin):
     ]
     list_filter = ["action", "object_type", "force_code"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+
+# --- Accounts, tokens and two-factor devices ---------------------------------------------
+
+
+class SignInRecordAdmin(ReferenceDataAdmin):
+    """django-axes' records of sign-in attempts (usernames, addresses): administrators only;
+    removing an attempt unlocks an account, and is audited."""
+
+    view_capability = Capability.ADMINISTER
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+
+def _adopt(model: type[models.Model], base: type[CandourModelAdmin]) -> None:
+    """Register another app's model again with its own admin options on a Candour base."""
+    if model not in admin.site._registry:
+        return
+    options = type(admin.site._registry[model])
+    admin.site.unregister(model)
+    admin.site.register(model, type(options.__name__, (base, options), {}))
+
+
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    _adopt(_model, SignInRecordAdmin)
+
+
+@admin.register(User)
+class UserAdmin(CandourModelAdmin, BaseUserAdmin):  # type: ignore[misc]
+    """Accounts of the administrator's forces. Role, forces, workforce link and the active and
+    staff flags are saved through ``services.change_access`` (audited); an account is
+    deactivated, never deleted, so its audit entries keep their user."""
+
+    change_capability = Capability.ADMINISTER
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Access", {"fields": ("is_active", "is_staff", "role", "forces", "person")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+    list_display = ["username", "role", "is_active", "last_login"]
+    list_filter = ["role", "forces", "is_active"]
+    filter_horizontal = ["forces"]
+    raw_id_fields = ["person"]
+
+    ACCESS_FORM_FIELDS = ("role", "person", "is_active", "is_staff")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            services.record_new_account(obj, by=_user(request), channel="admin")
+            return
+        # Save everything but access here; access goes through the service in save_related.
+        stored = User.objects.get(pk=obj.pk)
+        for name in self.ACCESS_FORM_FIELDS:
+            if name in form.cleaned_data:
+                setattr(obj, name, getattr(stored, name))
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        data = form.cleaned_data
+        forces = data.pop("forces", None)
+        super().save_related(request, form, formsets, change)
+        if not change:
+            return
+        try:
+            services.change_access(
+                form.instance,
+                by=_user(request),
+                channel="admin",
+                role=data.get("role"),
+                forces=forces,
+                person=data.get("person") if "person" in data else False,
+                is_active=data.get("is_active"),
+                is_staff=data.get("is_staff"),
+            )
+        except services.AccessChangeRefused as refusal:
+            messages.error(request, str(refusal))
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(CandourModelAdmin):
+    """Tokens are issued with ``candour token USERNAME``; here they are listed and revoked."""
+
+    list_display = ["user", "name", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "name", "digest", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return _user(request).can(Capability.ADMINISTER)
+
+    @admin.action(description="Revoke the selected tokens", permissions=["revoke"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        revoked = sum(
+            services.revoke_token(token, by=_user(request), channel="admin")
+            for token in queryset.select_related("user")
+        )
+        messages.success(request, f"{revoked} token(s) revoked.")
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(CandourModelAdmin):
+    """Two-factor devices are enrolled by their owners at sign-in; an administrator removes a lost
+    one, and its owner enrols a new one at the next sign-in."""
+
+    list_display = ["user", "name", "confirmed"]
+    fields = ["user", "name", "confirmed"]
+    readonly_fields = ["user", "name", "confirmed"]
+    actions = ["remove"]
+
+    def has_remove_permission(self, request: HttpRequest) -> bool:
+        return _user(request).can(Capability.ADMINISTER)
+
+    @admin.action(description="Remove the selected devices", permissions=["remove"])
+    def remove(self, request: HttpRequest, queryset: QuerySet[TOTPDevice]) -> None:
+        devices = list(queryset.select_related("user"))
+        for device in devices:
+            services.remove_two_factor(device, by=_user(request), channel="admin")
+        messages.success(request, f"{len(devices)} device(s) removed.")

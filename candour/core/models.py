@@ -125,6 +125,13 @@ class User(AbstractUser):
         help_text="The workforce record of this user, so they never see a case about themselves.",
     )
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # `candour createsuperuser` makes the first administrator: give it the role whose
+        # capability is administration, since capabilities come from the role alone.
+        if self.is_superuser and not self.role:
+            self.role = Role.SYSTEM_ADMIN
+        super().save(*args, **kwargs)
+
     def capabilities(self) -> frozenset[str]:
         if not self.is_active:
             return frozenset()

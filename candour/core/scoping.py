@@ -183,6 +183,18 @@ def visible_to(user: Any, rows: Any) -> Any:
     return visible
 
 
+def may_read(user: Any, model: type[models.Model]) -> bool:
+    """Whether the user's role reads this model at all (in some force)."""
+    scope = scope_of(model)
+    if not _active(user):
+        return False
+    if scope.via:
+        parent = model._meta.get_field(scope.via).related_model
+        assert isinstance(parent, type)
+        return may_read(user, parent)
+    return bool(set(scope.capabilities) & user.capabilities())
+
+
 def get_visible(user: Any, rows: type[M] | QuerySet[M], **lookup: Any) -> M:
     """One row the user may see; raises the model's ``DoesNotExist`` whether it is missing or
     out of the user's scope, so the two cannot be told apart."""
@@ -234,6 +246,7 @@ __all__ = [
     "forces_of",
     "get_visible",
     "is_scoped",
+    "may_read",
     "outside_forces",
     "register",
     "scope_of",

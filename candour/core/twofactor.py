@@ -42,7 +42,8 @@ def verify(request, device: TOTPDevice, token: str) -> bool:  # type: ignore[no-
     if not token.isdigit() or not device.verify_token(token):
         return False
     if not device.confirmed:
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
+        from candour.core import services
+
+        services.confirm_two_factor(device)
     otp_login(request, device)
     return True

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from candour.core import audit
-from candour.core.models import ApiToken, User
+from candour.core import services
+from candour.core.models import User
 
 
 class Command(BaseCommand):
@@ -21,13 +21,5 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"There is no active user called {username!r}.", returncode=1)
-        token, raw = ApiToken.issue(user, name=name)
-        audit.record(
-            None,
-            "token",
-            object_type="core.apitoken",
-            object_id=str(token.pk),
-            channel="cli",
-            detail={"for": username},
-        )
+        _, raw = services.issue_token(user, by=None, name=name, channel="cli")
         self.stdout.write(raw)
