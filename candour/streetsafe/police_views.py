@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from candour.core import audit
+from candour.core import audit, scoping
 from candour.core.models import Force
 from candour.core.permissions import capability_required
 from candour.core.roles import Capability
@@ -34,8 +34,7 @@ PLAN_SIZE = 10
 
 
 def _forces(user: Any) -> list[Force]:
-    codes = set(user.force_codes())
-    return [force for force in Force.objects.all() if force.code in codes]
+    return list(scoping.forces_of(user))
 
 
 def _query(request: HttpRequest) -> tuple[HotspotFilterForm, HotspotQuery | None]:

@@ -97,6 +97,8 @@ NOT_PERSONAL = {
     "transparency.publishedfigure": "figures other bodies published, about a force",
     "transparency.statstate": "the statistics store's bookkeeping",
     "core.datachange": "a serial per data source",
+    "streetsafe.report": "anonymous: no name, address, IP address or free text (docs/streetsafe.md)",
+    "streetsafe.areaaction": "what a force did in an area, shown publicly beside the reports",
 }
 
 
