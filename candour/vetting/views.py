@@ -175,7 +175,7 @@ def counts(request: HttpRequest) -> HttpResponse:
             "form": form,
             "date_from": date_from,
             "date_to": date_to,
-            "threshold": threshold,
+            "threshold": settings.SUPPRESSION_THRESHOLD,
             "headers": ["Period", "Applications", "Granted", "Refused", "Withdrawn"],
             "rows": [[r["period"], *(shown(r[count]) for count in COUNTS)] for r in result["rows"]],
             "numeric": [1, 2, 3, 4],
