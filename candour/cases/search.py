@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from candour.cases.models import Allegation, AllegationSubject, Case
+from candour.core import scoping
 from candour.core.models import Person, User
 
 # The list never counts or pages beyond this many cases: deep pages are slow to reach and
@@ -114,17 +115,9 @@ def _person_match(text: str) -> Q:
 
 
 def visible_people(user: User) -> QuerySet[Person]:
-    """The workforce records a user may look at: those of the user's forces, never their own.
-    (Moves to candour.core.scoping.visible_to(user, Person) once that lands.)"""
-    from candour.core.roles import Capability
-
-    readers = (Capability.VIEW_CASES, Capability.VIEW_VETTING, Capability.VIEW_INTELLIGENCE)
-    if not user.is_authenticated or not any(user.can(c) for c in readers):
-        return Person.objects.none()
-    people = Person.objects.filter(force__in=user.forces.all())
-    if user.person_id is not None:
-        people = people.exclude(pk=user.person_id)
-    return people
+    """The workforce records a user may look at: those of the user's forces, never their own
+    (candour.core.scoping)."""
+    return scoping.visible_to(user, Person)
 
 
 def find_people(user: User, text: str, *, force: str = "", limit: int = 20) -> list[Person]:
