@@ -36,7 +36,7 @@ from candour.cases.models import (
     Stage,
 )
 from candour.cases.rules import RULES_VERSIONS, RulesVersion, rules_version_for
-from candour.core import audit, changes
+from candour.core import audit, changes, scoping
 from candour.core.models import Force, Person, User
 from candour.core.roles import Capability
 
@@ -197,7 +197,7 @@ def record_matter(
     force_obj = Force.objects.filter(code=force).first()
     if force_obj is None:
         errors.append(("force", f"'{force}' is not a force code (see docs/interchange.md)."))
-    elif not by.forces.filter(code=force).exists():
+    elif scoping.outside_forces(by, [force]):
         errors.append(("force", f"You cannot record matters for {force_obj.name}."))
     if case_type not in CaseType.values:
         errors.append(("case_type", f"'{case_type}' is not one of: {', '.join(CaseType.values)}."))

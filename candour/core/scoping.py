@@ -76,6 +76,10 @@ SCOPES: dict[str, Scope] = {
     "cases.case": Scope(_CASE_READERS, force="force", own="allegations__subjects__subject"),
     "cases.allegation": Scope(via="case"),
     "cases.allegationsubject": Scope(via="allegation"),
+    "cases.caseevent": Scope(via="case"),
+    "cases.progressreport": Scope(via="case"),
+    # Complainants: where the case is (the fields themselves need VIEW_COMPLAINANTS as well).
+    "cases.complainant": Scope(via="case"),
     # The workforce; nobody reads their own record through Candour.
     "core.person": Scope(_WORKFORCE_READERS, force="force", own="pk"),
     # Vetting: the vetting officers of the person's force, never about themselves.
