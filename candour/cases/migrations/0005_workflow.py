@@ -3,26 +3,6 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import Exists, OuterRef
-
-
-def place_existing_matters(apps, schema_editor):
-    """Give every existing matter its rules version (from its received date) and a stage: closed
-    when every subject has an outcome, under investigation when one is recorded, else received."""
-    Case = apps.get_model("cases", "Case")
-    Part = apps.get_model("cases", "AllegationSubject")
-    for code, start in (("2012", None), ("2020", "2020-02-01"), ("2025", "2025-05-28")):
-        matters = Case.objects.all() if start is None else Case.objects.filter(received_date__gte=start)
-        matters.update(rules_version=code)
-    parts = Part.objects.filter(allegation__case=OuterRef("pk"))
-    Case.objects.filter(Exists(parts)).exclude(Exists(parts.filter(outcome=""))).update(
-        stage="closed"
-    )
-    Case.objects.filter(stage="received").filter(
-        Exists(parts.filter(investigation__in=["local", "directed", "independent"]))
-    ).update(stage="investigation", schedule_3=True)
-
-
 
 
 class Migration(migrations.Migration):
@@ -211,5 +191,4 @@ class Migration(migrations.Migration):
             model_name='progressreport',
             constraint=models.UniqueConstraint(fields=('case', 'period_end'), name='progress_report_unique'),
         ),
-        migrations.RunPython(place_existing_matters, migrations.RunPython.noop),
     ]
