@@ -48,6 +48,13 @@ def answer_what_happened(page) -> None:  # type: ignore[no-untyped-def]
     yesterday = dt.date.today() - dt.timedelta(days=1)
     tab_to(page, "#id_day")
     page.keyboard.type(yesterday.strftime("%d%m%Y"))
+    if page.input_value("#id_day") != yesterday.isoformat():
+        # Some Chromium builds order a date field's parts by the system's language, not the
+        # page's: the day went in as the month. Back to the first part and type it month first.
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.type(yesterday.strftime("%m%d%Y"))
+    assert page.input_value("#id_day") == yesterday.isoformat()
     tab_to(page, "input[name=time_of_day]")
     page.keyboard.press("ArrowDown")  # night -> morning ... radios move with the arrow keys
     page.keyboard.press("ArrowDown")
@@ -59,8 +66,9 @@ def answer_what_happened(page) -> None:  # type: ignore[no-untyped-def]
     tab_to(page, "input[name=sex]")  # "Prefer not to say" (checked) holds the group's tab stop
     page.keyboard.press("ArrowDown")  # wraps round to the first answer, Female
     tab_to(page, "button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/streetsafe/details/")
+    # The answers are checked at the same address: wait for the new page, not for the address.
+    with page.expect_navigation(url="**/streetsafe/details/"):
+        page.keyboard.press("Enter")
 
 
 def check_and_send(page) -> None:  # type: ignore[no-untyped-def]
