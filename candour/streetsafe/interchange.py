@@ -15,22 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 
-from candour.core.interchange.auditing import record_import
-from candour.core.interchange.columns import read_rows
-from candour.core.interchange.report import (
-    ErrorLog,
-    ImportRejected,
-    ImportResult,
-    NoProgress,
-    Progress,
-)
-from candour.core.models import Force, User
+from candour.core.interchange.columns import RowChecks
+from candour.core.interchange.importers import ImportJob, file_importer
+from candour.core.interchange.report import ImportResult
 from candour.streetsafe.cells import finest_cell
 from candour.streetsafe.models import Report, Source
 from candour.streetsafe.reasons import BY_CODE, reason_mask, time_of_day
@@ -40,40 +32,22 @@ REQUIRED = COLUMNS
 Key = tuple[str, dt.date, str, float, float, int]
 
 
-def import_streetsafe(
-    path: str | Path,
-    *,
-    mapping: str | Path | None = None,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    user: User | None = None,
-    channel: str = "cli",
-) -> ImportResult:
-    progress = progress or NoProgress()
-    log = ErrorLog()
-    source = read_rows(path, COLUMNS, REQUIRED, log, mapping, "streetsafe")
-    if log:
-        raise ImportRejected(log, sum(1 for _ in source.rows))
-    forces = set(Force.objects.values_list("code", flat=True))
+@file_importer("streetsafe")
+def import_streetsafe(job: ImportJob) -> ImportResult:
+    source = job.open(COLUMNS, REQUIRED)
+    check = RowChecks(job.log, source.where)
+    where, log = source.where, job.log
     local = ZoneInfo(settings.TIME_ZONE)
-    where = source.where
     wanted: Counter[Key] = Counter()
     rows_read = 0
-    step = progress.stage("Checking reports", None)
+    step = job.progress.stage("Checking reports", None)
     for number, values in source.rows:
         rows_read += 1
         step(1)
         force, reported_at, latitude, longitude, reasons = values
         before = log.total
-        for column, text in zip(COLUMNS, values, strict=True):
-            if text == "":
-                log.add(number, where(column), "is required and is empty.")
-        if force and force not in forces:
-            log.add(
-                number,
-                where("force"),
-                f"'{force}' is not a force code; 'candour forces list' shows them.",
-            )
+        check.required(number, zip(COLUMNS, values, strict=True))
+        check.force(number, force)
         when = _moment(reported_at, local) if reported_at else None
         if reported_at and when is None:
             log.add(
@@ -101,10 +75,9 @@ def import_streetsafe(
             log.add(number, where("reasons"), "names no reason; give at least one code.")
         if log.total == before and when is not None and lat is not None and lng is not None:
             wanted[(force, when.date(), time_of_day(when.hour), lat, lng, reason_mask(codes))] += 1
-    if log:
-        raise ImportRejected(log, rows_read)
+    job.refuse_if_any_bad(rows_read)
 
-    result = ImportResult(kind="streetsafe", rows_read=rows_read, dry_run=dry_run)
+    result = job.result(rows_read)
     with transaction.atomic():
         held = Counter(
             Report.objects.filter(source=Source.IMPORT, force_id__in={k[0] for k in wanted})
@@ -132,19 +105,15 @@ def import_streetsafe(
                     )
                 )
         result.created = len(new)
-        if not dry_run:
-            write = progress.stage("Writing reports", len(new))
+        if not job.dry_run:
+            write = job.progress.stage("Writing reports", len(new))
             for start in range(0, len(new), 5000):
                 Report.objects.bulk_create(new[start : start + 5000])
                 write(len(new[start : start + 5000]))
-            record_import(
-                user,
+            job.record(
                 object_type="streetsafe.report",
-                path=Path(path),
                 forces={key[0] for key in wanted},
                 counts=result.as_dict(),
-                channel=channel,
-                mapping=mapping,
             )
     return result
 

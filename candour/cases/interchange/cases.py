@@ -20,7 +20,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from django.db import transaction
 
@@ -37,16 +36,14 @@ from candour.cases.interchange.layout import (
 from candour.cases.interchange.plan import Plan, make_plan
 from candour.cases.models import Allegation, AllegationSubject, Case, Category, Flag
 from candour.core import changes
-from candour.core.interchange.auditing import record_import
-from candour.core.interchange.columns import DateParser, Rows, codes_list, read_rows
+from candour.core.interchange.columns import DateParser, Rows, codes_list
+from candour.core.interchange.importers import ImportJob, file_importer
 from candour.core.interchange.report import (
     ErrorLog,
-    ImportRejected,
     ImportResult,
-    NoProgress,
     Progress,
 )
-from candour.core.models import Force, Person, User
+from candour.core.models import Force, Person
 from candour.transparency.stats.freshness import is_fresh
 from candour.transparency.stats.store import refresh_stat_rows
 
@@ -54,21 +51,14 @@ STEP = 10_000  # rows between progress reports
 REBUILD_FROM = 50_000  # new rows from which SQLite's indexes are rebuilt rather than updated
 
 
-def import_cases(
-    path: str | Path,
-    *,
-    mapping: str | Path | None = None,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    user: User | None = None,
-    channel: str = "cli",
-) -> ImportResult:
+@file_importer("cases")
+def import_cases(job: ImportJob) -> ImportResult:
     """Import a §1 cases file (CSV, XLSX or ODS), optionally through a mapping file.
 
     Raises ``ImportRejected`` (nothing written) when any row is bad, ``UnreadableFile`` or
     ``MappingError`` when the file or mapping cannot be used."""
     with _no_garbage_collection():
-        return _import_cases(path, mapping, dry_run, progress or NoProgress(), user, channel)
+        return _import_cases(job)
 
 
 @contextmanager
@@ -84,35 +74,23 @@ def _no_garbage_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _import_cases(
-    path: str | Path,
-    mapping: str | Path | None,
-    dry_run: bool,
-    progress: Progress,
-    user: User | None,
-    channel: str,
-) -> ImportResult:
-    log = ErrorLog()
-    source = read_rows(path, COLUMNS, REQUIRED, log, mapping, "cases")
-    if log:  # the header is wrong: report it once, not once per row
-        raise ImportRejected(log, sum(1 for _ in source.rows))
+def _import_cases(job: ImportJob) -> ImportResult:
+    source = job.open(COLUMNS, REQUIRED)
+    progress, dry_run, path = job.progress, job.dry_run, job.path
     step = progress.stage("Reading and checking rows", None)
     table = None
-    if mapping is None and Path(path).suffix.lower() == ".csv":
-        table = columnar.read_plain_csv(Path(path), source.header, COLUMNS)
+    if job.mapping is None and path.suffix.lower() == ".csv":
+        table = columnar.read_plain_csv(path, source.header, COLUMNS)
     if table is None:
         table = columnar.rows_to_columns(source, COLUMNS)
     else:
         source.close()
     step(table.num_rows)
-    checked = None if log else columnar.check_columns(table, load_codes())
+    checked = None if job.log else columnar.check_columns(table, load_codes())
     if checked is None:
         # Some row is bad (or the reader logged a problem): the row-by-row checker names each.
-        log = ErrorLog()
-        source = read_rows(path, COLUMNS, REQUIRED, log, mapping, "cases")
-        rows_read = report_problems(source, log, progress)
-        if log:
-            raise ImportRejected(log, rows_read)
+        source = job.reopen(COLUMNS, REQUIRED)
+        job.refuse_if_any_bad(report_problems(source, job.log, progress))
         raise RuntimeError(
             "The column check rejected a file that the row check accepts; this is a bug in "
             "Candour (candour/cases/interchange/columnar.py), please report it."
@@ -126,7 +104,9 @@ def _import_cases(
             checked.db.close()  # the plan is in pyarrow tables: free DuckDB's memory now
         if not dry_run:
             write(plan, progress)
-            _audit(plan.result, plan.forces, Path(path), mapping, user, channel)
+            job.record(
+                object_type="cases.case", forces=set(plan.forces), counts=plan.result.as_dict()
+            )
             _mark(plan)
             if plan.size() or not is_fresh():  # a re-import that changed nothing keeps the store
                 refresh_stat_rows(force_codes=plan.forces)
@@ -436,22 +416,3 @@ def write(plan: Plan, progress: Progress) -> None:
         bulk.insert_table(AllegationSubject, SUBJECT_INSERT, part("subjects_new"), step)
         bulk.update_table(AllegationSubject, SUBJECT_FIELDS, part("subjects_changed"), step)
     bulk.analyze(tables, plan.size())
-
-
-def _audit(
-    result: ImportResult,
-    forces: list[str],
-    path: Path,
-    mapping: str | Path | None,
-    user: User | None,
-    channel: str,
-) -> None:
-    record_import(
-        user,
-        object_type="cases.case",
-        path=path,
-        forces=forces,
-        counts=result.as_dict(),
-        channel=channel,
-        mapping=mapping,
-    )

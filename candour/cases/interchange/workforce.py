@@ -8,7 +8,6 @@ value alone. People it lists are marked ``in_workforce_file`` (the denominators 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -17,16 +16,10 @@ from candour.cases.interchange import bulk
 from candour.cases.interchange.cases import STEP
 from candour.cases.interchange.layout import REF_LENGTH
 from candour.core import changes
-from candour.core.interchange.auditing import record_import
-from candour.core.interchange.columns import DateParser, codes, codes_list, read_rows
-from candour.core.interchange.report import (
-    ErrorLog,
-    ImportRejected,
-    ImportResult,
-    NoProgress,
-    Progress,
-)
-from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
+from candour.core.interchange.columns import RowChecks, codes, codes_list
+from candour.core.interchange.importers import ImportJob, file_importer
+from candour.core.interchange.report import ImportResult
+from candour.core.models import Person, PersonRole, Rank, Sex
 
 COLUMNS = ("force", "person_ref", "role", "rank", "sex", "joined_date", "left_date")
 REQUIRED = ("force", "person_ref")
@@ -34,26 +27,14 @@ FIELDS = ("role", "rank", "sex", "joined_date", "left_date")
 ENUMERATIONS = (("role", codes(PersonRole)), ("rank", codes(Rank)), ("sex", codes(Sex)))
 
 
-def import_workforce(
-    path: str | Path,
-    *,
-    mapping: str | Path | None = None,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    user: User | None = None,
-    channel: str = "cli",
-) -> ImportResult:
-    progress = progress or NoProgress()
-    log = ErrorLog()
-    source = read_rows(path, COLUMNS, REQUIRED, log, mapping, "workforce")
-    if log:
-        raise ImportRejected(log, sum(1 for _ in source.rows))
-    forces = set(Force.objects.values_list("code", flat=True))
-    iso = DateParser()
-    where = source.where
+@file_importer("workforce")
+def import_workforce(job: ImportJob) -> ImportResult:
+    source = job.open(COLUMNS, REQUIRED)
+    check = RowChecks(job.log, source.where)
+    where, log = source.where, job.log
     people: dict[tuple[str, str], tuple[str, ...]] = {}
     first_row: dict[tuple[str, str], int] = {}
-    step = progress.stage("Checking rows", None)
+    step = job.progress.stage("Checking rows", None)
     rows_read = 0
     for number, values in source.rows:
         rows_read += 1
@@ -61,21 +42,9 @@ def import_workforce(
             step(STEP)
         before = log.total
         force, ref, role, rank, sex, joined, left = values
-        for column, value in (("force", force), ("person_ref", ref)):
-            if value == "":
-                log.add(number, where(column), "is required and is empty.")
-        if force and force not in forces:
-            log.add(
-                number,
-                where("force"),
-                f"'{force}' is not a force code; see candour/reference/forces.csv.",
-            )
-        if len(ref) > REF_LENGTH:
-            log.add(
-                number,
-                where("person_ref"),
-                f"is {len(ref)} characters long; a reference may have at most {REF_LENGTH}.",
-            )
+        check.required(number, (("force", force), ("person_ref", ref)))
+        check.force(number, force)
+        check.length(number, "person_ref", ref, REF_LENGTH, "a reference")
         for (column, allowed), value in zip(ENUMERATIONS, (role, rank, sex), strict=True):
             if value and value not in allowed:
                 log.add(
@@ -83,12 +52,7 @@ def import_workforce(
                     where(column),
                     f"'{value}' is not one of {codes_list(allowed)}; leave it empty if not known.",
                 )
-        dates: list[str | None] = []
-        for column, value in (("joined_date", joined), ("left_date", left)):
-            parsed = iso(value) if value else ""
-            if parsed is None:
-                log.add(number, where(column), f"'{value}' is not a date in the form YYYY-MM-DD.")
-            dates.append(parsed)
+        dates = [check.date(number, "joined_date", joined), check.date(number, "left_date", left)]
         if dates[0] and dates[1] and dates[1] < dates[0]:
             log.add(
                 number, where("left_date"), f"{dates[1]} is before the joining date {dates[0]}."
@@ -103,10 +67,9 @@ def import_workforce(
         if log.total == before:
             first_row[key] = number
             people[key] = (role, rank, sex, dates[0] or "", dates[1] or "")
-    if log:
-        raise ImportRejected(log, rows_read)
+    job.refuse_if_any_bad(rows_read)
 
-    result = ImportResult(kind="workforce", rows_read=rows_read, dry_run=dry_run)
+    result = job.result(rows_read)
     with transaction.atomic():
         known = {
             (force, ref): (pk, tuple(_text(v) for v in rest), in_file)
@@ -131,7 +94,7 @@ def import_workforce(
                 result.updated += 1
             else:
                 result.unchanged += 1
-        if not dry_run:
+        if not job.dry_run:
             ids = bulk.allocate_ids(Person, len(new))
             bulk.insert(
                 Person,
@@ -146,13 +109,10 @@ def import_workforce(
             bulk.update(Person, (*FIELDS, "in_workforce_file"), changed)
             if new or changed:  # bulk SQL sends no ORM signals: mark the change here
                 changes.mark_changed(changes.WORKFORCE)
-            record_import(
-                user,
+            job.record(
                 object_type="core.person",
-                path=Path(path),
                 forces={force for force, _ in people},
                 counts=result.as_dict(),
-                channel=channel,
             )
     return result
 

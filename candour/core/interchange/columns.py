@@ -4,7 +4,7 @@ through a mapping file), the codes a column may hold, and ISO dates."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,9 @@ def codes(choices: type[TextChoices]) -> frozenset[str]:
 
 def codes_list(values: frozenset[str]) -> str:
     return ", ".join(sorted(values))
+
+
+FORCE_CODES_HINT = "see candour/reference/forces.csv"
 
 
 class DateParser:
@@ -43,6 +46,53 @@ class DateParser:
                 iso = None
         self._seen[text] = iso
         return iso
+
+
+class RowChecks:
+    """The checks every kind of row shares, each reported in one wording for every import.
+
+    Each method adds its sentences to ``log`` under the row number and the column's name as the
+    file (or mapping) calls it, and returns what the cell says when it is good."""
+
+    def __init__(self, log: ErrorLog, where: Callable[[str], str]) -> None:
+        from candour.core.models import Force
+
+        self.log = log
+        self.where = where
+        self.forces = frozenset(Force.objects.values_list("code", flat=True))
+        self.iso = DateParser()
+
+    def required(self, number: int, cells: Iterable[tuple[str, str]]) -> None:
+        """Each (column, text) pair must not be empty."""
+        for column, text in cells:
+            if text == "":
+                self.log.add(number, self.where(column), "is required and is empty.")
+
+    def force(self, number: int, code: str, column: str = "force") -> bool:
+        """A known force code (an empty cell is left to :meth:`required`)."""
+        if code and code not in self.forces:
+            self.log.add(
+                number, self.where(column), f"'{code}' is not a force code; {FORCE_CODES_HINT}."
+            )
+            return False
+        return bool(code)
+
+    def date(self, number: int, column: str, text: str) -> str | None:
+        """An ISO date as text, "" for an empty cell, None (and a sentence) for anything else."""
+        if not text:
+            return ""
+        parsed = self.iso(text)
+        if parsed is None:
+            self.log.add(
+                number, self.where(column), f"'{text}' is not a date in the form YYYY-MM-DD."
+            )
+        return parsed
+
+    def length(self, number: int, column: str, text: str, limit: int, what: str = "") -> None:
+        """At most ``limit`` characters (``what`` names the kind of value, e.g. "a reference")."""
+        if len(text) > limit:
+            fits = f"{what} may have at most {limit}" if what else f"at most {limit} fit"
+            self.log.add(number, self.where(column), f"is {len(text)} characters long; {fits}.")
 
 
 @dataclass

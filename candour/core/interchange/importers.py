@@ -1,18 +1,120 @@
-"""The kinds of file ``candour import KIND FILE`` reads, each app adding its own in its
-``AppConfig.ready`` (cases and workforce: ``candour.cases``; figures: ``candour.transparency``),
-so the command names every kind without depending on the apps that write the data."""
+"""The frame every ``candour import KIND FILE`` importer runs in, and the registry of kinds.
+
+Each app adds its kinds in its ``AppConfig.ready`` (cases and workforce: ``candour.cases``;
+figures: ``candour.transparency``; reports: ``candour.streetsafe``), so the command names every
+kind without depending on the apps that write the data.
+
+An importer is written as a function of one :class:`ImportJob` and wrapped with
+:func:`file_importer`, which gives it the public signature every caller uses
+(``path, *, mapping, dry_run, progress, user, channel``). The job opens the file, keeps the
+error log, refuses the whole file when any row is bad (all-or-nothing, docs/interchange.md) and
+writes the one audit entry an import leaves.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from candour.core.interchange.report import ImportResult
+from candour.core.interchange.auditing import record_import
+from candour.core.interchange.columns import Rows, read_rows
+from candour.core.interchange.report import (
+    ErrorLog,
+    ImportRejected,
+    ImportResult,
+    NoProgress,
+    Progress,
+)
+from candour.core.models import User
 
-# An importer: (path, *, mapping, dry_run, progress) -> ImportResult; it raises ImportRejected,
-# UnreadableFile or MappingError (docs/interchange.md).
+# An importer: (path, *, mapping, dry_run, progress, user, channel) -> ImportResult; it raises
+# ImportRejected, UnreadableFile or MappingError (docs/interchange.md).
 Importer = Callable[..., ImportResult]
 
 IMPORTERS: dict[str, Importer] = {}
+
+
+@dataclass
+class ImportJob:
+    """One run of one importer: what was asked for, and the error log its checks write to."""
+
+    kind: str
+    path: Path
+    mapping: str | Path | None = None
+    dry_run: bool = False
+    progress: Progress = field(default_factory=NoProgress)
+    user: User | None = None
+    channel: str = "cli"
+    log: ErrorLog = field(default_factory=ErrorLog)
+
+    def open(self, columns: tuple[str, ...], required: tuple[str, ...]) -> Rows:
+        """The file's rows in ``columns`` order (through the mapping, if any). A wrong header
+        is reported once, not once per row: the file is refused before any row is checked."""
+        source = read_rows(self.path, columns, required, self.log, self.mapping, self.kind)
+        if self.log:
+            raise ImportRejected(self.log, sum(1 for _ in source.rows))
+        return source
+
+    def reopen(self, columns: tuple[str, ...], required: tuple[str, ...]) -> Rows:
+        """Read the file again from the top with a fresh log (a second, slower pass that names
+        each bad row after a quick check found one)."""
+        self.log = ErrorLog()
+        return self.open(columns, required)
+
+    def refuse_if_any_bad(self, rows_read: int) -> None:
+        """All-or-nothing: when any row was bad, nothing is written and every bad row named."""
+        if self.log:
+            raise ImportRejected(self.log, rows_read)
+
+    def result(self, rows_read: int) -> ImportResult:
+        return ImportResult(kind=self.kind, rows_read=rows_read, dry_run=self.dry_run)
+
+    def record(
+        self, *, object_type: str, forces: set[str] | frozenset[str], counts: dict[str, Any]
+    ) -> None:
+        """The one audit entry the import leaves (inside its transaction)."""
+        record_import(
+            self.user,
+            object_type=object_type,
+            path=self.path,
+            forces=forces,
+            counts=counts,
+            channel=self.channel,
+            mapping=self.mapping,
+        )
+
+
+def file_importer(kind: str) -> Callable[[Callable[[ImportJob], ImportResult]], Importer]:
+    """Give ``body(job)`` the public importer signature, building its :class:`ImportJob`."""
+
+    def wrap(body: Callable[[ImportJob], ImportResult]) -> Importer:
+        @functools.wraps(body)
+        def run(
+            path: str | Path,
+            *,
+            mapping: str | Path | None = None,
+            dry_run: bool = False,
+            progress: Progress | None = None,
+            user: User | None = None,
+            channel: str = "cli",
+        ) -> ImportResult:
+            job = ImportJob(
+                kind=kind,
+                path=Path(path),
+                mapping=mapping,
+                dry_run=dry_run,
+                progress=progress or NoProgress(),
+                user=user,
+                channel=channel,
+            )
+            return body(job)
+
+        return run
+
+    return wrap
 
 
 def register(kind: str, importer: Importer) -> None:
@@ -24,4 +126,4 @@ def importer(kind: str) -> Importer:
     return IMPORTERS[kind]
 
 
-__all__ = ["IMPORTERS", "Importer", "importer", "register"]
+__all__ = ["IMPORTERS", "ImportJob", "Importer", "file_importer", "importer", "register"]

@@ -8,14 +8,12 @@ empty value is "not given", never zero.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from django.db import transaction
 
-from candour.core.interchange.auditing import record_import
-from candour.core.interchange.columns import DateParser, read_rows
-from candour.core.interchange.report import ErrorLog, ImportRejected, ImportResult, Progress
-from candour.core.models import Force, User
+from candour.core.interchange.columns import RowChecks
+from candour.core.interchange.importers import ImportJob, file_importer
+from candour.core.interchange.report import ImportResult
 from candour.transparency.models import PublishedFigure
 
 COLUMNS = ("force", "source", "period_start", "period_end", "measure", "breakdown", "value", "note")
@@ -27,22 +25,11 @@ LENGTHS: dict[str, int] = {
 }
 
 
-def import_figures(
-    path: str | Path,
-    *,
-    mapping: str | Path | None = None,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    user: User | None = None,
-    channel: str = "cli",
-) -> ImportResult:
-    log = ErrorLog()
-    source = read_rows(path, COLUMNS, REQUIRED, log, mapping, "figures")
-    if log:
-        raise ImportRejected(log, sum(1 for _ in source.rows))
-    forces = set(Force.objects.values_list("code", flat=True))
-    iso = DateParser()
-    where = source.where
+@file_importer("figures")
+def import_figures(job: ImportJob) -> ImportResult:
+    source = job.open(COLUMNS, REQUIRED)
+    check = RowChecks(job.log, source.where)
+    where, log = source.where, job.log
     figures: dict[tuple[str, ...], tuple[Decimal | None, str]] = {}
     first_row: dict[tuple[str, ...], int] = {}
     rows_read = 0
@@ -50,27 +37,11 @@ def import_figures(
         rows_read += 1
         before = log.total
         force, source_name, start, end, measure, breakdown, value, note = values
-        for column in REQUIRED:
-            if values[COLUMNS.index(column)] == "":
-                log.add(number, where(column), "is required and is empty.")
-        if force and force not in forces:
-            log.add(
-                number,
-                where("force"),
-                f"'{force}' is not a force code; see candour/reference/forces.csv.",
-            )
+        check.required(number, ((column, values[COLUMNS.index(column)]) for column in REQUIRED))
+        check.force(number, force)
         for column, limit in LENGTHS.items():
-            text = values[COLUMNS.index(column)]
-            if len(text) > limit:  # type: ignore[operator]
-                log.add(
-                    number, where(column), f"is {len(text)} characters long; at most {limit} fit."
-                )
-        period = []
-        for column, text in (("period_start", start), ("period_end", end)):
-            parsed = iso(text) if text else ""
-            if parsed is None:
-                log.add(number, where(column), f"'{text}' is not a date in the form YYYY-MM-DD.")
-            period.append(parsed)
+            check.length(number, column, values[COLUMNS.index(column)], limit)
+        period = [check.date(number, "period_start", start), check.date(number, "period_end", end)]
         if period[0] and period[1] and period[1] < period[0]:
             log.add(number, where("period_end"), f"{period[1]} is before period_start {period[0]}.")
         amount = _number(value)
@@ -103,10 +74,9 @@ def import_figures(
         if log.total == before:
             first_row[key] = number
             figures[key] = (amount, note)
-    if log:
-        raise ImportRejected(log, rows_read)
+    job.refuse_if_any_bad(rows_read)
 
-    result = ImportResult(kind="figures", rows_read=rows_read, dry_run=dry_run)
+    result = job.result(rows_read)
     with transaction.atomic():
         known = {
             tuple(str(v) for v in figure_key): (pk, amount, note)
@@ -127,16 +97,13 @@ def import_figures(
                 result.updated += 1
             else:
                 result.unchanged += 1
-        if not dry_run:
+        if not job.dry_run:
             PublishedFigure.objects.bulk_create(new, batch_size=1000)
             PublishedFigure.objects.bulk_update(changed, ["value", "note"], batch_size=1000)
-            record_import(
-                user,
+            job.record(
                 object_type="transparency.publishedfigure",
-                path=Path(path),
                 forces={key[0] for key in figures},
                 counts=result.as_dict(),
-                channel=channel,
             )
     return result
 
