@@ -123,6 +123,9 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
+        # A read-only sheet stops at the size its <dimension> element states, which the
+        # program that wrote the file may have got wrong; read every row the sheet holds.
+        sheet.reset_dimensions()
         for values in sheet.iter_rows(values_only=True):
             yield [cell_text(value) for value in values]
     finally:
@@ -130,6 +133,8 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
 
 
 def _ods_rows(path: Path) -> Iterator[list[str]]:
+    """ODS states no size: pandas reads every <table:table-row> of the sheet, inside row groups
+    and header rows too, and repeats a row saved once with ``number-rows-repeated``."""
     import pandas as pd
 
     frame = pd.read_excel(
