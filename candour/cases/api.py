@@ -1,10 +1,11 @@
 """The cases API (docs/api.md): read matters, record them, and take the statutory process's steps.
 
-Every handler calls candour/cases/workflow.py; none holds a rule. Errors are one envelope,
-``{"detail": sentence, "errors": [{"field", "message"}]}``: 401 no or bad token, 403 the role
-lacks the capability, 404 no such case or one outside the caller's scope (indistinguishable), 409
-a stale ``version`` (the body says who changed what), 422 bad input or a step the stage or forum
-does not allow. Every call is audited.
+Every handler calls candour/cases/workflow.py; none holds a rule, and none answers an error
+itself. Each route names its capability (``auth=requires(...)``); the workflow's refusals are
+answered in candour/core/api.py as one envelope, ``{"detail": sentence, "errors": [{"field",
+"message"}]}``: 401 no or bad token, 403 the role lacks the capability, 404 no such case or one
+outside the caller's scope (indistinguishable), 409 a stale ``version`` (the body says who changed
+what), 422 bad input or a step the stage or forum does not allow. Every call is audited.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
@@ -20,13 +20,17 @@ from pydantic import ConfigDict
 from candour.cases import process, workflow
 from candour.cases.clocks import clocks_for
 from candour.cases.models import Case, CaseType, Stage
-from candour.core.apischema import ErrorOut
+from candour.core.apischema import ErrorOut, requires
 from candour.core.models import User
+from candour.core.roles import Capability
 
 router = Router(tags=["cases"])
 
+# docs/api.md: a list answers at most MAX_LIMIT items a call; an offset past MAX_OFFSET is refused
+# before it reaches the database (where 2**63 overflows the OFFSET of both engines).
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
+MAX_OFFSET = 10_000_000
 
 
 class StaleOut(ErrorOut):
@@ -320,32 +324,20 @@ def _summary(case: Case) -> dict[str, Any]:
     }
 
 
-def _refused(error: workflow.ActionRefused) -> Status:
-    return Status(
-        422,
-        {"detail": error.detail, "errors": [{"field": f, "message": m} for f, m in error.errors]},
-    )
-
-
-def _forbidden(error: PermissionDenied) -> Status:
-    return Status(403, {"detail": str(error) or "Your role does not allow this.", "errors": []})
-
-
-NOT_FOUND = Status(404, {"detail": "No case with that id is open to you.", "errors": []})
-
-
 @router.get(
     "",
+    auth=requires(Capability.VIEW_CASES),
     response={200: CasePage, **ERRORS},
     summary="Cases the caller may read",
-    description=f"Paginated with limit (1 to {MAX_LIMIT}, default {DEFAULT_LIMIT}) and offset. "
+    description=f"Paginated with limit (1 to {MAX_LIMIT}, default {DEFAULT_LIMIT}) and offset "
+    f"(0 to {MAX_OFFSET}); a value outside those is a 422. "
     "Filters: force, case_type, stage, subject (a person_ref), received_from, received_to, "
     "category, flag, overdue (a duty of the force is past its due date).",
 )
 def list_cases(
     request: HttpRequest,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0, le=10_000_000),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
     force: str | None = Query(None, max_length=40),
     case_type: CaseType | None = None,
     stage: Stage | None = None,
@@ -356,23 +348,19 @@ def list_cases(
     flag: str | None = Query(None, max_length=24),
     overdue: bool | None = None,
 ) -> Any:
-    user = _user(request)
-    try:
-        cases = workflow.find_cases(
-            user,
-            force=force,
-            case_type=case_type,
-            stage=stage,
-            subject=subject,
-            received_from=received_from,
-            received_to=received_to,
-            category=category,
-            flag=flag,
-            overdue=overdue,
-            channel="api",
-        )
-    except PermissionDenied as error:
-        return _forbidden(error)
+    cases = workflow.find_cases(
+        _user(request),
+        force=force,
+        case_type=case_type,
+        stage=stage,
+        subject=subject,
+        received_from=received_from,
+        received_to=received_to,
+        category=category,
+        flag=flag,
+        overdue=overdue,
+        channel="api",
+    )
     return Status(
         200,
         {
@@ -384,80 +372,71 @@ def list_cases(
 
 @router.post(
     "",
+    auth=requires(Capability.EDIT_CASES),
     response={201: CaseOut, **ERRORS},
     summary="Record a new matter (complaint, conduct matter or DSI matter)",
 )
 def create_case(request: HttpRequest, payload: CaseIn) -> Any:
     user = _user(request)
-    try:
-        case = workflow.record_matter(
-            user,
-            force=payload.force,
-            case_type=payload.case_type,
-            received_date=payload.received_date,
-            summary=payload.summary,
-            ref=payload.ref,
-            incident_date=payload.incident_date,
-            location=payload.location,
-            complainants=[workflow.ComplainantDetails(**c.dict()) for c in payload.complainants],
-            channel="api",
-        )
-    except PermissionDenied as error:
-        return _forbidden(error)
-    except workflow.ActionRefused as error:
-        return _refused(error)
+    case = workflow.record_matter(
+        user,
+        force=payload.force,
+        case_type=payload.case_type,
+        received_date=payload.received_date,
+        summary=payload.summary,
+        ref=payload.ref,
+        incident_date=payload.incident_date,
+        location=payload.location,
+        complainants=[workflow.ComplainantDetails(**c.dict()) for c in payload.complainants],
+        channel="api",
+    )
     return Status(
         201, case_out(workflow.load_case(user, case.pk, channel="api", audited=False), user)
     )
 
 
-@router.get("/{case_id}", response={200: CaseOut, **ERRORS}, summary="One case")
+@router.get(
+    "/{case_id}",
+    auth=requires(Capability.VIEW_CASES),
+    response={200: CaseOut, **ERRORS},
+    summary="One case",
+)
 def get_case(request: HttpRequest, case_id: int) -> Any:
     user = _user(request)
-    try:
-        case = workflow.load_case(user, case_id, channel="api")
-    except PermissionDenied as error:
-        return _forbidden(error)
-    except Case.DoesNotExist:
-        return NOT_FOUND
-    return Status(200, case_out(case, user))
+    return Status(200, case_out(workflow.load_case(user, case_id, channel="api"), user))
 
 
 @router.post(
     "/{case_id}/allegations",
+    auth=requires(Capability.EDIT_CASES),
     response={200: CaseOut, 409: StaleOut, **ERRORS},
     summary="Add an allegation with its subjects",
 )
 def add_allegation(request: HttpRequest, case_id: int, payload: AllegationIn) -> Any:
     user = _user(request)
-    try:
-        case = workflow.add_allegation(
-            user,
-            case_id,
-            version=payload.version,
-            category=payload.category,
-            flags=payload.flags,
-            subjects=[s.dict() for s in payload.subjects],
-            channel="api",
-        )
-    except PermissionDenied as error:
-        return _forbidden(error)
-    except Case.DoesNotExist:
-        return NOT_FOUND
-    except workflow.StaleVersion as error:
-        return Status(409, _stale(error))
-    except workflow.ActionRefused as error:
-        return _refused(error)
+    case = workflow.add_allegation(
+        user,
+        case_id,
+        version=payload.version,
+        category=payload.category,
+        flags=payload.flags,
+        subjects=[s.dict() for s in payload.subjects],
+        channel="api",
+    )
     return Status(200, case_out(case, user))
 
 
+# Every action needs EDIT_CASES or more (DECIDE_OUTCOMES, held only by roles that also edit): the
+# route asks for EDIT_CASES and workflow.take_action for the action's own capability.
 @router.post(
     "/{case_id}/actions",
+    auth=requires(Capability.EDIT_CASES),
     response={200: CaseOut, 409: StaleOut, **ERRORS},
     summary="Take one step of the statutory process",
     description="The actions, their parameters and the regulations they come from are listed "
     "in docs/api.md and docs/cases.md. A step the stage or the forum does not allow is a 422 whose "
-    "detail says why and what is allowed; a stale version is a 409 naming each change since.",
+    "detail says why and what is allowed; a stale version is a 409 naming each change since; an "
+    "action the role may not take is a 403 naming the capability it needs.",
 )
 def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> Any:
     user = _user(request)
@@ -466,23 +445,5 @@ def take_action(request: HttpRequest, case_id: int, payload: ActionIn) -> Any:
     version = params.pop("version")
     if "panel" in params:
         params["panel"] = [dict(seat) for seat in params["panel"]]
-    try:
-        case = workflow.take_action(user, case_id, action, params, version=version, channel="api")
-    except PermissionDenied as error:
-        return _forbidden(error)
-    except Case.DoesNotExist:
-        return NOT_FOUND
-    except workflow.StaleVersion as error:
-        return Status(409, _stale(error))
-    except workflow.ActionRefused as error:
-        return _refused(error)
+    case = workflow.take_action(user, case_id, action, params, version=version, channel="api")
     return Status(200, case_out(case, user))
-
-
-def _stale(error: workflow.StaleVersion) -> dict[str, Any]:
-    return {
-        "detail": error.detail,
-        "errors": [{"field": "version", "message": f"The current version is {error.current}."}],
-        "version": error.current,
-        "changes": error.changes,
-    }

@@ -1,57 +1,23 @@
 """The REST API (django-ninja). Every call needs a per-user token: ``Authorization: Bearer …``.
 
-One guard for every route: ``auth=requires(Capability.X)`` answers 401 without a good token and
-403 when the caller's role lacks the capability; a route reads its objects through
-``candour.core.scoping.get_visible``, whose ``DoesNotExist`` is answered 404, the same for a
-missing object and one outside the caller's scope (docs/security.md).
+One guard for every route, ``auth=requires(Capability.X)`` (candour/core/apischema.py, re-exported
+here): 401 without a good token, 403 when the caller's role lacks the capability; a test holds
+every route to declaring one. A route reads its objects through ``candour.core.scoping``, whose
+``DoesNotExist`` is answered 404, the same for a missing object and one outside the caller's scope
+(docs/security.md).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer
 
-from candour.core.apischema import ERROR_STATUSES, ErrorOut
-from candour.core.models import ApiToken
-from candour.core.roles import Capability
+from candour.cases.workflow import ActionRefused, StaleVersion
+from candour.core.apischema import ERROR_STATUSES, ApiError, ErrorOut, TokenAuth, requires
 
-
-class TokenAuth(HttpBearer):
-    """A per-user API token; with a ``capability``, the token's user must also have it."""
-
-    def __init__(self, capability: str = "") -> None:
-        self.capability = capability
-        super().__init__()
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = ApiToken.authenticate(token)
-        if user is None:
-            return None
-        request.user = user
-        if self.capability and not user.can(self.capability):
-            raise HttpError(403, "Your role does not allow this.")
-        return user
-
-
-def requires(capability: str) -> TokenAuth:
-    """The guard of a route that needs ``capability``: ``@router.get(..., auth=requires(...))``."""
-    return TokenAuth(Capability(capability))
-
-
-class ApiError(HttpError):
-    """A refusal with per-field errors: ``ApiError(422, "...", [{"field": ..., "message": ...}])``."""
-
-    def __init__(
-        self, status_code: int, message: str, errors: list[dict[str, str]] | None = None
-    ) -> None:
-        super().__init__(status_code, message)
-        self.errors = errors or []
-
+__all__ = ["ApiError", "TokenAuth", "api", "requires"]
 
 api = NinjaAPI(
     title="Candour API",
@@ -113,6 +79,26 @@ def _not_found(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return _envelope(request, 403, str(exc) or "Your role does not allow this.")
+
+
+# The case workflow's refusals (candour/cases/workflow.py), the same for every route that calls it.
+
+
+@api.exception_handler(ActionRefused)
+def _refused(request: HttpRequest, exc: ActionRefused) -> HttpResponse:
+    errors = [{"field": field, "message": message} for field, message in exc.errors]
+    return _envelope(request, 422, exc.detail, errors)
+
+
+@api.exception_handler(StaleVersion)
+def _stale(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
+    body = {
+        "detail": exc.detail,
+        "errors": [{"field": "version", "message": f"The current version is {exc.current}."}],
+        "version": exc.current,
+        "changes": exc.changes,
+    }
+    return api.create_response(request, body, status=409)
 
 
 def _document_error_statuses() -> None:
