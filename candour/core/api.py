@@ -9,7 +9,13 @@ every route to declaring one. A route reads its objects through ``candour.core.s
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+)
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -79,6 +85,19 @@ def _not_found(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return _envelope(request, 403, str(exc) or "Your role does not allow this.")
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Django refuses to read these at all (DATA_UPLOAD_MAX_*): still the envelope, not its HTML.
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000
+    return _envelope(
+        request,
+        400,
+        f"The request is too large to read: send at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} "
+        f"parameters and a body of at most {megabytes:g} MB.",
+    )
 
 
 # The case workflow's refusals (candour/cases/workflow.py), the same for every route that calls it.

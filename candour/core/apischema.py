@@ -28,8 +28,8 @@ class ErrorOut(Schema):
     errors: list[FieldError] = []
 
 
-# Every operation may answer these (docs/api.md): the schema documents them all (400 only for
-# the statistics' bad usage, docs/statistics.md).
+# Every operation may answer these (docs/api.md): the schema documents them all (400 only for a
+# request too large to read; 409 is declared by the routes that take a version).
 ERROR_STATUSES = (400, 401, 403, 404, 422)
 
 
