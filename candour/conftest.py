@@ -91,11 +91,11 @@ def reference_data(transactional_db):  # type: ignore[no-untyped-def]
     load_categories(Category, Flag)
 
 
-@pytest.fixture
-def page(browser, live_server, reference_data):  # type: ignore[no-untyped-def]
-    """A fresh browser page on the live server; ``page.csp_violations`` collects any
-    Content-Security-Policy errors the page logs, so tests can assert there are none."""
-    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+def open_page(browser, base_url: str):  # type: ignore[no-untyped-def]
+    """A new browser context and page on ``base_url``, in a British locale (the pages are for
+    UK forces), downloads allowed; ``page.csp_violations`` collects any Content-Security-Policy
+    errors the page logs, so tests can assert there are none. Close ``page.context`` after."""
+    context = browser.new_context(base_url=base_url, accept_downloads=True, locale="en-GB")
     page = context.new_page()
     page.csp_violations = []
     page.on(
@@ -106,8 +106,15 @@ def page(browser, live_server, reference_data):  # type: ignore[no-untyped-def]
             else None
         ),
     )
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server, reference_data):  # type: ignore[no-untyped-def]
+    """A fresh browser page on the live server (``open_page``)."""
+    page = open_page(browser, live_server.url)
     yield page
-    context.close()
+    page.context.close()
 
 
 def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]

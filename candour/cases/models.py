@@ -244,6 +244,20 @@ class Allegation(models.Model):
         return f"{self.case.ref}/{self.ref}"
 
 
+# The coded fields of a subject's part in an allegation, in the order of the interchange §1
+# columns (docs/interchange.md): the file layout, the API and the statistics all take them here.
+SUBJECT_PART_CODES = (
+    "subject_role",
+    "subject_sex",
+    "subject_rank",
+    "iopc_referral",
+    "investigation",
+    "severity",
+    "proceedings",
+    "outcome",
+)
+
+
 class AllegationSubject(models.Model):
     """One subject's part in one allegation: one row of interchange §1.
 

@@ -5,6 +5,7 @@ its columns from here, by name."""
 from __future__ import annotations
 
 from candour.cases.models import (
+    SUBJECT_PART_CODES,
     CaseType,
     Investigation,
     IopcReferral,
@@ -18,16 +19,7 @@ from candour.core.models import PersonRole, Rank, Sex
 CASE_COLUMNS = ("force", "case_ref", "case_type", "received_date")
 ALLEGATION_COLUMNS = ("allegation_ref", "category", "flags")
 # One subject's part in the allegation, as stored on AllegationSubject: codes, then the date.
-SUBJECT_CODES = (
-    "subject_role",
-    "subject_sex",
-    "subject_rank",
-    "iopc_referral",
-    "investigation",
-    "severity",
-    "proceedings",
-    "outcome",
-)
+SUBJECT_CODES = SUBJECT_PART_CODES
 SUBJECT_FIELDS = (*SUBJECT_CODES, "outcome_date")
 COLUMNS = (*CASE_COLUMNS, *ALLEGATION_COLUMNS, "subject_ref", *SUBJECT_FIELDS)
 REQUIRED = (*CASE_COLUMNS, "allegation_ref", "category")

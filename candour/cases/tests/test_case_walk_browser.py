@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from candour.cases.models import Case
-from candour.conftest import axe_violations, sign_in_with_two_factor
+from candour.conftest import axe_violations, open_page, sign_in_with_two_factor
 from candour.core.roles import Role
 from candour.factories import PersonFactory, UserFactory
 
@@ -39,19 +39,6 @@ def step(page, case_url: str, link: str, fill=None, *, subject: str = "") -> Non
     banner = page.locator(".govuk-notification-banner--success")
     assert banner.is_visible(), page.locator("main").inner_text()[:800]
     checked(page, f"after {link}")
-
-
-def new_page(browser, live_server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
-    page = context.new_page()
-    page.csp_violations = []
-    page.on(
-        "console",
-        lambda m: (
-            page.csp_violations.append(m.text) if "Content Security Policy" in m.text else None
-        ),
-    )
-    return page
 
 
 def test_a_complaint_with_two_subjects_runs_from_intake_to_appeal_through_the_pages(
@@ -92,7 +79,7 @@ def test_a_complaint_with_two_subjects_runs_from_intake_to_appeal_through_the_pa
     ivy.get_by_role("button", name="Save the allegation").click()
     assert ivy.url.endswith(case_url)
 
-    aaron = new_page(browser, live_server)
+    aaron = open_page(browser, live_server.url)
     sign_in_with_two_factor(aaron, "aaron", then=case_url)
 
     step(

@@ -1,4 +1,5 @@
-"""Progress on a terminal (rich) for the import and export commands; nothing otherwise."""
+"""Progress on a terminal (rich) for the long commands (import, export, data wash); nothing
+otherwise."""
 
 from __future__ import annotations
 
@@ -23,11 +24,12 @@ class RichProgress:
 
 
 @contextmanager
-def progress_for(stream: Any) -> Iterator[Progress]:
-    """Rich progress bars on ``stream`` when it is a terminal; silence when it is a file or pipe."""
+def terminal_bar(stream: Any) -> Iterator[Any | None]:
+    """A rich progress bar on ``stream`` when it is a terminal; None when it is a file or pipe
+    (cron, tests), so nothing at all is written there. Every long command shows its bar so."""
     out = getattr(stream, "_out", stream)  # Django's OutputWrapper keeps the real stream in _out
     if not (hasattr(out, "isatty") and out.isatty()):
-        yield NoProgress()
+        yield None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
@@ -41,4 +43,11 @@ def progress_for(stream: Any) -> Iterator[Progress]:
         console=Console(file=out),
         transient=True,
     ) as bar:
-        yield RichProgress(bar)
+        yield bar
+
+
+@contextmanager
+def progress_for(stream: Any) -> Iterator[Progress]:
+    """Progress in stages (``Progress``) on a terminal; silence when it is a file or pipe."""
+    with terminal_bar(stream) as bar:
+        yield NoProgress() if bar is None else RichProgress(bar)

@@ -13,22 +13,6 @@ from candour.streetsafe.models import Report
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def page(browser, live_server, reference_data):  # type: ignore[no-untyped-def]
-    """Like candour/conftest.py's page, in a British locale (dates are typed day first)."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
-    page.csp_violations = []
-    page.on(
-        "console",
-        lambda m: (
-            page.csp_violations.append(m.text) if "Content Security Policy" in m.text else None
-        ),
-    )
-    yield page
-    context.close()
-
-
 def tab_to(page, selector: str, limit: int = 80) -> None:  # type: ignore[no-untyped-def]
     """Press Tab until the element matching ``selector`` has the focus."""
     for _ in range(limit):

@@ -30,7 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, NullIf
 
-from candour.cases.models import Allegation, AllegationSubject, Case
+from candour.cases.models import SUBJECT_PART_CODES, Allegation, AllegationSubject, Case
 from candour.core.periods import Year, financial_year_expression, month_expression
 from candour.transparency.stats.query import Key, StatsQuery
 
@@ -49,19 +49,7 @@ DIMENSIONS: dict[str, tuple[str, str, str]] = {
     "case_type": (CASE, "case_type", "required"),
     "category": (ALLEGATION, "category_id", "required"),
     "flag": (ALLEGATION, "flags__code", "flag"),
-    **{
-        code: (SUBJECT, code, "field")
-        for code in (
-            "subject_sex",
-            "subject_role",
-            "subject_rank",
-            "iopc_referral",
-            "investigation",
-            "severity",
-            "proceedings",
-            "outcome",
-        )
-    },
+    **{code: (SUBJECT, code, "field") for code in SUBJECT_PART_CODES},
 }
 
 

@@ -10,6 +10,7 @@ themes, so with ``flag`` the rows can add up to more than the total.
 from __future__ import annotations
 
 from candour.cases.models import (
+    SUBJECT_PART_CODES,
     Allegation,
     AllegationSubject,
     Case,
@@ -65,19 +66,7 @@ CASES = Source(
         Column("case_type", "case", "case_type"),
         Column("received_date", "case", "received_date", type="date"),
         Column("category", "allegation", "category"),
-        *(
-            Column(code, "subject", code, known=True)
-            for code in (
-                "subject_sex",
-                "subject_role",
-                "subject_rank",
-                "iopc_referral",
-                "investigation",
-                "severity",
-                "proceedings",
-                "outcome",
-            )
-        ),
+        *(Column(code, "subject", code, known=True) for code in SUBJECT_PART_CODES),
         Column("outcome_date", "subject", "outcome_date", type="date"),
     ),
     tags=Tags(

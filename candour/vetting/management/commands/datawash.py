@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from candour.core import audit
+from candour.core.interchange.terminal import terminal_bar
 
 
 def probability(text: str) -> float:
@@ -191,27 +191,10 @@ class Command(BaseCommand):
     @contextmanager
     def _progress(self) -> Iterator[Any]:
         """A rich progress bar on a terminal; nothing at all otherwise (cron, pipes, tests)."""
-        stream = getattr(self.stdout, "_out", sys.stdout)
-        if not (hasattr(stream, "isatty") and stream.isatty()):
-            yield None
-            return
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=Console(file=stream),
-            transient=True,
-        ) as bar:
+        with terminal_bar(self.stdout) as bar:
+            if bar is None:
+                yield None
+                return
             task = bar.add_task("Starting the data wash", total=None)
 
             def report(description: str, done: int, total: int) -> None:
