@@ -19,7 +19,7 @@ from pydantic import ConfigDict
 
 from candour.cases import process, workflow
 from candour.cases.clocks import clocks_for
-from candour.cases.models import Case, CaseType, Stage
+from candour.cases.models import SUBJECT_PART_CODES, Case, CaseType, Stage
 from candour.core.apischema import ErrorOut, requires
 from candour.core.models import User
 from candour.core.roles import Capability
@@ -223,14 +223,7 @@ def case_out(case: Case, user: User) -> dict[str, Any]:
                     **{
                         name: getattr(part, name)
                         for name in (
-                            "subject_role",
-                            "subject_sex",
-                            "subject_rank",
-                            "iopc_referral",
-                            "investigation",
-                            "severity",
-                            "proceedings",
-                            "outcome",
+                            *SUBJECT_PART_CODES,
                             "outcome_date",
                             "determination",
                             "finding",
