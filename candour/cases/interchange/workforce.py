@@ -33,7 +33,6 @@ def import_workforce(job: ImportJob) -> ImportResult:
     check = RowChecks(job.log, source.where)
     where, log = source.where, job.log
     people: dict[tuple[str, str], tuple[str, ...]] = {}
-    first_row: dict[tuple[str, str], int] = {}
     step = job.progress.stage("Checking rows", None)
     rows_read = 0
     for number, values in source.rows:
@@ -58,14 +57,9 @@ def import_workforce(job: ImportJob) -> ImportResult:
                 number, where("left_date"), f"{dates[1]} is before the joining date {dates[0]}."
             )
         key = (force, ref)
-        if key in first_row:
-            log.add(
-                number,
-                where("person_ref"),
-                f"repeats row {first_row[key]}: {ref} of {force} is listed twice.",
-            )
-        if log.total == before:
-            first_row[key] = number
+        if log.total == before and check.once(
+            number, key, "person_ref", f"{ref} of {force} is listed twice."
+        ):
             people[key] = (role, rank, sex, dates[0] or "", dates[1] or "")
     job.refuse_if_any_bad(rows_read)
 

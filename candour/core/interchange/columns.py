@@ -61,6 +61,7 @@ class RowChecks:
         self.where = where
         self.forces = frozenset(Force.objects.values_list("code", flat=True))
         self.iso = DateParser()
+        self._first: dict[object, int] = {}
 
     def required(self, number: int, cells: Iterable[tuple[str, str]]) -> None:
         """Each (column, text) pair must not be empty."""
@@ -87,6 +88,15 @@ class RowChecks:
                 number, self.where(column), f"'{text}' is not a date in the form YYYY-MM-DD."
             )
         return parsed
+
+    def once(self, number: int, key: object, column: str, what: str) -> bool:
+        """The row's key has not been given by an earlier good row; ``what`` says what is
+        repeated (e.g. "PC-1 of kent is listed twice."). Call it for good rows only."""
+        first = self._first.setdefault(key, number)
+        if first != number:
+            self.log.add(number, self.where(column), f"repeats row {first}: {what}")
+            return False
+        return True
 
     def length(self, number: int, column: str, text: str, limit: int, what: str = "") -> None:
         """At most ``limit`` characters (``what`` names the kind of value, e.g. "a reference")."""

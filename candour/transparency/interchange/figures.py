@@ -31,7 +31,6 @@ def import_figures(job: ImportJob) -> ImportResult:
     check = RowChecks(job.log, source.where)
     where, log = source.where, job.log
     figures: dict[tuple[str, ...], tuple[Decimal | None, str]] = {}
-    first_row: dict[tuple[str, ...], int] = {}
     rows_read = 0
     for number, values in source.rows:
         rows_read += 1
@@ -65,14 +64,9 @@ def import_figures(job: ImportJob) -> ImportResult:
             measure,
             breakdown,
         )
-        if log.total == before and key in first_row:
-            log.add(
-                number,
-                where("measure"),
-                f"repeats row {first_row[key]}: the same figure is given twice.",
-            )
-        if log.total == before:
-            first_row[key] = number
+        if log.total == before and check.once(
+            number, key, "measure", "the same figure is given twice."
+        ):
             figures[key] = (amount, note)
     job.refuse_if_any_bad(rows_read)
 
