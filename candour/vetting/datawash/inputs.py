@@ -1,4 +1,4 @@
-"""Reading, checking and preparing the two data-wash files (interchange spec §3).
+"""Reading, checking and preparing the two data-wash files (interchange §3, docs/formats.md).
 
 Both files are read with DuckDB whatever engine links them: it checks every row quickly and in
 bounded memory, and writes the prepared records to Parquet, which DuckDB and Spark both read, so

@@ -1,4 +1,4 @@
-"""``candour datawash`` as spec/cli.md fixes it: exit 0 with the §3 file and a summary, 1 with a
+"""``candour datawash`` as docs/cli.md fixes it: exit 0 with the §3 file and a summary, 1 with a
 sentence for a bad input file, 2 for bad usage or a missing file; never a traceback. And the
 Candour extension ``--force F --load`` that fills the review queue."""
 

@@ -1,4 +1,5 @@
-"""``candour datawash``: link the workforce to the national records (spec/cli.md, interchange §3).
+"""``candour datawash``: link the workforce to the national records (docs/cli.md; the files are
+interchange §3, docs/formats.md).
 
 Writes the §3 candidate file. With ``--force F --load`` it also stores the candidates in F's
 review queue for vetting officers (a Candour extension; the output file is the same either way).
@@ -157,7 +158,7 @@ class Command(BaseCommand):
             return Force.objects.get(code=code)
         except Force.DoesNotExist:
             raise CommandError(
-                f"There is no force with code {code!r}; see spec/forces.csv for the codes.",
+                f"There is no force with code {code!r}; see candour/reference/forces.csv for the codes.",
                 returncode=2,
             ) from None
 
