@@ -17,7 +17,7 @@ from candour.cases.models import Allegation, AllegationSubject, Case
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(settings.BASE_DIR)
-MAPPINGS = ROOT / "transparency" / "mappings"
+MAPPINGS = ROOT / "cases" / "mappings"
 SAMPLES = ROOT.parent / "docs" / "examples" / "foreign"
 UK = MAPPINGS / "uk-force-foi.yaml"
 NYC = MAPPINGS / "nyc-ccrb-allegations.yaml"

@@ -1,6 +1,6 @@
 """Column-mapping files: read a foreign layout (another force's FOI spreadsheet, a US city's
 complaint export) as one of Candour's interchange layouts. The format is documented in
-docs/interchange.md ("Mapping files"); shipped examples are in candour/transparency/mappings/.
+docs/interchange.md ("Mapping files"); shipped examples are in candour/cases/mappings/.
 
 A mapping names, for each Candour column, where its value comes from (``from`` a column of the
 file, a ``template`` over several columns, or a ``constant``) and how to turn the text into
