@@ -10,7 +10,10 @@ them), every writer marks the source it changed, inside its own transaction:
 - a plain ORM save or delete (the admin, a shell) is marked by the signal handlers each app
   registers (``candour/cases/signals.py``, ``candour/core/signals.py``);
 - ``QuerySet.update``, ``bulk_create`` and raw SQL send no signals: such writers call
-  ``mark_changed`` themselves (the bulk importer does).
+  ``mark_changed`` themselves (the bulk importer does), then ``bulk_written``, which lets each
+  derived store that asked (``on_bulk_write``: the statistics store, from the transparency app)
+  bring the writer's forces up to date in the same transaction, so the writer never depends on
+  the apps that derive from its data.
 
 ``mark_changed`` is ``UPDATE ... SET serial = serial + 1``: the row lock it takes serialises
 writers until they commit, so serials commit in order and a store built when the serial read N
@@ -24,7 +27,7 @@ Sources are plain names: ``cases`` (cases, allegations, their flags and subject 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -37,6 +40,11 @@ CASES = "cases"
 WORKFORCE = "workforce"
 VETTING = "vetting"  # vetting applications, their checks, decisions and appeals
 SOURCES: tuple[str, ...] = (CASES, WORKFORCE, VETTING)
+
+# Derived stores to bring up to date after a bulk write, by source: called with the forces
+# written and whether anything changed (``on_bulk_write``).
+BulkRefresher = Callable[[Collection[str], bool], None]
+_after_bulk_write: dict[str, list[BulkRefresher]] = {}
 
 # The sources changed so far inside the innermost ``deferred`` block (None outside one).
 _pending: ContextVar[set[str] | None] = ContextVar("candour_pending_changes", default=None)
@@ -118,3 +126,20 @@ def stamp(*sources: str) -> str:
     names = sorted(set(sources))
     found = dict(DataChange.objects.filter(source__in=names).values_list("source", "serial"))
     return ";".join(f"{name}={int(found.get(name, 0))}" for name in names)
+
+
+def on_bulk_write(source: str, refresher: BulkRefresher) -> None:
+    """Call ``refresher(forces, changed)`` inside every bulk write of ``source`` (an app's
+    ``AppConfig.ready`` registers it)."""
+    _check((source,))
+    if refresher not in _after_bulk_write.setdefault(source, []):
+        _after_bulk_write[source].append(refresher)
+
+
+def bulk_written(source: str, forces: Collection[str], *, changed: bool) -> None:
+    """A bulk writer wrote ``source`` rows of ``forces`` (``changed``: anything at all) and has
+    marked what it changed: bring every derived store registered for it up to date, in the
+    writer's transaction."""
+    _check((source,))
+    for refresher in _after_bulk_write.get(source, ()):
+        refresher(forces, changed)

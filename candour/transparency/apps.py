@@ -7,7 +7,10 @@ class TransparencyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from candour.core import changes
         from candour.core.interchange import importers
         from candour.transparency.interchange import import_figures
+        from candour.transparency.stats.store import refresh_after_bulk_write
 
         importers.register("figures", import_figures)
+        changes.on_bulk_write(changes.CASES, refresh_after_bulk_write)

@@ -12,7 +12,7 @@ by column (``columnar``: pyarrow arrays and an in-memory DuckDB database):
 2. **plan** the changes by joining the file's people, cases, allegations and rows with what the
    database holds for the file's forces (``make_plan``);
 3. **write** the plan with bulk inserts and updates (``bulk``), in one transaction, and refresh
-   the statistics of the file's forces in it.
+   the derived data of the file's forces (the statistics store) in it (``changes.bulk_written``).
 """
 
 from __future__ import annotations
@@ -44,8 +44,6 @@ from candour.core.interchange.report import (
     Progress,
 )
 from candour.core.models import Force, Person
-from candour.transparency.stats.freshness import is_fresh
-from candour.transparency.stats.store import refresh_stat_rows
 
 STEP = 10_000  # rows between progress reports
 REBUILD_FROM = 50_000  # new rows from which SQLite's indexes are rebuilt rather than updated
@@ -108,8 +106,7 @@ def _import_cases(job: ImportJob) -> ImportResult:
                 object_type="cases.case", forces=set(plan.forces), counts=plan.result.as_dict()
             )
             _mark(plan)
-            if plan.size() or not is_fresh():  # a re-import that changed nothing keeps the store
-                refresh_stat_rows(force_codes=plan.forces)
+            changes.bulk_written(changes.CASES, plan.forces, changed=bool(plan.size()))
     return plan.result
 
 

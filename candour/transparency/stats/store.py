@@ -32,7 +32,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -261,6 +261,16 @@ def refresh_stat_rows(
     from candour.transparency.stats.sources import CASES
 
     return refresh(CASES, force_codes, case_ids)
+
+
+def refresh_after_bulk_write(forces: Collection[str], changed: bool) -> None:
+    """After a bulk write of cases (``changes.bulk_written``, the importer): refresh the rows of
+    the forces written, in the writer's transaction. A write that changed nothing keeps the
+    store as it is, unless it is stale anyway."""
+    from candour.transparency.stats.freshness import is_fresh
+
+    if changed or not is_fresh():
+        refresh_stat_rows(force_codes=forces)
 
 
 def _count_rows(db: duckdb.DuckDBPyConnection) -> int:
