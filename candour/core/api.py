@@ -1,10 +1,10 @@
 """The REST API (django-ninja). Every call needs a per-user token: ``Authorization: Bearer …``.
 
 One guard for every route, ``auth=requires(Capability.X)`` (candour/core/apischema.py, re-exported
-here): 401 without a good token, 403 when the caller's role lacks the capability; a test holds
-every route to declaring one. A route reads its objects through ``candour.core.scoping``, whose
-``DoesNotExist`` is answered 404, the same for a missing object and one outside the caller's scope
-(docs/security.md).
+here): 401 without a good token, 403 when the caller's role lacks the capability, 422 for text no
+database can store (a NUL); a test holds every route to declaring one. A route reads its objects
+through ``candour.core.scoping``, whose ``DoesNotExist`` is answered 404, the same for a missing
+object and one outside the caller's scope (docs/security.md).
 """
 
 from __future__ import annotations
