@@ -119,6 +119,63 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+AUDIT_KEY_MIN_LENGTH = 32  # characters: 190 bits or more from token_urlsafe
+
+
+def _audit_keys() -> tuple[list[str], str]:
+    """The audit log's HMAC keys, oldest first (the last signs new entries), and where they came
+    from. They live outside the database so that whoever can write to it cannot re-sign a
+    changed log (docs/security.md)."""
+    inline = envstr("CANDOUR_AUDIT_KEY", "")
+    key_file = envstr("CANDOUR_AUDIT_KEY_FILE", "")
+    if inline and key_file:
+        raise ImproperlyConfigured(
+            "Set CANDOUR_AUDIT_KEY or CANDOUR_AUDIT_KEY_FILE, not both: the audit keys have one home."
+        )
+    if key_file:
+        path = Path(key_file).expanduser().resolve()
+        try:
+            text = path.read_text()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"CANDOUR_AUDIT_KEY_FILE names {path}, which cannot be read ({exc.strerror})."
+            ) from None
+        lines = (line.strip() for line in text.splitlines())
+        keys = [line for line in lines if line and not line.startswith("#")]
+        name, source = f"CANDOUR_AUDIT_KEY_FILE ({path})", f"file:{path}"
+    elif inline:
+        keys = [key.strip() for key in inline.split(",") if key.strip()]
+        name, source = "CANDOUR_AUDIT_KEY", "environment"
+    elif PRODUCTION:
+        raise ImproperlyConfigured(
+            "CANDOUR_AUDIT_KEY or CANDOUR_AUDIT_KEY_FILE must be set in production, so that the "
+            "audit log is signed with a key kept outside the database: use a long random value, "
+            "e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+        )
+    else:
+        # Embedded mode: a random key kept in the data directory, like the secret key.
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path = DATA_DIR / "audit_key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48) + "\n")
+            path.chmod(0o600)
+        return [path.read_text().strip()], "development"
+    if not keys:
+        raise ImproperlyConfigured(f"{name} holds no key: give at least one audit key.")
+    short = [number for number, key in enumerate(keys, start=1) if len(key) < AUDIT_KEY_MIN_LENGTH]
+    if short:
+        raise ImproperlyConfigured(
+            f"{name}: key {short[0]} is shorter than {AUDIT_KEY_MIN_LENGTH} characters; use a "
+            "long random value, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+        )
+    if len(set(keys)) != len(keys):
+        raise ImproperlyConfigured(f"{name} lists the same key twice.")
+    return keys, source
+
+
+AUDIT_KEYS, AUDIT_KEY_SOURCE = _audit_keys()
+
 ALLOWED_HOSTS = envlist(
     "CANDOUR_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )

@@ -16,4 +16,4 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from candour.core import signals  # noqa: F401
+        from candour.core import checks, signals  # noqa: F401

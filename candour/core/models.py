@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.utils import timezone
 
+from candour.core.auditkeys import AuditKey, find_key, head_message, signing_key
 from candour.core.roles import SENSITIVE_CAPABILITIES, Capability, Role, capabilities_of
 
 
@@ -203,6 +204,7 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", "Signed in"
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     TOKEN = "token", "API token issued"
+    KEY_ROTATED = "audit_key", "Audit key rotated"
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
@@ -214,21 +216,30 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
 
 
 class AuditEntry(models.Model):
-    """One entry of the append-only audit log. Each entry's hash covers its content and the
-    previous entry's hash, so editing or deleting any entry breaks the chain."""
+    """One entry of the append-only audit log. Each entry's hash is an HMAC, with a key kept
+    outside the database (candour.core.auditkeys), over its content and the previous entry's
+    hash: editing, removing or re-signing any entry breaks the chain for anyone without the key.
+    Entries written before the log was keyed have no ``key_id`` and a plain SHA-256 hash; they
+    verify as such up to the chain head's ``legacy_until`` (docs/security.md)."""
 
     GENESIS = "0" * 64
 
     sequence = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT)
     username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=16, choices=AuditAction.choices)
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.CharField(max_length=80, blank=True)
     force_code = models.CharField(max_length=40, blank=True)
-    channel = models.CharField(max_length=10, blank=True, help_text="web, api or cli")
+    channel = models.CharField(max_length=10, blank=True, help_text="web, api, cli or system")
     detail = models.TextField(blank=True, help_text="Canonical JSON")
+    key_id = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        help_text="The audit key that signed it; empty: legacy",
+    )
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
@@ -266,36 +277,109 @@ class AuditEntry(models.Model):
             "detail": self.detail,
         }
 
-    def compute_hash(self) -> str:
+    def compute_hash(self, key: AuditKey | None = None) -> str:
+        """The entry's hash: HMAC-SHA256 with its key, or plain SHA-256 for a legacy entry."""
         payload = json.dumps(self.content(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256((self.previous_hash + payload).encode()).hexdigest()
+        if not self.key_id:
+            return hashlib.sha256((self.previous_hash + payload).encode()).hexdigest()
+        key = key or find_key(self.key_id)
+        if key is None or key.id != self.key_id:
+            raise LookupError(f"The audit key {self.key_id} is not configured.")
+        return key.sign("entry", self.previous_hash + payload)
+
+
+class AuditChainError(RuntimeError):
+    """The chain head is missing or not sealed by an audit key: nothing more is appended."""
 
 
 class AuditChainHead(models.Model):
-    """A single row locked while appending, so concurrent writers extend the chain in turn."""
+    """A single row locked while appending, so concurrent writers extend the chain in turn. It
+    records the newest entry, sealed with the audit key, so that removing the newest entries
+    and rewinding the head is detected; ``legacy_until`` is the last entry written before the
+    log was keyed (0 for a log keyed from the start)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.PositiveBigIntegerField(default=0)
     entry_hash = models.CharField(max_length=64, default=AuditEntry.GENESIS)
+    legacy_until = models.PositiveBigIntegerField(default=0)
+    key_id = models.CharField(max_length=16, blank=True, default="")
+    seal = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return f"audit chain head at entry {self.sequence}"
 
+    def message(self) -> str:
+        return head_message(self.sequence, self.entry_hash, self.legacy_until)
+
+    def sign(self, key: AuditKey) -> None:
+        self.key_id, self.seal = key.id, key.sign("head", self.message())
+
+    def is_sealed(self) -> bool:
+        key = find_key(self.key_id)
+        return key is not None and key.verifies("head", self.message(), self.seal)
+
 
 def append_audit_entry(**fields: Any) -> AuditEntry:
     """Append one entry to the chain (see candour.core.audit for the public helpers)."""
+    key = signing_key()
     with transaction.atomic():
-        AuditChainHead.objects.get_or_create(id=1)
-        head = AuditChainHead.objects.select_for_update().get(id=1)
-        entry = AuditEntry(
-            sequence=head.sequence + 1,
-            at=timezone.now(),
-            previous_hash=head.entry_hash,
-            **fields,
-        )
-        entry.entry_hash = entry.compute_hash()
-        entry.save()
-        AuditChainHead.objects.filter(id=1).update(
-            sequence=entry.sequence, entry_hash=entry.entry_hash
-        )
+        head = _locked_head(key)
+        if head.key_id != key.id and head.sequence > 0:
+            # A new key: the rotation is the first thing it signs, naming the key it follows.
+            rotation = _next_entry(
+                head,
+                key,
+                action=AuditAction.KEY_ROTATED,
+                channel="system",
+                detail=json.dumps({"from": head.key_id, "to": key.id}, sort_keys=True),
+            )
+            _advance(head, rotation, key)
+        entry = _next_entry(head, key, **fields)
+        _advance(head, entry, key)
     return entry
+
+
+def _locked_head(key: AuditKey) -> AuditChainHead:
+    if not AuditChainHead.objects.filter(id=1).exists():
+        if AuditEntry.objects.exists():
+            raise AuditChainError(
+                "The audit chain head is missing although the log has entries: it was deleted. "
+                "Nothing more is recorded until an operator runs 'candour audit verify' and "
+                "restores the database (docs/security.md)."
+            )
+        # A new (or flushed test) database: the migration's head row is not there yet.
+        genesis = AuditChainHead(id=1)
+        genesis.sign(key)
+        AuditChainHead.objects.get_or_create(
+            id=1, defaults={"key_id": genesis.key_id, "seal": genesis.seal}
+        )
+    head = AuditChainHead.objects.select_for_update().get(id=1)
+    if not head.is_sealed():
+        raise AuditChainError(
+            f"The audit chain head (entry {head.sequence}) is not sealed by a configured audit "
+            "key: it was rewritten, or the key that sealed it is missing from the key list. "
+            "Nothing more is recorded until an operator runs 'candour audit verify' "
+            "(docs/security.md)."
+        )
+    return head
+
+
+def _next_entry(head: AuditChainHead, key: AuditKey, **fields: Any) -> AuditEntry:
+    entry = AuditEntry(
+        sequence=head.sequence + 1,
+        at=timezone.now(),
+        previous_hash=head.entry_hash,
+        key_id=key.id,
+        **fields,
+    )
+    entry.entry_hash = entry.compute_hash(key)
+    entry.save()
+    return entry
+
+
+def _advance(head: AuditChainHead, entry: AuditEntry, key: AuditKey) -> None:
+    head.sequence, head.entry_hash = entry.sequence, entry.entry_hash
+    head.sign(key)
+    AuditChainHead.objects.filter(id=1).update(
+        sequence=head.sequence, entry_hash=head.entry_hash, key_id=head.key_id, seal=head.seal
+    )

@@ -54,11 +54,42 @@ def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
     env = {
         "CANDOUR_MODE": "production",
         "CANDOUR_SECRET_KEY": secrets.token_urlsafe(64),
+        "CANDOUR_AUDIT_KEY": secrets.token_urlsafe(48),
         "CANDOUR_ALLOWED_HOSTS": "candour.example.org",
     }
     result = run("check", "--deploy", "--fail-level", "WARNING", env=env, tmp=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_an_audit_key(tmp_path: Path) -> None:
+    env = {
+        "CANDOUR_MODE": "production",
+        "CANDOUR_SECRET_KEY": secrets.token_urlsafe(64),
+        "CANDOUR_ALLOWED_HOSTS": "candour.example.org",
+    }
+    result = run("check", env=env, tmp=tmp_path)
+    assert result.returncode == 2
+    assert "CANDOUR_AUDIT_KEY or CANDOUR_AUDIT_KEY_FILE must be set in production" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_deployment_checks_warn_about_the_development_audit_key(tmp_path: Path) -> None:
+    env = {"CANDOUR_AUDIT_KEY": "", "CANDOUR_AUDIT_KEY_FILE": ""}
+    result = run("check", "--deploy", env=env, tmp=tmp_path)
+    assert "candour.W001" in result.stderr + result.stdout
+    assert "development key kept in the data directory" in result.stderr + result.stdout
+
+
+def test_the_deployment_checks_warn_about_a_key_file_others_can_read(tmp_path: Path) -> None:
+    key_file = tmp_path / "audit.keys"
+    key_file.write_text(secrets.token_urlsafe(48) + "\n")
+    key_file.chmod(0o644)
+    result = run("check", "--deploy", env={"CANDOUR_AUDIT_KEY_FILE": str(key_file)}, tmp=tmp_path)
+    assert "candour.W002" in result.stderr + result.stdout
+    key_file.chmod(0o600)
+    result = run("check", "--deploy", env={"CANDOUR_AUDIT_KEY_FILE": str(key_file)}, tmp=tmp_path)
+    assert "candour.W00" not in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
