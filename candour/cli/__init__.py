@@ -42,8 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             if _debug():
                 raise
             print(
-                f"The database refused the operation: {str(exc).strip()}. "
-                "Check DATABASE_URL and run 'candour migrate'.",
+                f"The database refused the operation: {str(exc).strip()}. {database_advice(exc)}",
                 file=sys.stderr,
             )
             return 1
@@ -62,6 +61,25 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     return 0
+
+
+def database_advice(exc: Exception) -> str:
+    """What to do about a database error, by what the database said."""
+    text = str(exc).lower()
+    if any(
+        words in text
+        for words in ("deadlock", "database is locked", "could not obtain lock", "lock timeout")
+    ):
+        return (
+            "Another job was writing the same data at the same time; nothing of this one was "
+            "written. Run it again when the other has finished."
+        )
+    if any(
+        words in text
+        for words in ("connection", "could not connect", "unable to open", "authentication")
+    ):
+        return "Check DATABASE_URL: Candour could not reach the database it names."
+    return "Check DATABASE_URL and run 'candour migrate'."
 
 
 def _debug() -> bool:

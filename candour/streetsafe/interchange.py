@@ -18,7 +18,6 @@ from collections import Counter
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
 
 from candour.core.interchange.columns import RowChecks
 from candour.core.interchange.importers import ImportJob, file_importer
@@ -78,7 +77,7 @@ def import_streetsafe(job: ImportJob) -> ImportResult:
     job.refuse_if_any_bad(rows_read)
 
     result = job.result(rows_read)
-    with transaction.atomic():
+    with job.writing():
         held = Counter(
             Report.objects.filter(source=Source.IMPORT, force_id__in={k[0] for k in wanted})
             .values_list(

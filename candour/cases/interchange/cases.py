@@ -21,8 +21,6 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import transaction
-
 from candour.cases.interchange import bulk, columnar
 from candour.cases.interchange.layout import (
     CASE_TYPES,
@@ -94,7 +92,7 @@ def _import_cases(job: ImportJob) -> ImportResult:
             "Candour (candour/cases/interchange/columnar.py), please report it."
         )
     del table, source  # the checked file lives on in DuckDB
-    with transaction.atomic():
+    with job.writing():
         bulk.prepare()  # before the plan too: it reads every row the file's forces hold
         try:
             plan = make_plan(checked, dry_run, progress)

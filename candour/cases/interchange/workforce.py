@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
-
 from candour.cases.interchange import bulk
 from candour.cases.interchange.cases import STEP
 from candour.cases.interchange.layout import REF_LENGTH
@@ -64,7 +62,7 @@ def import_workforce(job: ImportJob) -> ImportResult:
     job.refuse_if_any_bad(rows_read)
 
     result = job.result(rows_read)
-    with transaction.atomic():
+    with job.writing():
         known = {
             (force, ref): (pk, tuple(_text(v) for v in rest), in_file)
             for force, ref, pk, in_file, *rest in Person.objects.filter(

@@ -13,11 +13,15 @@ writes the one audit entry an import leaves.
 
 from __future__ import annotations
 
+import fcntl
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from django.db import connection, transaction
 
 from candour.core.interchange.auditing import record_import
 from candour.core.interchange.columns import Rows, read_rows
@@ -64,6 +68,16 @@ class ImportJob:
         self.log = ErrorLog()
         return self.open(columns, required)
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The import's one write transaction, entered when no other import is writing: imports
+        of any kind take turns (they share people and change marks; two at once could deadlock
+        on PostgreSQL or time out on SQLite). An import that has to wait says so and waits."""
+        with _one_import_at_a_time(self.progress), transaction.atomic():
+            if connection.vendor == "postgresql":
+                _advisory_lock(self.progress)
+            yield
+
     def refuse_if_any_bad(self, rows_read: int) -> None:
         """All-or-nothing: when any row was bad, nothing is written and every bad row named."""
         if self.log:
@@ -85,6 +99,44 @@ class ImportJob:
             channel=self.channel,
             mapping=self.mapping,
         )
+
+
+# The PostgreSQL advisory lock every import takes inside its transaction: a 63-bit number that
+# nothing else in the database uses (the ASCII of "cdr-impt").
+IMPORT_LOCK = int.from_bytes(b"cdr-impt", "big") & 0x7FFF_FFFF_FFFF_FFFF
+WAITING = "Waiting for another import to finish"
+
+
+def _advisory_lock(progress: Progress) -> None:
+    """Take the import lock for this transaction (released when it commits or rolls back)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        row = cursor.fetchone()
+        if row and row[0]:
+            return
+        progress.stage(WAITING, None)
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
+@contextmanager
+def _one_import_at_a_time(progress: Progress) -> Iterator[None]:
+    """On an embedded SQLite database, a lock file beside it, held while the import writes:
+    SQLite lets one writer in at a time and makes the others give up after its timeout, which a
+    long import outlasts. (PostgreSQL imports use an advisory lock instead.)"""
+    name = str(connection.settings_dict.get("NAME") or "")
+    if connection.vendor != "sqlite" or not name or "memory" in name or name.startswith("file:"):
+        yield
+        return
+    with open(f"{name}.import-lock", "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress.stage(WAITING, None)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def file_importer(kind: str) -> Callable[[Callable[[ImportJob], ImportResult]], Importer]:

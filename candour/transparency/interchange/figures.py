@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
-
 from candour.core.interchange.columns import RowChecks
 from candour.core.interchange.importers import ImportJob, file_importer
 from candour.core.interchange.report import ImportResult
@@ -71,7 +69,7 @@ def import_figures(job: ImportJob) -> ImportResult:
     job.refuse_if_any_bad(rows_read)
 
     result = job.result(rows_read)
-    with transaction.atomic():
+    with job.writing():
         known = {
             tuple(str(v) for v in figure_key): (pk, amount, note)
             for *figure_key, pk, amount, note in PublishedFigure.objects.filter(
