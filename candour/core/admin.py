@@ -23,12 +23,14 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from candour.core import audit, scoping, services
 from candour.core.models import ApiToken, AuditEntry, Force, Person, User
 from candour.core.roles import Capability
+
+NUL = "\x00"
 
 
 def _user(request: HttpRequest) -> User:
@@ -93,8 +95,38 @@ class CandourModelAdmin(admin.ModelAdmin):
             return scoping.visible_to(_user(request), model)
         return model._default_manager.all()
 
+    # PostgreSQL cannot compare text holding a NUL (U+0000): a search or filter with one would
+    # raise DataError (a 500), so it is left out with a message, as Django's own forms refuse it.
+    def _without_nul(self, request: HttpRequest) -> HttpResponse | None:
+        refused = [
+            name
+            for name, values in request.GET.lists()
+            if any(NUL in text for text in (name, *values))
+        ]
+        if not refused:
+            return None
+        kept = request.GET.copy()
+        for name in refused:
+            del kept[name]
+        named = ", ".join(name.replace(NUL, "") for name in refused)
+        messages.error(
+            request,
+            f"Null characters are not allowed: the search or filter {named} held one (U+0000) "
+            "and was left out.",
+        )
+        return HttpResponseRedirect(f"{request.path}?{kept.urlencode()}")
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        if NUL in object_id:
+            return None  # answered as "no such record", like any id that is not one
+        return super().get_object(request, object_id, from_field)
+
     # Reads of personal data are audited as a page's are.
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        if self.has_view_or_change_permission(request):
+            refused = self._without_nul(request)
+            if refused is not None:
+                return refused
         response = super().changelist_view(request, extra_context)
         if self._scoped() and response.status_code == 200:
             audit.record(
