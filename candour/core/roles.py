@@ -28,6 +28,10 @@ class Capability(models.TextChoices):
     VIEW_VETTING = "view_vetting", "Read and decide vetting"
     VIEW_INTELLIGENCE = "view_intelligence", "Early-warning patterns"
     VIEW_STATISTICS = "view_statistics", "Statistics for the user's forces"
+    SEE_SMALL_NUMBERS = (
+        "see_small_numbers",
+        "See counts below the disclosure threshold (inside the force only)",
+    )
     ANSWER_FOI = "answer_foi", "Prepare FOI answers"
     ADMINISTER = "administer", "Manage users and reference data"
     VIEW_STREETSAFE = "view_streetsafe", "StreetSafe hotspots and patrol plans"
@@ -41,6 +45,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EDIT_CASES,
             Capability.VIEW_COMPLAINANTS,
             Capability.VIEW_STATISTICS,
+            Capability.SEE_SMALL_NUMBERS,
         }
     ),
     Role.APPROPRIATE_AUTHORITY: frozenset(
@@ -51,11 +56,21 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_COMPLAINANTS,
             Capability.EXPORT_CASES,
             Capability.VIEW_STATISTICS,
+            Capability.SEE_SMALL_NUMBERS,
         }
     ),
-    Role.VETTING_OFFICER: frozenset({Capability.VIEW_VETTING, Capability.VIEW_STATISTICS}),
+    # Small numbers are shown only to roles that read the records they count anyway; a role
+    # that hands figures out (FOI, the PCC's office, neighbourhood teams) sees them withheld.
+    Role.VETTING_OFFICER: frozenset(
+        {Capability.VIEW_VETTING, Capability.VIEW_STATISTICS, Capability.SEE_SMALL_NUMBERS}
+    ),
     Role.CCU_ANALYST: frozenset(
-        {Capability.VIEW_CASES, Capability.VIEW_INTELLIGENCE, Capability.VIEW_STATISTICS}
+        {
+            Capability.VIEW_CASES,
+            Capability.VIEW_INTELLIGENCE,
+            Capability.VIEW_STATISTICS,
+            Capability.SEE_SMALL_NUMBERS,
+        }
     ),
     Role.FOI_OFFICER: frozenset({Capability.VIEW_STATISTICS, Capability.ANSWER_FOI}),
     Role.PCC_OFFICE: frozenset({Capability.VIEW_STATISTICS, Capability.VIEW_STREETSAFE}),

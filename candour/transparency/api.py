@@ -31,6 +31,7 @@ class StatsParams(Schema):
     flag: list[str] = []
     case_type: str = ""
     suppress: int | None = None
+    show_small: bool = False
     per: int | None = None
 
 
@@ -40,8 +41,10 @@ class StatsParams(Schema):
     description=(
         "Query parameters as the command's options: by=year,flag, source, count, force "
         "(repeat), from, to, date, flag (repeat), case_type, suppress, per. Counted over your "
-        "forces only. A query the command would refuse (exit 2) is refused here with 422 and "
-        "the same sentence."
+        "forces only. Small numbers are withheld at the configured threshold unless you ask "
+        "show_small=true or a lower suppress, which needs the capability see_small_numbers "
+        "(403 otherwise) and is audited. A query the command would refuse (exit 2) is refused "
+        "here with 422 and the same sentence."
     ),
     auth=requires(Capability.VIEW_STATISTICS),
 )
@@ -65,10 +68,15 @@ def stats(request: HttpRequest, params: Query[StatsParams]) -> dict[str, Any]:
     if params.suppress is not None and params.suppress < 1:
         raise HttpError(422, "suppress needs a threshold of 1 or more, e.g. suppress=5.")
     try:
+        suppress = services.publishing_threshold(
+            user,  # type: ignore[arg-type]
+            params.suppress,
+            show_small=params.show_small,
+        )
         result = services.count_for(
             user,  # type: ignore[arg-type]
             query,
-            suppress=params.suppress,
+            suppress=suppress,
             per=params.per,
             channel="api",
         )

@@ -149,6 +149,11 @@ class StatisticsForm(StatsForm):
         label="Show numbers below the threshold (for use inside the force only)", required=False
     )
 
+    def __init__(self, *args: Any, may_see_small_numbers: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_see_small_numbers:  # only SEE_SMALL_NUMBERS offers (and honours) the box
+            del self.fields["show_small"]
+
 
 class FoiForm(StatsForm):
     reference = forms.CharField(

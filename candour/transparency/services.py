@@ -6,17 +6,52 @@ Views and the API call these; each records its audit entry here, and reads FOI a
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 
 from candour.core import audit, scoping
 from candour.core.models import Force, User
+from candour.core.roles import Capability
 from candour.transparency.models import FoiAnswer
 from candour.transparency.stats import StatsQuery, StatsResult, compute
 from candour.transparency.stats.output import to_json_with_margins
 from candour.transparency.stats.sentences import sentences
 
 FOI_FORMATS = ("csv", "xlsx", "ods", "pdf")
+
+
+class SmallNumbersRefused(PermissionDenied):
+    """A count asked for with small numbers shown by a role that may not see them."""
+
+
+def publishing_threshold(
+    user: User, suppress: int | None = None, *, show_small: bool = False
+) -> int | None:
+    """The threshold a count for ``user`` is given at (cells below it withheld; None: none).
+
+    Small numbers are withheld by default, at ``CANDOUR_SUPPRESSION_THRESHOLD``, in every page
+    and API that hands out counts. ``suppress`` may raise the threshold; lowering it, or
+    ``show_small``, needs the capability SEE_SMALL_NUMBERS (``SmallNumbersRefused`` otherwise),
+    and ``count_for`` audits that the numbers were shown."""
+    floor = int(settings.SUPPRESSION_THRESHOLD)
+    wanted = None if show_small else (floor if suppress is None else suppress)
+    _may_be_given(user, wanted)
+    return wanted
+
+
+def _shows_small_numbers(suppress: int | None) -> bool:
+    return suppress is None or suppress < int(settings.SUPPRESSION_THRESHOLD)
+
+
+def _may_be_given(user: User, suppress: int | None) -> None:
+    if _shows_small_numbers(suppress) and not user.can(Capability.SEE_SMALL_NUMBERS):
+        floor = int(settings.SUPPRESSION_THRESHOLD)
+        raise SmallNumbersRefused(
+            f"Counts below {floor} are withheld for your role; ask without show_small (or with "
+            f"suppress of {floor} or more)."
+        )
 
 
 def count_for(
@@ -30,15 +65,23 @@ def count_for(
     channel: str = "web",
 ) -> StatsResult:
     """Count ``query`` for a user: its forces must all be the user's (``scoping.OutOfScope``
-    otherwise). The request is audited, as an export when a file ``fmt`` is asked for."""
+    otherwise), and small numbers are shown (``suppress`` None or below the setting) only to a
+    user with SEE_SMALL_NUMBERS (``SmallNumbersRefused``). The request is audited, as an export
+    when a file ``fmt`` is asked for, saying whether small numbers were shown."""
     scoping.counting_forces(user, query.forces)
+    _may_be_given(user, suppress)
     result = compute(query, suppress=suppress, per=per, margins=margins)
     audit.record(
         user,
         "export" if fmt else "view",
         object_type="transparency.statistics",
         channel=channel,
-        detail={**query.to_json(), "suppress": suppress, "format": fmt},
+        detail={
+            **query.to_json(),
+            "suppress": suppress,
+            "small_numbers_shown": _shows_small_numbers(suppress),
+            "format": fmt,
+        },
     )
     return result
 

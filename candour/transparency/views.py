@@ -83,12 +83,17 @@ def statistics(request: HttpRequest) -> HttpResponse:
     submitted = "by" in request.GET
     source = source_of(request.GET.get("source"))
     form = StatisticsForm(
-        request.GET if submitted else None, forces=_user_forces(user), source=source
+        request.GET if submitted else None,
+        forces=_user_forces(user),
+        source=source,
+        may_see_small_numbers=user.can(Capability.SEE_SMALL_NUMBERS),
     )
     context: dict[str, Any] = {"form": form}
     if submitted and form.is_valid():
         query = form.to_query()
-        suppress = None if form.cleaned_data.get("show_small") else threshold()
+        suppress = services.publishing_threshold(
+            user, show_small=bool(form.cleaned_data.get("show_small"))
+        )
         fmt = request.GET.get("format", "")
         result = services.count_for(
             user,

@@ -37,11 +37,12 @@ def api_get(client, role: str, forces: list[str], url: str):  # type: ignore[no-
 
 
 def test_api_returns_the_cli_json_for_the_callers_forces(client, records):  # type: ignore[no-untyped-def]
+    # Small numbers shown: an investigator may see them (SEE_SMALL_NUMBERS), when asked.
     response = api_get(
         client,
-        "pcc_office",
+        "investigator",
         ["cambridgeshire"],
-        "/api/transparency/stats?by=year&count=officers&from=2018-01-01",
+        "/api/transparency/stats?by=year&count=officers&from=2018-01-01&show_small=true",
     )
     assert response.status_code == 200
     assert response.json() == {
@@ -64,6 +65,49 @@ def test_api_applies_suppression_when_asked(client, records):  # type: ignore[no
         "/api/transparency/stats?by=year&count=officers&suppress=5",
     ).json()
     assert all(row["suppressed"] and row["value"] is None for row in data["rows"])
+
+
+def test_api_withholds_small_numbers_by_default_for_every_role(client, records):  # type: ignore[no-untyped-def]
+    for role in ("pcc_office", "investigator", "foi_officer"):
+        data = api_get(
+            client, role, ["cambridgeshire"], "/api/transparency/stats?by=year&count=officers"
+        ).json()
+        assert data["suppress"] == 5, role
+        assert [row["value"] for row in data["rows"]] == [None, None], role
+        assert data["total"] == {"value": 6, "suppressed": False}, role
+
+
+@pytest.mark.parametrize("asked", ["show_small=true", "suppress=2", "suppress=1"])
+def test_a_role_that_hands_figures_out_may_not_see_small_numbers(client, records, asked):  # type: ignore[no-untyped-def]
+    from candour.core.models import AuditEntry
+
+    response = api_get(
+        client, "pcc_office", ["cambridgeshire"], f"/api/transparency/stats?by=year&{asked}"
+    )
+    assert response.status_code == 403
+    assert "withheld for your role" in response.json()["detail"]
+    assert not AuditEntry.objects.filter(object_type="transparency.statistics").exists()
+
+
+def test_a_higher_threshold_is_anyones_and_showing_small_numbers_is_audited(client, records):  # type: ignore[no-untyped-def]
+    import json
+
+    from candour.core.models import AuditEntry
+
+    higher = api_get(
+        client, "pcc_office", ["cambridgeshire"], "/api/transparency/stats?by=year&suppress=10"
+    )
+    assert higher.status_code == 200 and higher.json()["total"]["suppressed"] is True
+    api_get(
+        client, "investigator", ["cambridgeshire"], "/api/transparency/stats?by=year&suppress=1"
+    )
+    shown = [
+        json.loads(entry.detail)["small_numbers_shown"]
+        for entry in AuditEntry.objects.filter(object_type="transparency.statistics").order_by(
+            "sequence"
+        )
+    ]
+    assert shown == [False, True]
 
 
 def test_api_refuses_other_forces(client, records):  # type: ignore[no-untyped-def]
@@ -92,9 +136,10 @@ def test_api_reports_bad_usage_in_a_sentence(client, records):  # type: ignore[n
 
 
 def test_statistics_page_withholds_small_numbers_by_default(signed_in, client, records):  # type: ignore[no-untyped-def]
-    signed_in("pcc_office", ["cambridgeshire"])
+    signed_in("investigator", ["cambridgeshire"])
     html = client.get("/transparency/statistics/?by=year&count=officers&then_by=").content.decode()
     assert ">withheld<" in html
+    assert 'name="show_small"' in html
     shown = client.get(
         "/transparency/statistics/?by=year&count=officers&then_by=&show_small=on"
     ).content.decode()
@@ -102,8 +147,19 @@ def test_statistics_page_withholds_small_numbers_by_default(signed_in, client, r
     assert "6 officers" in shown
 
 
-def test_statistics_page_downloads_csv(signed_in, client, records):  # type: ignore[no-untyped-def]
+def test_the_pcc_office_is_not_offered_small_numbers_and_asking_changes_nothing(
+    signed_in, client, records
+):  # type: ignore[no-untyped-def]
     signed_in("pcc_office", ["cambridgeshire"])
+    html = client.get(
+        "/transparency/statistics/?by=year&count=officers&then_by=&show_small=on"
+    ).content.decode()
+    assert 'name="show_small"' not in html
+    assert ">withheld<" in html
+
+
+def test_statistics_page_downloads_csv(signed_in, client, records):  # type: ignore[no-untyped-def]
+    signed_in("investigator", ["cambridgeshire"])
     response = client.get(
         "/transparency/statistics/?by=year&count=cases&then_by=&show_small=on&format=csv"
     )
