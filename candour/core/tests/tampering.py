@@ -24,16 +24,23 @@ def fill_log(n: int = 5) -> None:
         record(user, "view", object_type="cases.case", object_id=str(i), force_code="norfolk")
 
 
+def switch_off_append_only_triggers() -> None:
+    """What the tables' owner can do on PostgreSQL (migration core.0007): until the test's
+    transaction ends, the database no longer refuses changes to the audit tables."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER waits for no pending check
+        for table in AUDIT_TABLES:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+
+
 @contextmanager
 def database_writer() -> Iterator[CursorWrapper]:
-    """A cursor with the power of the tables' owner. On PostgreSQL the owner can switch the
-    append-only triggers off (inside the test's transaction, so they come back after it); the
-    checks in candour.core.audit must catch what it does next."""
+    """A cursor with the power of the tables' owner, who can switch the append-only triggers
+    off; the checks in candour.core.audit must catch what it does next."""
+    switch_off_append_only_triggers()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER waits for no pending check
-            for table in AUDIT_TABLES:
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         yield cursor
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from candour.core.audit import record, verify_chain
 from candour.core.models import AuditEntry
 from candour.core.roles import Role
+from candour.core.tests.tampering import database_writer
 from candour.factories import AllegationSubjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_an_untouched_log_verifies(db) -> None:
 
 def test_an_edited_entry_is_detected(db) -> None:
     _fill_log()
-    with connection.cursor() as cursor:
+    with database_writer() as cursor:
         cursor.execute("UPDATE core_auditentry SET object_id = 'innocent' WHERE sequence = 3")
     breaks = verify_chain()
     assert [b.sequence for b in breaks] == [3]
@@ -61,14 +61,14 @@ def test_an_edited_entry_is_detected(db) -> None:
 
 def test_a_deleted_entry_is_detected(db) -> None:
     _fill_log()
-    with connection.cursor() as cursor:
+    with database_writer() as cursor:
         cursor.execute("DELETE FROM core_auditentry WHERE sequence = 2")
     assert verify_chain() != []
 
 
 def test_removing_the_newest_entry_is_detected(db) -> None:
     _fill_log()
-    with connection.cursor() as cursor:
+    with database_writer() as cursor:
         cursor.execute("DELETE FROM core_auditentry WHERE sequence = 5")
     assert verify_chain() != []
 
@@ -78,7 +78,7 @@ def test_rewriting_an_entry_and_its_hash_breaks_the_next_link(db) -> None:
     entry = AuditEntry.objects.get(sequence=2)
     entry.object_id = "rewritten"
     new_hash = entry.compute_hash()
-    with connection.cursor() as cursor:
+    with database_writer() as cursor:
         cursor.execute(
             "UPDATE core_auditentry SET object_id = %s, entry_hash = %s WHERE sequence = 2",
             ["rewritten", new_hash],

@@ -17,7 +17,11 @@ from candour import settings as candour_settings
 from candour.core.audit import verify_chain
 from candour.core.auditkeys import key_id
 from candour.core.models import AuditChainHead, AuditEntry
-from candour.core.tests.tampering import database_writer, fill_log
+from candour.core.tests.tampering import (
+    database_writer,
+    fill_log,
+    switch_off_append_only_triggers,
+)
 
 OLD_KEY = "old-" + "k" * 40
 NEW_KEY = "new-" + "n" * 40
@@ -155,7 +159,9 @@ def test_an_entry_signed_with_a_retired_key_after_the_rotation_is_a_break() -> N
 
 
 def write_legacy_entries(n: int) -> None:
-    """Entries as Candour wrote them before the log was keyed: plain SHA-256, no key id."""
+    """Entries as Candour wrote them before the log was keyed: plain SHA-256, no key id. The
+    database is as it was then, without the append-only triggers of a later migration."""
+    switch_off_append_only_triggers()
     previous = AuditEntry.GENESIS
     for sequence in range(1, n + 1):
         entry = AuditEntry(
@@ -205,7 +211,8 @@ def test_a_legacy_entry_edited_and_rehashed_after_the_migration_is_detected() ->
 @pytest.mark.django_db
 def test_the_migration_seals_a_head_that_was_never_written() -> None:
     write_legacy_entries(2)
-    AuditChainHead.objects.all().delete()
+    with database_writer() as cursor:
+        cursor.execute("DELETE FROM core_auditchainhead")
     seal_the_legacy_log(apps, None)
     head = AuditChainHead.objects.get()
     assert (head.sequence, head.legacy_until, head.is_sealed()) == (2, 2, True)
