@@ -232,6 +232,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "candour.core.middleware.AuditRefusalsMiddleware",
 ]
 
 ROOT_URLCONF = "candour.urls"
@@ -278,14 +279,14 @@ LOGOUT_REDIRECT_URL = "home"
 # Lock-out after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = envint("CANDOUR_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = envint("CANDOUR_LOGIN_COOLOFF_MINUTES", 30, minimum=1) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [
-    "ip_address",
-    "username",
-]  # either repeated failures from one address or on one account
+# Failures count per account *and* address together: behind one proxy or office address, five
+# wrong passwords for one account never lock another account out (docs/security.md).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = envint("CANDOUR_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "candour.core.network.client_address"  # honours the proxy count
 
 # Sessions expire after idle time; every request renews the clock.
 SESSION_COOKIE_AGE = envint("CANDOUR_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
@@ -375,7 +376,10 @@ LOG_LEVEL = envchoice(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A 403 or 404 is logged as one line, without the traceback Django attaches to a 403.
+    "filters": {"refusals": {"()": "candour.core.middleware.RefusalsWithoutTracebacks"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", core_views.two_factor, name="two_factor"),
+    path("accounts/locked/", core_views.sign_in_locks, name="sign_in_locks"),
     path("cases/", include("candour.cases.urls")),
     path("transparency/", include("candour.transparency.urls")),
     path("vetting/", include("candour.vetting.urls")),

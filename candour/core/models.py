@@ -205,6 +205,8 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     TOKEN = "token", "API token issued"
     KEY_ROTATED = "audit_key", "Audit key rotated"
+    REFUSED = "refused", "Refused"
+    UNLOCK = "unlock", "Sign-in unlocked"
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

@@ -25,6 +25,7 @@ NAV = [
     NavItem("FOI answers", "transparency:foi", Capability.ANSWER_FOI),
     NavItem("StreetSafe", "streetsafe:police", Capability.VIEW_STREETSAFE),
     NavItem("Administration", "admin:index", Capability.ADMINISTER),
+    NavItem("Sign-in lock-outs", "sign_in_locks", Capability.ADMINISTER),
 ]
 
 

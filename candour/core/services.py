@@ -7,15 +7,20 @@ the admin pages, the pages and the ``candour`` command alike (docs/security.md).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from candour.core import audit
+from candour.core import audit, scoping
 from candour.core.models import ApiToken, Force, Person, User
+from candour.core.roles import Capability
 
 ACCESS_FIELDS = ("role", "forces", "person", "is_active", "is_staff", "is_superuser")
 
@@ -139,3 +144,62 @@ def remove_two_factor(device: TOTPDevice, *, by: User | None, channel: str = "we
         channel=channel,
         detail={"for": username},
     )
+
+
+# --- Sign-in lock-outs (django-axes) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignInLock:
+    """An account locked at one address after repeated wrong passwords."""
+
+    pk: int
+    username: str
+    address: str
+    failures: int
+    last_attempt: dt.datetime
+
+
+def sign_in_locks(by: User) -> list[SignInLock]:
+    """The lock-outs now in force that ``by`` may lift: those of accounts of their forces (and
+    accounts with no force), and of names that are no account at all (someone guessing)."""
+    cooloff = dt.timedelta(hours=float(settings.AXES_COOLOFF_TIME))
+    attempts = AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - cooloff,
+    ).order_by("-attempt_time")
+    manageable = _manageable_usernames(by, {a.username for a in attempts})
+    return [
+        SignInLock(a.pk, a.username, a.ip_address or "", a.failures_since_start, a.attempt_time)
+        for a in attempts
+        if a.username in manageable
+    ]
+
+
+def unlock_sign_in(pk: int, *, by: User, channel: str = "web") -> SignInLock:
+    """Lift one lock-out (the account may try again at once from that address); audited.
+    Raises ``AccessAttempt.DoesNotExist`` when it is gone or not ``by``'s to lift."""
+    with transaction.atomic():
+        lock = next((lock for lock in sign_in_locks(by) if lock.pk == pk), None)
+        if lock is None:
+            raise AccessAttempt.DoesNotExist(f"No lock-out {pk} that you may lift.")
+        AccessAttempt.objects.filter(pk=pk).delete()
+        audit.record(
+            by,
+            "unlock",
+            object_type="core.user",
+            object_id=lock.username[:80],
+            channel=channel,
+            detail={"username": lock.username, "address": lock.address, "failures": lock.failures},
+        )
+    return lock
+
+
+def _manageable_usernames(by: User, names: set[str]) -> set[str]:
+    if not by.can(Capability.ADMINISTER):
+        return set()
+    accounts = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+    visible = set(
+        scoping.visible_to(by, User).filter(username__in=names).values_list("username", flat=True)
+    )
+    return visible | (names - accounts)

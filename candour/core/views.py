@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -7,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from candour.cases.models import Case
-from candour.core import scoping, twofactor
+from candour.core import scoping, services, twofactor
 from candour.core.forms import TokenForm
 from candour.core.models import Force
+from candour.core.permissions import capability_required
 from candour.core.roles import Capability
 
 
@@ -31,6 +34,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         context["open_cases"] = visible.filter(allegations__subjects__outcome="").distinct().count()
     return render(request, "core/dashboard.html", context)
+
+
+@capability_required(Capability.ADMINISTER)
+def sign_in_locks(request: HttpRequest) -> HttpResponse:
+    """Accounts locked after repeated wrong passwords, each at one address; an administrator
+    lifts a lock-out here (``services.unlock_sign_in``, audited)."""
+    user = request.user
+    if request.method == "POST":
+        try:
+            lock = services.unlock_sign_in(int(request.POST.get("lock", "0")), by=user)  # type: ignore[arg-type]
+        except (ValueError, services.AccessAttempt.DoesNotExist):
+            messages.error(request, "That lock-out has already been lifted or has run out.")
+        else:
+            messages.success(
+                request, f"{lock.username} may sign in again from {lock.address or 'that address'}."
+            )
+        return redirect("sign_in_locks")
+    locks = services.sign_in_locks(user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "core/sign_in_locks.html",
+        {"locks": locks, "failure_limit": settings.AXES_FAILURE_LIMIT},
+    )
 
 
 @login_required

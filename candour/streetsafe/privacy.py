@@ -21,6 +21,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from gunicorn.glogging import Logger
 
+from candour.core.network import client_address
+
 SALT_SECONDS = 3600
 PUBLIC_PREFIX = "/streetsafe/"
 POLICE_PREFIX = "/streetsafe/police/"
@@ -107,13 +109,7 @@ def limiter() -> RateLimiter:
 
 def connection_of(request: HttpRequest) -> str:
     """The address a request came from, used only to make the rate limit's hash."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    hops = settings.AXES_IPWARE_PROXY_COUNT
-    if hops and forwarded:
-        addresses = [a.strip() for a in forwarded.split(",")]
-        if len(addresses) >= hops:
-            return addresses[-hops]
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return client_address(request)
 
 
 class PrivateAccessLogger(Logger):  # type: ignore[misc]

@@ -102,6 +102,19 @@ def test_downloads_carry_the_figures_as_given(signed_in, client, records, fmt): 
         assert sheet["value"].iloc[0] == 9
 
 
+def test_a_format_it_cannot_write_is_a_404_and_no_export_is_audited(signed_in, client, records):  # type: ignore[no-untyped-def]
+    signed_in("foi_officer", ["cambridgeshire"])
+    client.post(reverse("transparency:foi"), answer_form())
+    answer = FoiAnswer.objects.get()
+
+    response = client.get(reverse("transparency:foi_download", args=[answer.pk, "exe"]))
+
+    assert response.status_code == 404
+    assert not AuditEntry.objects.filter(action="export").exists()
+    refused = AuditEntry.objects.get(action="refused")
+    assert refused.object_id.endswith("/download.exe")
+
+
 def test_rerun_compares_with_the_records_now(signed_in, client, records):  # type: ignore[no-untyped-def]
     signed_in("foi_officer", ["cambridgeshire"])
     client.post(reverse("transparency:foi"), answer_form())
