@@ -4,9 +4,10 @@ A million-row file is handled as a few dozen columns (pyarrow arrays) and a hand
 (DuckDB, in memory, on those arrays), not as a million Python rows:
 
 - **read**: a CSV file is parsed by pyarrow when it is plain (no quoted cells; every row as
-  wide as the header); any other file (quoted CSV, XLSX, ODS, a mapping file) is read row by row
-  by ``columns.read_rows`` and turned into columns. Every cell is text with surrounding white
-  space removed, exactly as the row reader gives it.
+  wide as the header; no control character); any other file (quoted CSV, XLSX, ODS, a mapping
+  file) is read row by row by ``columns.read_rows`` and turned into columns. Every cell is text
+  with surrounding white space and an export's formula quote removed, exactly as the row
+  reader gives it.
 - **check**: each test of the row-by-row checker (``cases.report_problems``) as a test of a
   whole column: codes and dates are looked up once per distinct value, lengths and date order
   as vectorised comparisons, "rows of one case or allegation agree" and "no two rows share a
@@ -31,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from candour.core.interchange.cells import QUOTED_PATTERN, has_control_bytes
 from candour.core.interchange.columns import DateParser, Rows
 
 # The characters Python's str.strip() removes (str.isspace()): the row reader strips cells with
@@ -55,14 +57,15 @@ def read_plain_csv(path: Path, header: list[str], columns: Sequence[str]) -> pa.
     """The file's ``columns`` (in that order) as string columns, or None when the file is not
     plain enough for pyarrow to read exactly as the row reader does.
 
-    Plain means: UTF-8; no double quote anywhere (so no quoting rules to differ on); and the
+    Plain means: UTF-8; no double quote anywhere (so no quoting rules to differ on); no control
+    character (the row reader names each cell that holds one, docs/interchange.md); and the
     header line has exactly the cells of ``header`` (the row reader's header, which drops empty
     cells at the end). A row of another width, or bytes that are not UTF-8, make pyarrow fail,
     and the row reader takes over (it pads short rows and names the faulty ones)."""
     data = path.read_bytes()
     if data.startswith(BOM):
         data = data[len(BOM) :]
-    if b'"' in data:
+    if b'"' in data or has_control_bytes(data):
         return None
     end = data.find(b"\n")
     first = (data if end < 0 else data[:end]).rstrip(b"\r")
@@ -98,6 +101,8 @@ def read_plain_csv(path: Path, header: list[str], columns: Sequence[str]) -> pa.
         pc.utf8_trim(table.column(names[index[c]]), characters=WHITESPACE) if c in index else empty
         for c in columns
     ]
+    if b"'" in data:
+        arrays = [_restore_quoted(array) for array in arrays]
     if table.num_rows:
         # The row reader skips a row whose cells are all empty once stripped (", ,,"); leave
         # such a file to it rather than tell a blank row from an empty one here.
@@ -107,6 +112,15 @@ def read_plain_csv(path: Path, header: list[str], columns: Sequence[str]) -> pa.
         if pc.any(blank).as_py():
             return None
     return file_columns(columns, pa.table(arrays, names=list(columns)))
+
+
+def _restore_quoted(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``cells.restore`` on a whole column: the quote an export put before a formula-looking
+    text is taken off (the same pattern, in RE2)."""
+    quoted = pc.match_substring_regex(column, QUOTED_PATTERN)
+    if not pc.any(quoted).as_py():
+        return column
+    return pc.if_else(quoted, pc.utf8_slice_codeunits(column, 1), column)
 
 
 def rows_to_columns(source: Rows, columns: Sequence[str]) -> pa.Table:

@@ -134,7 +134,7 @@ def read_rows(
 ) -> Rows:
     """Open ``path`` and return its rows in the order of ``columns``. Header problems (a missing
     required column, a column the mapping names but the file lacks) go to ``log`` as row 1."""
-    table = open_table(path)
+    table = open_table(path, log.add)  # a cell with a control character is a bad row
     width = len(table.header)
     if mapping_path is not None:
         mapping = load_mapping(mapping_path, kind, columns)

@@ -3,24 +3,32 @@
 Only the first sheet of a spreadsheet is read; its first row is the header (docs/interchange.md).
 Every cell comes back as text with surrounding spaces removed; an empty cell is "" and means
 "not known". Rows are numbered as a spreadsheet shows them: the header is row 1, so the first
-row of data is row 2, and error reports use the same numbers.
+row of data is row 2, and error reports use the same numbers. The quote an export puts before
+a formula-looking text is taken off, and a cell holding a control character is reported
+(``cells``).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from candour.core.interchange.cells import CONTROL, QUOTE, control_character, restore
 
 SUFFIXES = (".csv", ".xlsx", ".ods")
 
 
 class UnreadableFile(Exception):
     """The file could not be opened or read as a table; the message is a sentence."""
+
+
+# Where the reader reports a bad cell: (row number, column, sentence), e.g. ``ErrorLog.add``.
+Report = Callable[[int, str, str], None]
 
 
 @dataclass
@@ -32,11 +40,12 @@ class Table:
 
 
 def cell_text(value: Any) -> str:
-    """The text of a spreadsheet cell, as the interchange format would write it."""
+    """The text of a spreadsheet cell, as the interchange format would write it (a text cell as
+    it is: the reader strips it after looking for control characters)."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
@@ -56,8 +65,11 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def open_table(path: str | Path) -> Table:
-    """Open ``path`` by its extension. Raises ``UnreadableFile`` with a sentence on failure."""
+def open_table(path: str | Path, report: Report | None = None) -> Table:
+    """Open ``path`` by its extension. Raises ``UnreadableFile`` with a sentence on failure.
+
+    A cell holding a control character is given to ``report`` as it is read (the row is still
+    read, so every bad cell is named); without ``report`` it makes the file unreadable."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -79,20 +91,47 @@ def open_table(path: str | Path) -> Table:
         ) from exc
     if header_cells is None:
         raise UnreadableFile(f"{path.name} is empty: it needs a header row.")
-    header = list(header_cells)
+    report = report or _refuse(path)
+    header = _texts(1, header_cells, [], report)
     while header and header[-1] == "":
         header.pop()
     if not header:
         raise UnreadableFile(f"{path.name} has an empty first row: it needs a header row.")
-    return Table(header=header, rows=_numbered(raw, len(header), path), path=path)
+    return Table(header=header, rows=_numbered(raw, header, path, report), path=path)
 
 
-def _numbered(raw: Iterator[list[str]], width: int, path: Path) -> Iterator[tuple[int, list[str]]]:
+def _texts(number: int, cells: list[str], header: list[str], report: Report) -> list[str]:
+    """The cells of one row as the importer sees them: checked for control characters (as they
+    are in the file), stripped, and with an export's quote taken off."""
+    joined = "".join(cells)
+    if CONTROL.search(joined):  # one search a row; the cells are looked at only when it finds
+        for position, cell in enumerate(cells):
+            problem = control_character(cell)
+            if problem:
+                named = position < len(header) and header[position]
+                report(number, header[position] if named else f"(column {position + 1})", problem)
+    texts = [cell.strip() for cell in cells]
+    if QUOTE in joined:
+        texts = [restore(text) for text in texts]
+    return texts
+
+
+def _refuse(path: Path) -> Report:
+    def refuse(number: int, column: str, problem: str) -> None:
+        raise UnreadableFile(f"{path.name}, row {number}, column {column}: {problem}")
+
+    return refuse
+
+
+def _numbered(
+    raw: Iterator[list[str]], header: list[str], path: Path, report: Report
+) -> Iterator[tuple[int, list[str]]]:
     number = 1
+    width = len(header)
     try:
         for cells in raw:
             number += 1
-            texts = cells
+            texts = _texts(number, cells, header, report)
             if len(texts) < width:
                 texts.extend([""] * (width - len(texts)))
             elif len(texts) > width:
@@ -113,8 +152,7 @@ def _numbered(raw: Iterator[list[str]], width: int, path: Path) -> Iterator[tupl
 def _csv_rows(path: Path) -> Iterator[list[str]]:
     # utf-8-sig drops the byte-order mark that spreadsheet programs put before "CSV UTF-8".
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        for cells in csv.reader(handle):
-            yield [cell.strip() for cell in cells]
+        yield from csv.reader(handle)
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
