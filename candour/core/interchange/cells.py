@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 QUOTE = "'"
 FORMULA_STARTS = frozenset("=+-@\t\r")  # OWASP's list
@@ -49,6 +50,12 @@ def neutralise(text: str) -> str:
 def neutralise_row(row: Sequence[str]) -> list[str]:
     """Every cell of ``row`` through :func:`neutralise` (cheaply: most cells need no look)."""
     return [neutralise(text) if text[:1] in _MAY_NEED_QUOTE else text for text in row]
+
+
+def neutralise_values(row: Sequence[Any]) -> list[Any]:
+    """A row of a download that mixes text and numbers: the text neutralised, numbers (and
+    empty cells) as they are, to be written as numbers."""
+    return [neutralise(value) if isinstance(value, str) else value for value in row]
 
 
 def restore(text: str) -> str:

@@ -2,7 +2,10 @@
 
 Every output says the same thing: one row per combination of the dimensions' values, the count
 (empty when withheld), whether it was withheld, and the total. Machine-readable outputs carry the
-codes and a ``<dimension>_label`` column in words; the human table carries only words.
+codes and a ``<dimension>_label`` column in words; the human table carries only words. In the
+CSV, XLSX and ODS files a text that a spreadsheet could run as a formula (a label someone
+entered as ``=...``) is written with a quote in front; counts stay numbers
+(docs/interchange.md, "Formulas and control characters").
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import csv
 import io
 from typing import Any
 
+from candour.core.interchange.cells import neutralise_values
 from candour.core.periods import financial_year_from_label
 from candour.transparency.stats.labels import Labeller
 from candour.transparency.stats.query import Cell, StatsQuery, StatsResult
@@ -126,8 +130,8 @@ def to_csv(result: StatsResult) -> str:
     headers, rows = table_rows(result)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerow(neutralise_values(headers))
+    writer.writerows(neutralise_values(["" if v is None else v for v in row]) for row in rows)
     return buffer.getvalue()
 
 
@@ -160,12 +164,12 @@ def to_xlsx(result: StatsResult) -> bytes:
     sheet = book.active
     sheet.title = "statistics"
     headers, rows = table_rows(result)
-    sheet.append(headers)
+    sheet.append(neutralise_values(headers))
     for row in rows:
-        sheet.append(row)
+        sheet.append(neutralise_values(row))
     notes = book.create_sheet("about")
     for row in _notes(result):
-        notes.append(row)
+        notes.append(neutralise_values(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -195,8 +199,8 @@ def to_ods(result: StatsResult) -> bytes:
         document.spreadsheet.addElement(table)
 
     headers, rows = table_rows(result)
-    add_sheet("statistics", [headers, *rows])
-    add_sheet("about", _notes(result))
+    add_sheet("statistics", [neutralise_values(row) for row in [headers, *rows]])
+    add_sheet("about", [neutralise_values(row) for row in _notes(result)])
     buffer = io.BytesIO()
     document.write(buffer)
     return buffer.getvalue()
