@@ -40,7 +40,7 @@ class RequireTwoFactorMiddleware:
 
 # Refusals worth a trace: asking for something the user may not see (403) or that is not there
 # for them (404, which is also how Candour answers for another force's record).
-REFUSALS = {403: "forbidden", 404: "not found"}
+REFUSALS = frozenset({403, 404})
 
 
 class AuditRefusalsMiddleware:

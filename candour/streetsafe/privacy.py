@@ -18,10 +18,7 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
 from gunicorn.glogging import Logger
-
-from candour.core.network import client_address
 
 SALT_SECONDS = 3600
 PUBLIC_PREFIX = "/streetsafe/"
@@ -105,11 +102,6 @@ def limiter() -> RateLimiter:
             settings.REDIS_URL,
         )
     return _limiter
-
-
-def connection_of(request: HttpRequest) -> str:
-    """The address a request came from, used only to make the rate limit's hash."""
-    return client_address(request)
 
 
 class PrivateAccessLogger(Logger):  # type: ignore[misc]

@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from candour.core.models import Force
+from candour.core.network import client_address
 from candour.streetsafe import gazetteer, privacy
 from candour.streetsafe.forms import PlaceSearchForm, PositionForm, ReportForm
 from candour.streetsafe.hotspots import HotspotQuery, find_hotspots
@@ -143,7 +144,7 @@ def send(request: HttpRequest) -> HttpResponse:
         return render(request, "streetsafe/details.html", {"form": form})
     if form.is_robot():
         return redirect("streetsafe:sent")  # looks the same to a robot; nothing is kept
-    if not privacy.limiter().allow(privacy.connection_of(request)):
+    if not privacy.limiter().allow(client_address(request)):
         return render(request, "streetsafe/limited.html", status=429)
     data = form.cleaned_data
     file_report(

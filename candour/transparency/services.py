@@ -33,12 +33,10 @@ def publishing_threshold(
 
     Small numbers are withheld by default, at ``CANDOUR_SUPPRESSION_THRESHOLD``, in every page
     and API that hands out counts. ``suppress`` may raise the threshold; lowering it, or
-    ``show_small``, needs the capability SEE_SMALL_NUMBERS (``SmallNumbersRefused`` otherwise),
-    and ``count_for`` audits that the numbers were shown."""
+    ``show_small``, needs the capability SEE_SMALL_NUMBERS, which ``count_for`` checks
+    (``SmallNumbersRefused`` otherwise) before it counts and audits that the numbers were shown."""
     floor = int(settings.SUPPRESSION_THRESHOLD)
-    wanted = None if show_small else (floor if suppress is None else suppress)
-    _may_be_given(user, wanted)
-    return wanted
+    return None if show_small else (floor if suppress is None else suppress)
 
 
 def _shows_small_numbers(suppress: int | None) -> bool:
