@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -26,7 +27,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from candour.core import audit, scoping, services
+from candour.core import audit, forces, scoping, services
 from candour.core.models import ApiToken, AuditEntry, Force, Person, User
 from candour.core.roles import Capability
 
@@ -181,10 +182,54 @@ class ReferenceDataAdmin(CandourModelAdmin):
 admin.site.unregister(Group)  # capabilities come from the role (candour.core.roles), not groups
 
 
+class ForceForm(forms.ModelForm):
+    """The rules ``candour forces add`` checks (``candour.core.forces``), on the admin's form."""
+
+    class Meta:
+        model = Force
+        fields = ["code", "name", "country", "region", "territorial"]
+        help_texts = {
+            "code": "Lower-case letters, digits and hyphens (e.g. chicago-pd); it never changes.",
+            "country": "A country's name or ISO 3166 code (e.g. US), or one of the UK's nations.",
+        }
+
+    def _checked(self, check: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return check(*args, **kwargs)
+        except forces.ForceRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from None
+
+    def clean_code(self) -> str:
+        return str(self._checked(forces.check_code, self.cleaned_data["code"]))
+
+    def clean_name(self) -> str:
+        return str(self._checked(forces.clean_text, self.cleaned_data["name"], "name"))
+
+    def clean_country(self) -> str:
+        return str(self._checked(forces.country_name, self.cleaned_data["country"]))
+
+    def clean_region(self) -> str:
+        return str(self._checked(forces.clean_text, self.cleaned_data["region"], "region"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("name") and data.get("country"):
+            code = self.instance.code if self.instance.pk else data.get("code", "")
+            self._checked(forces.check_namesake, data["name"], data["country"], code=code)
+        return data
+
+
 @admin.register(Force)
 class ForceAdmin(ReferenceDataAdmin):
+    """Forces and agencies: added here or with ``candour forces add``; a code never changes."""
+
+    form = ForceForm
     list_display = ["code", "name", "region", "country", "territorial"]
+    list_filter = ["country"]
     search_fields = ["code", "name"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["code"] if obj is not None else []
 
 
 @admin.register(Person)

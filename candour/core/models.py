@@ -17,12 +17,14 @@ from candour.core.roles import SENSITIVE_CAPABILITIES, Capability, Role, capabil
 
 
 class Force(models.Model):
-    """A police force; codes are data.police.uk's identifiers (candour/reference/forces.csv)."""
+    """A police force or agency. The UK's are shipped (codes are data.police.uk's identifiers);
+    another country's agency or a US city's department is added with ``candour forces add``
+    (rules in ``candour.core.forces``)."""
 
     code = models.SlugField(primary_key=True, max_length=40)
     name = models.CharField(max_length=120)
-    country = models.CharField(max_length=40)
-    region = models.CharField(max_length=60)
+    country = models.CharField(max_length=40)  # a UK nation, or a country's ISO 3166 name
+    region = models.CharField(max_length=60, blank=True)  # region, state or province
     territorial = models.BooleanField(default=True)
 
     class Meta:
