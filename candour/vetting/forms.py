@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 
 from candour.vetting.figures import PERIOD_CHOICES
 from candour.vetting.models import (
+    GRANTING_DECISIONS,
     AppealOutcome,
     CandidateStatus,
     CheckResult,
@@ -31,10 +33,32 @@ class DecisionForm(forms.Form):
     note = forms.CharField(
         label="Rationale", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    confirm_left_workforce = forms.BooleanField(
+        label="I have checked: grant clearance although this person has left the workforce",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, leaver_warning: str = "", **kwargs: Any) -> None:
+        """``leaver_warning`` is ``services.leaver_warning`` for the person; without one the
+        confirmation box is not offered."""
+        super().__init__(*args, **kwargs)
+        self.leaver_warning = leaver_warning
+        if not leaver_warning:
+            del self.fields["confirm_left_workforce"]
 
     def clean(self) -> dict:
         data = super().clean() or {}
         decision = data.get("decision")
+        if (
+            self.leaver_warning
+            and decision in GRANTING_DECISIONS
+            and not data.get("confirm_left_workforce")
+        ):
+            self.add_error(
+                "confirm_left_workforce",
+                "Confirm that you mean to grant clearance to someone who has left the "
+                "workforce, or refuse or withdraw it instead.",
+            )
         if decision in (Decision.REFUSED, Decision.WITHDRAWN) and not data.get("reason"):
             self.add_error("reason", "Choose the reason for refusing or withdrawing clearance.")
         if decision == Decision.GRANTED_WITH_CONDITIONS and not data.get("conditions", "").strip():

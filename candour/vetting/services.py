@@ -51,6 +51,25 @@ class CandidateAlreadyDecided(VettingError):
     """Someone else decided this candidate first."""
 
 
+class LeftWorkforce(VettingError):
+    """Clearance would be granted to someone who has left the workforce, without confirmation."""
+
+
+def leaver_warning(person: Person, on: dt.date) -> str:
+    """The warning to show before granting clearance on ``on`` to someone whose leaving date
+    (interchange §2 ``left_date``) is on or before that day, or "" if they have not left.
+    Vetting clears members of the workforce (Vetting Code of Practice 2023), so a grant to a
+    leaver is usually a mistake in the record or a rejoiner whose record is out of date."""
+    if person.left_date is None or person.left_date > on:
+        return ""
+    return (
+        f"{person.label} left the workforce on {person.left_date.day} {person.left_date:%B %Y}. "
+        "Clearance is "
+        "for members of the workforce: check that they have rejoined (and update their "
+        "record), or confirm that you mean to grant it anyway."
+    )
+
+
 # --- Vetting records ---------------------------------------------------------------------
 
 
@@ -117,18 +136,26 @@ def decide_vetting(
     note: str = "",
     conditions: str = "",
     decided_on: dt.date | None = None,
+    confirm_left_workforce: bool = False,
     by: User | None = None,
     channel: str = "web",
 ) -> VettingApplication:
     """Grant (with or without conditions), refuse or withdraw. A grant sets the expiry date from
     the level's renewal period; a refusal or withdrawal needs a reason (APP Vetting: every
-    decision is recorded with its rationale, and refusals can be appealed)."""
+    decision is recorded with its rationale, and refusals can be appealed). Granting clearance
+    to someone who had left the workforce by the decision date is refused unless
+    ``confirm_left_workforce`` says the officer saw the warning (``leaver_warning``)."""
     decision = Decision(decision)
     if decision in (Decision.REFUSED, Decision.WITHDRAWN) and not reason:
         raise VettingError("Give the reason for refusing or withdrawing clearance.")
     if decision == Decision.GRANTED_WITH_CONDITIONS and not conditions.strip():
         raise VettingError("Say what the conditions of the clearance are.")
     decided_on = decided_on or timezone.localdate()
+    warning = (
+        leaver_warning(application.person, decided_on) if decision in GRANTING_DECISIONS else ""
+    )
+    if warning and not confirm_left_workforce:
+        raise LeftWorkforce(warning)
     expires_on = (
         reference.level(application.level).expiry_after(decided_on)
         if decision in GRANTING_DECISIONS
@@ -153,7 +180,11 @@ def decide_vetting(
             "update",
             application,
             channel=channel,
-            detail={"decision": decision, "reason": reason},
+            detail={
+                "decision": decision,
+                "reason": reason,
+                **({"confirmed_left_workforce": True} if warning else {}),
+            },
         )
     return application
 
@@ -648,6 +679,7 @@ def weight_bars(candidate: CandidateMatch, steps: int = 10) -> list[dict[str, An
 
 __all__ = [
     "CandidateAlreadyDecided",
+    "LeftWorkforce",
     "VettingError",
     "application_for",
     "apply_for_vetting",
@@ -657,6 +689,7 @@ __all__ = [
     "decide_appeal",
     "decide_candidate",
     "decide_vetting",
+    "leaver_warning",
     "lodge_appeal",
     "load_candidates",
     "open_application",

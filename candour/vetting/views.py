@@ -83,7 +83,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No vetting application with that number is in your forces.") from None
     forms = {
         "check_form": CheckForm(request.POST if action == "check" else None),
-        "decision_form": DecisionForm(request.POST if action == "decide" else None),
+        "decision_form": DecisionForm(
+            request.POST if action == "decide" else None,
+            leaver_warning=services.leaver_warning(application.person, timezone.localdate()),
+        ),
         "appeal_form": AppealForm(request.POST if action == "appeal" else None),
         "appeal_outcome_form": AppealOutcomeForm(
             request.POST if action == "appeal_outcome" else None
@@ -133,6 +136,7 @@ def _record_submitted_form(application: VettingApplication, action: str, forms: 
             reason=data["reason"],
             note=data["note"],
             conditions=data["conditions"],
+            confirm_left_workforce=data.get("confirm_left_workforce", False),
             by=user,
         )
         return "Decision recorded."

@@ -109,3 +109,30 @@ def test_the_figures_page_counts_refusals_by_reason(client, signed_in) -> None: 
     ).content.decode()
     assert "Dishonesty or non-disclosure in the application" in body
     assert "Recruitment Vetting (RV)" in body  # the reference table with its sources
+
+
+def test_granting_to_a_leaver_through_the_form_needs_the_confirmation(client, signed_in) -> None:  # type: ignore[no-untyped-def]
+    signed_in(Role.VETTING_OFFICER, ["norfolk"])
+    person = PersonFactory(force=force("norfolk"), left_date=dt.date(2016, 5, 31))
+    application = services.apply_for_vetting(person, "rv")
+    url = reverse("vetting:application", args=[application.pk])
+    page = client.get(url).content.decode()
+    assert "left the workforce on 31 May 2016" in page and "govuk-warning-text" in page
+    refused = client.post(url, {"action": "decide", "decision": "granted"})
+    assert refused.status_code == 200
+    assert "Confirm that you mean to grant clearance" in refused.content.decode()
+    application.refresh_from_db()
+    assert application.decision == ""
+    confirmed = client.post(
+        url, {"action": "decide", "decision": "granted", "confirm_left_workforce": "on"}
+    )
+    assert confirmed.status_code == 302
+    application.refresh_from_db()
+    assert application.decision == "granted"
+
+
+def test_the_form_offers_no_confirmation_for_someone_still_serving(client, signed_in) -> None:  # type: ignore[no-untyped-def]
+    signed_in(Role.VETTING_OFFICER, ["norfolk"])
+    application = services.apply_for_vetting(PersonFactory(force=force("norfolk")), "rv")
+    page = client.get(reverse("vetting:application", args=[application.pk])).content.decode()
+    assert "confirm_left_workforce" not in page and "left the workforce" not in page

@@ -2,6 +2,7 @@
 due list and the counts the transparency engine reads."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -184,3 +185,46 @@ class TestVettingDue:
         granted(PersonFactory(force=force("suffolk")), "rv", on=dt.date(2010, 1, 1))
         assert not services.vetting_due(["norfolk"], on=dt.date(2020, 2, 1)).exists()
         assert services.vetting_due(["suffolk"], on=dt.date(2020, 2, 1)).count() == 1
+
+
+class TestGrantingToALeaver:
+    LEFT = dt.date(2016, 5, 31)
+
+    def application(self):  # type: ignore[no-untyped-def]
+        person = PersonFactory(left_date=self.LEFT, collar_number="", name="")
+        return services.apply_for_vetting(person, "rv", applied_on=dt.date(2024, 1, 1))
+
+    def test_it_is_refused_with_a_warning_that_names_the_leaving_date(self) -> None:
+        application = self.application()
+        with pytest.raises(services.LeftWorkforce, match="left the workforce on 31 May 2016"):
+            services.decide_vetting(application, Decision.GRANTED, decided_on=dt.date(2024, 2, 1))
+        application.refresh_from_db()
+        assert application.decision == "" and application.expires_on is None
+
+    def test_it_is_refused_with_conditions_too(self) -> None:
+        with pytest.raises(services.LeftWorkforce):
+            services.decide_vetting(
+                self.application(), Decision.GRANTED_WITH_CONDITIONS, conditions="Desk duties"
+            )
+
+    def test_it_goes_through_when_confirmed_and_the_audit_says_so(self) -> None:
+        application = services.decide_vetting(
+            self.application(), Decision.GRANTED, confirm_left_workforce=True
+        )
+        assert application.decision == "granted" and application.expires_on is not None
+        assert json.loads(AuditEntry.objects.last().detail)["confirmed_left_workforce"] is True
+
+    def test_a_refusal_needs_no_confirmation(self) -> None:
+        refused = services.decide_vetting(self.application(), Decision.REFUSED, reason="other")
+        assert refused.decision == "refused"
+
+    def test_a_grant_dated_before_they_left_needs_no_confirmation(self) -> None:
+        application = services.decide_vetting(
+            self.application(), Decision.GRANTED, decided_on=dt.date(2015, 1, 1)
+        )
+        assert application.decision == "granted"
+
+    def test_someone_still_serving_gets_no_warning(self) -> None:
+        assert services.leaver_warning(PersonFactory(), dt.date(2024, 1, 1)) == ""
+        leaving_next_month = PersonFactory(left_date=dt.date(2024, 2, 1))
+        assert services.leaver_warning(leaving_next_month, dt.date(2024, 1, 1)) == ""
