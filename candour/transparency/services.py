@@ -6,6 +6,8 @@ Views and the API call these; each records its audit entry here, and reads FOI a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -24,6 +26,10 @@ FOI_FORMATS = ("csv", "xlsx", "ods", "pdf")
 
 class SmallNumbersRefused(PermissionDenied):
     """A count asked for with small numbers shown by a role that may not see them."""
+
+
+class DuplicateFoiReference(ValueError):
+    """An FOI answer already saved under the same reference for one of the same forces."""
 
 
 def publishing_threshold(
@@ -95,10 +101,17 @@ def record_foi_answer(
     channel: str = "web",
 ) -> FoiAnswer:
     """Save an FOI answer exactly as given: the query, the figures with small numbers withheld
-    at ``threshold``, and the sentences. Audited."""
+    at ``threshold``, and the sentences. Audited. An FOI reference is the force's own, so a
+    reference already used (ignoring case and surrounding spaces) by an answer covering any of
+    the same forces is refused with ``DuplicateFoiReference``."""
+    reference = reference.strip()
     forces = scoping.counting_forces(user, query.forces)
     result = compute(query, suppress=threshold, per=per, margins=len(query.by) == 2)
     with transaction.atomic():
+        # Locking the forces' rows makes two officers saving the same reference at once queue,
+        # so the second sees the first's answer (a no-op on SQLite, whose writes queue anyway).
+        list(Force.objects.select_for_update().filter(code__in=forces).order_by("code"))
+        _refuse_a_used_reference(reference, forces)
         answer = FoiAnswer.objects.create(
             reference=reference,
             request_text=request_text,
@@ -117,6 +130,22 @@ def record_foi_answer(
             detail={"reference": answer.reference, **query.to_json()},
         )
     return answer
+
+
+def _refuse_a_used_reference(reference: str, forces: Sequence[str]) -> None:
+    taken = (
+        FoiAnswer.objects.filter(reference__iexact=reference, forces__code__in=forces)
+        .prefetch_related("forces")
+        .first()
+    )
+    if taken is None:
+        return
+    force = next(f.name for f in taken.forces.all() if f.code in forces)
+    raise DuplicateFoiReference(
+        f"{force} already has an FOI answer with the reference {taken.reference}, saved on "
+        f"{taken.created_at.day} {taken.created_at:%B %Y}. Check the reference, or open that "
+        "answer from the saved answers."
+    )
 
 
 def foi_answers_for(user: User) -> QuerySet[FoiAnswer]:

@@ -125,15 +125,19 @@ def foi(request: HttpRequest) -> HttpResponse:
     source = source_of((request.POST or request.GET).get("source"))
     form = FoiForm(request.POST or None, forces=_user_forces(user), source=source)
     if request.method == "POST" and form.is_valid():
-        answer = services.record_foi_answer(
-            user,
-            form.to_query(),
-            reference=form.cleaned_data["reference"],
-            request_text=form.cleaned_data["request_text"],
-            threshold=threshold(),
-            per=1000 if form.cleaned_data.get("per") else None,
-        )
-        return redirect(answer)
+        try:
+            answer = services.record_foi_answer(
+                user,
+                form.to_query(),
+                reference=form.cleaned_data["reference"],
+                request_text=form.cleaned_data["request_text"],
+                threshold=threshold(),
+                per=1000 if form.cleaned_data.get("per") else None,
+            )
+        except services.DuplicateFoiReference as duplicate:
+            form.add_error("reference", str(duplicate))
+        else:
+            return redirect(answer)
     recent = services.foi_answers_for(user)[:5]
     return render(
         request,

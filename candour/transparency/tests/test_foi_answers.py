@@ -14,9 +14,12 @@ from candour.factories import (
     AllegationSubjectFactory,
     CaseFactory,
     PersonFactory,
+    UserFactory,
     force,
 )
+from candour.transparency import services
 from candour.transparency.models import FoiAnswer
+from candour.transparency.stats import StatsQuery
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +170,46 @@ def test_the_saved_answers_page_lists_answers(signed_in, client, records):  # ty
     signed_in("foi_officer", ["cambridgeshire"])
     client.post(reverse("transparency:foi"), answer_form())
     assert "FOI/2024/0001" in client.get(reverse("transparency:foi_answers")).content.decode()
+
+
+def save_answer(user, reference: str, forces: tuple[str, ...] = ()) -> FoiAnswer:  # type: ignore[no-untyped-def]
+    return services.record_foi_answer(
+        user,
+        StatsQuery(count="officers", by=("year",), forces=forces),
+        reference=reference,
+        request_text="How many officers?",
+        threshold=3,
+    )
+
+
+def test_a_reference_already_used_for_the_force_is_refused(records) -> None:  # type: ignore[no-untyped-def]
+    officer = UserFactory(role="foi_officer", forces=["cambridgeshire"])
+    save_answer(officer, "FOI/2024/0001")
+    with pytest.raises(
+        services.DuplicateFoiReference, match="Cambridgeshire Constabulary already has"
+    ):
+        save_answer(officer, " foi/2024/0001 ")
+    assert FoiAnswer.objects.count() == 1
+
+
+def test_another_force_may_use_the_same_reference(records) -> None:  # type: ignore[no-untyped-def]
+    save_answer(UserFactory(role="foi_officer", forces=["cambridgeshire"]), "FOI/2024/0001")
+    save_answer(UserFactory(role="foi_officer", forces=["norfolk"]), "FOI/2024/0001")
+    assert FoiAnswer.objects.filter(reference="FOI/2024/0001").count() == 2
+
+
+def test_an_answer_covering_two_forces_clashes_with_either(records) -> None:  # type: ignore[no-untyped-def]
+    save_answer(UserFactory(role="foi_officer", forces=["norfolk"]), "FOI/2024/0009")
+    both = UserFactory(role="foi_officer", forces=["cambridgeshire", "norfolk"])
+    with pytest.raises(services.DuplicateFoiReference, match="Norfolk"):
+        save_answer(both, "FOI/2024/0009", forces=("cambridgeshire", "norfolk"))
+
+
+def test_the_form_shows_a_duplicate_reference_as_an_error_on_the_field(signed_in, client, records):  # type: ignore[no-untyped-def]
+    signed_in("foi_officer", ["cambridgeshire"])
+    client.post(reverse("transparency:foi"), answer_form())
+    response = client.post(reverse("transparency:foi"), answer_form())
+    page = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in page
+    assert 'id="id_reference-error"' in page and "already has an FOI answer" in page
+    assert FoiAnswer.objects.count() == 1
