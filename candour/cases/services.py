@@ -43,6 +43,7 @@ from candour.cases.models import (
     Severity,
 )
 from candour.core import audit, changes
+from candour.core.forces import unknown_force_message
 from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
 
 REF_LENGTH = 64  # Case.ref, Allegation.ref and Person.ref are CharField(max_length=64)
@@ -177,7 +178,7 @@ def record_case(
     Schedule 3), with its reference unique within the force."""
     code = force.code if isinstance(force, Force) else force
     if not Force.objects.filter(code=code).exists():
-        raise CaseChangeRefused(f"'{code}' is not a force code; see candour/reference/forces.csv.")
+        raise CaseChangeRefused(unknown_force_message(code))
     ref = _reference(ref, "case")
     _one_of(case_type, CaseType, "case type", blank=False)
     if received_date > timezone.localdate():

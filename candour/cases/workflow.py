@@ -37,6 +37,7 @@ from candour.cases.models import (
 )
 from candour.cases.rules import RULES_VERSIONS, RulesVersion, rules_version_for
 from candour.core import audit, changes, scoping
+from candour.core.forces import unknown_force_message
 from candour.core.models import Force, Person, User
 from candour.core.roles import Capability
 
@@ -196,7 +197,7 @@ def record_matter(
     errors: list[tuple[str, str]] = []
     force_obj = Force.objects.filter(code=force).first()
     if force_obj is None:
-        errors.append(("force", f"'{force}' is not a force code (see docs/interchange.md)."))
+        errors.append(("force", unknown_force_message(force)))
     elif scoping.outside_forces(by, [force]):
         errors.append(("force", f"You cannot record matters for {force_obj.name}."))
     if case_type not in CaseType.values:

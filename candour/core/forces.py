@@ -11,7 +11,7 @@ name: one of the UK's nations as the shipped list has them, or a country's ISO 3
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pycountry
@@ -41,21 +41,25 @@ class ForceRefused(ValueError):
         self.usage = usage
 
 
-def how_to_add(code: str = "CODE") -> str:
-    """The sentence that tells a user how to add a force Candour does not know."""
+def unknown_force_message(codes: str | Sequence[str]) -> str:
+    """The one sentence for force codes that are in no force's row, saying how to add one:
+    imports, mappings, options and forms all end their error with it."""
+    unknown = [codes] if isinstance(codes, str) else list(codes)
+    named = ", ".join(f"'{code}'" for code in unknown)
+    one = len(unknown) == 1
+    verb = "is not a force Candour knows" if one else "are not forces Candour knows"
+    code = unknown[0] if one and CODE_PATTERN.fullmatch(unknown[0]) else "CODE"
     return (
-        f"add it with: candour forces add {code} --name NAME [--country C] "
-        "(or in the admin pages, under Forces); candour forces list shows the codes"
+        f"{named} {verb}; add {'it' if one else 'each'} with: candour forces add {code} "
+        "--name NAME [--country C] (docs/cli.md), or use a code that candour forces list shows."
     )
 
 
-def unknown_force_message(codes: str | Sequence[str]) -> str:
-    """The error for force codes that are not in the forces table, with how to add one."""
-    unknown = [codes] if isinstance(codes, str) else list(codes)
-    named = ", ".join(f"'{code}'" for code in unknown)
-    verb = "is not a force code" if len(unknown) == 1 else "are not force codes"
-    code = unknown[0] if len(unknown) == 1 and CODE_PATTERN.fullmatch(unknown[0]) else "CODE"
-    return f"{named} {verb} Candour knows; {how_to_add(code)}."
+def unknown_codes(codes: Iterable[str]) -> list[str]:
+    """Those of ``codes`` that name no force, sorted (one query)."""
+    wanted = set(codes)
+    known = set(Force.objects.filter(code__in=wanted).values_list("code", flat=True))
+    return sorted(wanted - known)
 
 
 def check_code(code: str) -> str:

@@ -34,6 +34,7 @@ from candour.cases.interchange.layout import (
 from candour.cases.interchange.plan import Plan, make_plan
 from candour.cases.models import Allegation, AllegationSubject, Case, Category, Flag
 from candour.core import changes
+from candour.core.forces import unknown_force_message
 from candour.core.interchange.columns import DateParser, Rows, codes_list
 from candour.core.interchange.importers import ImportJob, file_importer
 from candour.core.interchange.report import (
@@ -281,7 +282,7 @@ def _diagnose(
         report(
             number,
             where("force"),
-            f"'{force}' is not a force code; see candour/reference/forces.csv (e.g. cambridgeshire).",
+            unknown_force_message(force),
         )
     if case_type and case_type not in CASE_TYPES:
         report(number, where("case_type"), f"'{case_type}' is not one of {codes_list(CASE_TYPES)}.")

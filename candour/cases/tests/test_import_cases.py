@@ -192,7 +192,10 @@ def test_a_bad_file_is_rejected_whole_with_each_bad_row_named(tmp_path):
     assert (
         "Row 3, column received_date: '04/05/2021' is not a date in the form YYYY-MM-DD." in report
     )
-    assert "Row 4, column force: 'narnia' is not a force code" in report
+    assert (
+        "Row 4, column force: 'narnia' is not a force Candour knows; add it with: candour forces add narnia"
+        in report
+    )
     assert "Row 4, column flags: 'rude' is not a flag" in report
     assert "Row 5, column subject_sex: 'man' is not one of female, male, unknown" in report
     assert "Row 5, column allegation_ref: is required and is empty." in report
@@ -269,7 +272,7 @@ def test_the_report_lists_at_least_the_first_hundred_problems(tmp_path):
         )
 
     lines = err.getvalue().splitlines()
-    assert len([line for line in lines if "'narnia' is not a force code" in line]) == 150
+    assert len([line for line in lines if "'narnia' is not a force Candour knows" in line]) == 150
     assert lines[0].startswith("Row 2, column force") and lines[-1].startswith(
         "Row 151, column force"
     )

@@ -23,9 +23,6 @@ def codes_list(values: frozenset[str]) -> str:
     return ", ".join(sorted(values))
 
 
-FORCE_CODES_HINT = "see candour/reference/forces.csv"
-
-
 class DateParser:
     """Strict ISO dates (YYYY-MM-DD), cached: a million rows hold a few thousand distinct dates."""
 
@@ -72,9 +69,9 @@ class RowChecks:
     def force(self, number: int, code: str, column: str = "force") -> bool:
         """A known force code (an empty cell is left to :meth:`required`)."""
         if code and code not in self.forces:
-            self.log.add(
-                number, self.where(column), f"'{code}' is not a force code; {FORCE_CODES_HINT}."
-            )
+            from candour.core.forces import unknown_force_message
+
+            self.log.add(number, self.where(column), unknown_force_message(code))
             return False
         return bool(code)
 

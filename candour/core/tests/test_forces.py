@@ -208,3 +208,59 @@ def test_only_an_administrator_may_add_a_force(client, signed_in) -> None:  # ty
     response = client.post("/admin/core/force/add/", force_form())
     assert response.status_code == 403
     assert not Force.objects.filter(code="nypd").exists()
+
+
+# --- Every error about an unknown force says how to add one -------------------------------
+
+HOW_TO_ADD = "add it with: candour forces add atlantis --name NAME [--country C] (docs/cli.md)"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["export", "cases", "--out", "out.csv", "--force", "atlantis"],
+     ["stats", "--by", "year", "--force", "atlantis"],
+     ["refresh-stats", "--force", "atlantis"],
+     ["hotspots", "--force", "atlantis"],
+     ["datawash", "--workforce", "w.csv", "--national", "n.csv", "--out", "o.csv",
+      "--force", "atlantis", "--load"]],
+)  # fmt: skip
+def test_an_unknown_force_in_an_option_says_how_to_add_it(command: list[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for name in ("w.csv", "n.csv"):
+        (tmp_path / name).write_text("x\n")
+    command = [str(tmp_path / arg) if arg.endswith(".csv") else arg for arg in command]
+    with pytest.raises(CommandError) as raised:
+        call_command(*command, stdout=io.StringIO(), stderr=io.StringIO())
+    assert (
+        str(raised.value)
+        == f"'atlantis' is not a force Candour knows; {HOW_TO_ADD}, or use a code that candour forces list shows."
+    )
+
+
+def test_an_unknown_force_in_an_import_row_says_how_to_add_it(tmp_path: Path) -> None:
+    path = write(tmp_path / "in.csv", [["atlantis", *SAMPLE[0][1:]]])
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", "cases", str(path), stdout=io.StringIO(), stderr=err)
+    assert (
+        f"Row 2, column force: 'atlantis' is not a force Candour knows; {HOW_TO_ADD}"
+        in err.getvalue()
+    )
+
+
+def test_an_unknown_workforce_force_says_how_to_add_it(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "force,person_ref,role,rank,sex,joined_date,left_date\natlantis,P1,officer,constable,male,2010-01-01,\n"
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", "workforce", str(path), stdout=io.StringIO(), stderr=err)
+    assert HOW_TO_ADD in err.getvalue()
+
+
+def test_several_unknown_forces_are_named_together() -> None:
+    assert forces.unknown_force_message(["atlantis", "lyonesse"]).startswith(
+        "'atlantis', 'lyonesse' are not forces Candour knows; add each with: candour forces add "
+        "CODE --name NAME"
+    )
+    assert forces.unknown_codes(["norfolk", "lyonesse", "atlantis"]) == ["atlantis", "lyonesse"]

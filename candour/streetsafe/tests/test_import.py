@@ -66,7 +66,7 @@ def test_a_file_with_a_bad_row_writes_nothing_and_names_every_problem(tmp_path):
         import_streetsafe(path)
 
     lines = "\n".join(rejected.value.lines())
-    assert "Row 3, column force: 'atlantis' is not a force code" in lines
+    assert "Row 3, column force: 'atlantis' is not a force Candour knows; add it with" in lines
     assert "Row 3, column latitude: '95' is not a latitude" in lines
     assert "Row 3, column reasons: 'dark' is not a reason" in lines
     assert "Row 4, column reported_at: '2024-03-01T21:47:13' is not an ISO 8601" in lines
@@ -108,7 +108,7 @@ def test_the_command_imports_and_hotspots_prints_the_contract_shape(tmp_path, ca
 @pytest.mark.parametrize(
     "arguments, message",
     [
-        (["--force", "atlantis"], "'atlantis' is not a force code"),
+        (["--force", "atlantis"], "'atlantis' is not a force Candour knows; add it with"),
         (["--force", "norfolk", "--from", "1 May"], "--from '1 May' is not a date"),
         (["--force", "norfolk", "--from", "2024-05-02", "--to", "2024-05-01"], "is before"),
         (["--force", "norfolk", "--reason", "dark"], "dark: not a reason"),

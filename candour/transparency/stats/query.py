@@ -128,20 +128,16 @@ class StatsQuery:
     ) -> StatsQuery:
         """A query from the text of options, as the command line and the API receive them;
         force codes are checked against the forces table."""
-        from candour.core.models import Force
+        from candour.core.forces import unknown_codes, unknown_force_message
 
         codes = by.split(",") if isinstance(by, str) else list(by)
         dimensions = tuple(code.strip() for code in codes if code.strip())
         if not dimensions:
             raise StatsUsageError("--by needs at least one dimension, e.g. --by year.")
         forces = tuple(forces)
-        known = set(Force.objects.filter(code__in=forces).values_list("code", flat=True))
-        unknown = sorted(set(forces) - known)
+        unknown = unknown_codes(forces)
         if unknown:
-            raise StatsUsageError(
-                f"No force has the code {', '.join(repr(u) for u in unknown)}: use the codes "
-                "of the forces list, e.g. cambridgeshire."
-            )
+            raise StatsUsageError(unknown_force_message(unknown))
         return cls(
             count=count,
             by=dimensions,

@@ -139,7 +139,10 @@ def test_table_is_plain_text_when_not_a_terminal(cases):  # type: ignore[no-unty
     [
         (["--by", "colour"], "'colour' is not a dimension"),
         (["--by", "year", "--count", "people"], "not something Candour counts"),
-        (["--by", "year", "--force", "atlantis"], "No force has the code 'atlantis'"),
+        (
+            ["--by", "year", "--force", "atlantis"],
+            "'atlantis' is not a force Candour knows; add it with",
+        ),
         (["--by", "year", "--from", "last year"], "is not a date"),
         (["--by", "year", "--flag", "rude"], "'rude' is not a flag"),
         (["--by", "year", "--format", "pdf"], "not an output format"),

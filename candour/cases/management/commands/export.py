@@ -7,9 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from candour.cases.services import export_cases
+from candour.core.forces import unknown_codes, unknown_force_message
 from candour.core.interchange.readers import UnreadableFile
 from candour.core.interchange.terminal import progress_for
-from candour.core.models import Force
 
 
 class Command(BaseCommand):
@@ -28,19 +28,14 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="F",
-            help="Only this force's cases (a code from forces.csv); repeat for several. Default: all.",
+            help="Only this force's cases (a code candour forces list shows); repeat for several. "
+            "Default: all.",
         )
 
     def handle(self, *args: Any, kind: str, out: str, force: list[str], **options: Any) -> None:
-        unknown = sorted(
-            set(force) - set(Force.objects.filter(code__in=force).values_list("code", flat=True))
-        )
+        unknown = unknown_codes(force)
         if unknown:
-            raise CommandError(
-                f"{', '.join(unknown)} {'is not a force code' if len(unknown) == 1 else 'are not force codes'}; "
-                "see candour/reference/forces.csv.",
-                returncode=2,
-            )
+            raise CommandError(unknown_force_message(unknown), returncode=2)
         try:
             with progress_for(self.stdout) as progress:
                 written = export_cases(out, forces=force, progress=progress)

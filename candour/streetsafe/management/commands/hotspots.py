@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from candour.core.forces import unknown_force_message
 from candour.core.models import Force
 from candour.streetsafe.cells import DEFAULT_RESOLUTION, RESOLUTIONS
 from candour.streetsafe.hotspots import ALPHA, DEFAULT_MIN_REPORTS, HotspotQuery, find_hotspots
@@ -65,9 +66,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         force = options["force"]
         if not Force.objects.filter(code=force).exists():
-            raise CommandError(
-                f"'{force}' is not a force code; 'candour forces list' shows them.", returncode=2
-            )
+            raise CommandError(unknown_force_message(force), returncode=2)
         start, end = _day(options["start"], "--from"), _day(options["end"], "--to")
         if start and end and end < start:
             raise CommandError(f"--to {end} is before --from {start}.", returncode=2)

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from candour.core.models import Force
+from candour.core.forces import unknown_codes, unknown_force_message
 from candour.transparency.stats.store import refresh_stat_rows
 
 
@@ -33,9 +33,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         forces = options["force"]
-        unknown = sorted(set(forces) - set(Force.objects.values_list("code", flat=True)))
+        unknown = unknown_codes(forces)
         if unknown:
-            raise CommandError(f"'{unknown[0]}' is not a force code.", returncode=2)
+            raise CommandError(unknown_force_message(unknown), returncode=2)
         started = time.perf_counter()
         with transaction.atomic():
             written = refresh_stat_rows(force_codes=forces or None)

@@ -152,13 +152,14 @@ class Command(BaseCommand):
             )
         if not code:
             return None
+        from candour.core.forces import unknown_force_message
         from candour.core.models import Force
 
         try:
             return Force.objects.get(code=code)
         except Force.DoesNotExist:
             raise CommandError(
-                f"There is no force with code {code!r}; see candour/reference/forces.csv for the codes.",
+                unknown_force_message(code),
                 returncode=2,
             ) from None
 
