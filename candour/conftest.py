@@ -163,3 +163,11 @@ def sign_in_with_two_factor(page, username: str, then: str) -> None:  # type: ig
     page.get_by_label("Code from your authenticator app").fill(totp_code_from_key(key))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"**{then}")
+
+
+def fill_date(page, legend: str, day) -> None:  # type: ignore[no-untyped-def]
+    """Type ``day`` (a date) into the GOV.UK date input whose legend is ``legend``."""
+    group = page.get_by_role("group", name=legend, exact=True)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))

@@ -9,6 +9,7 @@ from django import forms
 
 from candour.cases.models import CaseType, Category, Flag, Stage
 from candour.cases.search import CaseFilters
+from candour.core.forms import DateInputField
 from candour.core.models import Force
 
 
@@ -36,17 +37,17 @@ class CaseFilterForm(forms.Form):
     flag = forms.ChoiceField(label="Theme", required=False)
     subject = forms.CharField(label="Subject's person reference", required=False, max_length=64)
     overdue = forms.BooleanField(label="Only matters with an overdue time limit", required=False)
-    received_from = forms.DateField(
+    received_from = DateInputField(
         label="Received on or after",
+        noun="the start date",
         required=False,
-        help_text="For example, 2024-04-01",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example, 1 4 2024",
     )
-    received_to = forms.DateField(
+    received_to = DateInputField(
         label="Received on or before",
+        noun="the end date",
         required=False,
-        help_text="For example, 2025-03-31",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example, 31 3 2025",
     )
 
     def __init__(self, *args: Any, forces: list[Force] | None = None, **kwargs: Any) -> None:
@@ -57,12 +58,6 @@ class CaseFilterForm(forms.Form):
         self._choices("category", _any("Any category") + category_choices())
         self._choices(
             "flag", _any("Any theme") + [(f.code, f.label) for f in Flag.objects.order_by("label")]
-        )
-        self.fields["received_from"].error_messages["invalid"] = (
-            "Enter the date as year-month-day, for example 2024-04-01."
-        )
-        self.fields["received_to"].error_messages["invalid"] = (
-            "Enter the date as year-month-day, for example 2025-03-31."
         )
 
     def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
@@ -173,15 +168,12 @@ class ActionForm(forms.Form):
                     error_messages={"required": "Choose yes or no."},
                 )
             elif param.kind == "date":
-                self.fields[param.name] = forms.DateField(
+                self.fields[param.name] = DateInputField(
                     label=param.label,
+                    noun=f"the {param.label.lower()}",
                     required=param.required,
-                    help_text="" if param.required else "Leave empty for today.",
-                    widget=forms.DateInput(attrs={"type": "date"}),
-                    error_messages={
-                        "invalid": "Enter the date as year-month-day, for example 2026-04-20.",
-                        "required": f"Enter the {param.label.lower()}.",
-                    },
+                    help_text="For example, 20 4 2026."
+                    + ("" if param.required else " Leave empty for today."),
                 )
             elif param.kind == "panel":
                 for role, label in self.panel_seats:
@@ -262,14 +254,10 @@ class MatterForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the kind of matter."},
     )
-    received_date = forms.DateField(
+    received_date = DateInputField(
         label="Date received",
-        help_text="The day the complaint or matter came to the force's attention, for example 2026-02-20.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the date received.",
-            "invalid": "Enter the date as year-month-day, for example 2026-02-20.",
-        },
+        noun="the date received",
+        help_text="The day the complaint or matter came to the force's attention, for example 20 2 2026.",
     )
     summary = forms.CharField(
         label="What happened",
@@ -278,12 +266,11 @@ class MatterForm(forms.Form):
         help_text="The events complained of or found, in the words of whoever raised them.",
         error_messages={"required": "Say what happened."},
     )
-    incident_date = forms.DateField(
+    incident_date = DateInputField(
         label="When it happened (optional)",
+        noun="the date it happened",
         required=False,
-        help_text="For example, 2026-02-18. Leave empty if not known.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the date as year-month-day, for example 2026-02-18."},
+        help_text="For example, 18 2 2026. Leave empty if not known.",
     )
     location = forms.CharField(
         label="Where it happened (optional)",

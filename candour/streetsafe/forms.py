@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from candour.core.forms import DateInputField
 from candour.core.models import Force
 from candour.streetsafe.reasons import REASONS, AgeBand, ReporterSex, Targeted, TimeOfDay
 
@@ -62,13 +63,8 @@ class ReportForm(forms.Form):
         empty_label="Choose a police force",
         error_messages={"required": "Choose the police force that covers the place."},
     )
-    day = forms.DateField(
-        label="What day was it?",
-        error_messages={
-            "required": "Enter the day it happened.",
-            "invalid": "Enter the day it happened as a real date.",
-        },
-        widget=forms.DateInput(attrs={"type": "date"}),
+    day = DateInputField(
+        label="What day was it?", noun="the day it happened", help_text="For example, 27 3 2026"
     )
     time_of_day = forms.ChoiceField(
         label="What time of day was it?",
@@ -141,12 +137,8 @@ class HotspotFilterForm(forms.Form):
     """The police hotspot pages' filters: force, period, reason and time of day."""
 
     force = forms.ChoiceField(label="Force")
-    start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = DateInputField(label="From", noun="the start of the period", required=False)
+    end = DateInputField(label="To", noun="the end of the period", required=False)
     reason = forms.MultipleChoiceField(
         label="Reasons",
         required=False,
@@ -179,10 +171,8 @@ class AreaActionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what was done."},
     )
-    done_on = forms.DateField(
-        label="When was it done?",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the day it was done.", "invalid": "Enter a real date."},
+    done_on = DateInputField(
+        label="When was it done?", noun="the day it was done", help_text="For example, 27 3 2026"
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

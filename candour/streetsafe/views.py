@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from candour.core.forms import DateInputField
 from candour.core.models import Force
 from candour.core.network import client_address
 from candour.streetsafe import gazetteer, privacy
@@ -238,9 +239,14 @@ def _check_context(form: ReportForm) -> dict[str, Any]:
         answers.append((title, labels[name].get(data[name], "Prefer not to say")))
     hidden = [
         (name, value)
-        for name in form.fields
+        for name, field in form.fields.items()
         if name != "website"
-        for value in form.data.getlist(name)  # type: ignore[attr-defined]
+        # A date typed in day, month and year boxes goes on as one ISO date, which it reads too.
+        for value in (
+            [data[name].isoformat()]
+            if isinstance(field, DateInputField)
+            else form.data.getlist(name)  # type: ignore[attr-defined]
+        )
     ]
     return {"form": form, "answers": answers, "hidden": hidden}
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from candour.core.forms import DateInputField
 from candour.core.models import Force
 from candour.transparency.stats import CASES, SOURCES, StatsQuery
 from candour.transparency.stats.declaration import Source
@@ -43,17 +44,14 @@ class StatsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave empty for all of your forces.",
     )
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="For example, 2015-04-01",
+    date_from = DateInputField(
+        label="From", noun="the start date", required=False, help_text="For example, 1 4 2015"
     )
-    date_to = forms.DateField(
+    date_to = DateInputField(
         label="To (inclusive)",
+        noun="the end date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="For example, 2022-03-31",
+        help_text="For example, 31 3 2022",
     )
     date_field = forms.ChoiceField(
         label="The period is on",

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from candour.core.forms import DateInputField
 from candour.vetting.figures import PERIOD_CHOICES
 from candour.vetting.models import (
     GRANTING_DECISIONS,
@@ -98,11 +99,11 @@ class CandidateDecisionForm(forms.Form):
 
 
 class CountsForm(forms.Form):
-    date_from = forms.DateField(
-        label="From", widget=forms.DateInput(attrs={"type": "date"}), required=False
+    date_from = DateInputField(
+        label="From", noun="the start date", required=False, help_text="For example, 1 4 2020"
     )
-    date_to = forms.DateField(
-        label="To", widget=forms.DateInput(attrs={"type": "date"}), required=False
+    date_to = DateInputField(
+        label="To", noun="the end date", required=False, help_text="For example, 31 3 2025"
     )
     period = forms.ChoiceField(
         label="Count per",

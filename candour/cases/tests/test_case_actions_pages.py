@@ -177,7 +177,9 @@ def test_intake_errors_are_field_by_field(client, signed_in) -> None:  # type: i
         reverse("cases:new"),
         {
             "force": "norfolk",
-            "received_date": "2025-13-01",
+            "received_date_day": "1",
+            "received_date_month": "13",
+            "received_date_year": "2025",
             "complainant-TOTAL_FORMS": "1",
             "complainant-INITIAL_FORMS": "0",
             "complainant-0-email": "not-an-address",
@@ -188,7 +190,7 @@ def test_intake_errors_are_field_by_field(client, signed_in) -> None:  # type: i
     assert response.status_code == 422
     for message in [
         "Choose the kind of matter.",
-        "Enter the date as year-month-day",
+        "The date received must be a real date.",
         "Say what happened.",
         "Select a valid choice",
         "Enter an email address like name@example.org.",

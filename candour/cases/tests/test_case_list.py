@@ -68,9 +68,15 @@ def test_a_bad_date_is_a_field_error_and_the_rest_still_filters(client, signed_i
     signed_in(Role.INVESTIGATOR, ["cambridgeshire"])
     CaseFactory(ref="CAM/DSI", case_type="dsi_matter")
     CaseFactory(ref="CAM/C")
-    body = listed(client, received_from="31/02/2024", case_type="dsi_matter")
+    body = listed(
+        client,
+        received_from_day="31",
+        received_from_month="2",
+        received_from_year="2024",
+        case_type="dsi_matter",
+    )
     assert "Error: Cases" in body
-    assert 'href="#id_received_from"' in body and "Enter the date as year-month-day" in body
+    assert 'href="#id_received_from_0"' in body and "The start date must be a real date." in body
     assert "CAM/DSI" in body and "CAM/C<" not in body
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from candour.cases.models import Case
-from candour.conftest import axe_violations, open_page, sign_in_with_two_factor
+from candour.conftest import axe_violations, fill_date, open_page, sign_in_with_two_factor
 from candour.core.roles import Role
 from candour.factories import PersonFactory, UserFactory
 
@@ -55,7 +55,7 @@ def test_a_complaint_with_two_subjects_runs_from_intake_to_appeal_through_the_pa
 
     # Intake: the complaint, its complainant, one allegation against two officers.
     choose(ivy, "What kind of matter is it?", "Complaint")
-    ivy.get_by_label("Date received").fill((today - dt.timedelta(days=10)).isoformat())
+    fill_date(ivy, "Date received", today - dt.timedelta(days=10))
     ivy.get_by_label("Where it happened (optional)").fill("Market Square")
     ivy.get_by_label("What happened", exact=True).fill(
         "Stopped and searched without grounds; abusive language. Market Square, 9 pm."
@@ -149,9 +149,7 @@ def test_a_complaint_with_two_subjects_runs_from_intake_to_appeal_through_the_pa
 
     def hearing(p) -> None:  # type: ignore[no-untyped-def]
         choose(p, "Forum", "Gross misconduct hearing")
-        p.get_by_label("Date of the meeting or hearing").fill(
-            (today + dt.timedelta(days=30)).isoformat()
-        )
+        fill_date(p, "Date of the meeting or hearing", today + dt.timedelta(days=30))
         p.get_by_label(re.compile("Panel: Legally qualified chair")).fill("A. Chair")
         p.get_by_label(re.compile("Panel: Officer of at least the rank")).fill("Supt Grey")
         p.get_by_label(re.compile("Panel: Independent member")).fill("M. Lay")

@@ -30,15 +30,15 @@ def accessible(page, step: str) -> None:  # type: ignore[no-untyped-def]
 def answer_what_happened(page) -> None:  # type: ignore[no-untyped-def]
     """The details step, with the keyboard: day, time of day, two reasons, one optional answer."""
     yesterday = dt.date.today() - dt.timedelta(days=1)
-    tab_to(page, "#id_day")
-    page.keyboard.type(yesterday.strftime("%d%m%Y"))
-    if page.input_value("#id_day") != yesterday.isoformat():
-        # Some Chromium builds order a date field's parts by the system's language, not the
-        # page's: the day went in as the month. Back to the first part and type it month first.
-        page.keyboard.press("Shift+Tab")
-        page.keyboard.press("Shift+Tab")
-        page.keyboard.type(yesterday.strftime("%m%d%Y"))
-    assert page.input_value("#id_day") == yesterday.isoformat()
+    tab_to(page, "#id_day_0")  # the GOV.UK date input: day, month and year boxes
+    for part in (yesterday.day, yesterday.month, yesterday.year):
+        page.keyboard.type(str(part))
+        page.keyboard.press("Tab")
+    assert [page.input_value(f"#id_day_{n}") for n in range(3)] == [
+        str(yesterday.day),
+        str(yesterday.month),
+        str(yesterday.year),
+    ]
     tab_to(page, "input[name=time_of_day]")
     page.keyboard.press("ArrowDown")  # night -> morning ... radios move with the arrow keys
     page.keyboard.press("ArrowDown")

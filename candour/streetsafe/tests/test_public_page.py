@@ -79,6 +79,18 @@ def test_a_person_finds_the_place_by_postcode_or_name_and_sends_a_report(client)
     assert (report.age_band, report.sex, report.targeted) == ("25_34", "female", "")
 
 
+def test_the_day_typed_in_boxes_is_carried_from_the_check_page_to_the_report(client):
+    yesterday = dt.date.fromisoformat(YESTERDAY)
+    boxes = answers(
+        day_day=str(yesterday.day), day_month=str(yesterday.month), day_year=str(yesterday.year)
+    )
+    del boxes["day"]
+    check = client.post(reverse("streetsafe:details"), boxes).content.decode()
+    assert f'<input type="hidden" name="day" value="{YESTERDAY}">' in check
+    client.post(reverse("streetsafe:send"), answers())  # what the check page sends on
+    assert Report.objects.get().occurred_on == yesterday
+
+
 def test_the_list_of_places_reaches_the_form_without_a_map(client):
     forces = client.get(reverse("streetsafe:places")).content.decode()
     assert reverse("streetsafe:force_places", args=["norfolk"]) in forces
@@ -126,6 +138,7 @@ def test_no_answer_is_free_text():
                 "FloatField",
                 "ModelChoiceField",
                 "DateField",
+                "DateInputField",  # day, month and year boxes; a date or an error
                 "ChoiceField",
                 "MultipleChoiceField",
             }

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from candour.conftest import axe_violations
+from candour.conftest import axe_violations, fill_date
 from candour.core.roles import Role
 from candour.factories import (
     TEST_PASSWORD,
@@ -51,8 +51,8 @@ def test_an_foi_officer_prepares_and_downloads_an_answer(page) -> None:  # type:
     )
     page.get_by_label("Officers and staff (each person once)").check()
     page.get_by_label("Break down by").select_option("flag")
-    page.get_by_label("From").fill("2015-04-01")
-    page.get_by_label("To (inclusive)").fill("2022-03-31")
+    fill_date(page, "From", dt.date(2015, 4, 1))
+    fill_date(page, "To (inclusive)", dt.date(2022, 3, 31))
     page.get_by_role("button", name="Prepare answer").click()
 
     page.wait_for_url("**/transparency/foi/answers/*/")
