@@ -294,12 +294,22 @@ def _public_result(slug: str, force: Force | None, version: str) -> tuple[str, S
     return title, result
 
 
+def holds_case_data(force: Force, version: str) -> bool:
+    """Whether Candour holds any case for ``force``: a count of its cases (withheld counts
+    are small, not none). Forces that have not loaded their records get words, not zeros."""
+    total = cached_compute(
+        StatsQuery(count="cases", forces=(force.code,)), suppress=threshold(), data_version=version
+    ).total
+    return total.suppressed or bool(total.value)
+
+
 def public(request: HttpRequest, force: str | None = None) -> HttpResponse:
     chosen = get_object_or_404(Force, code=force) if force else None
     version = fingerprint()
+    holds_data = chosen is None or holds_case_data(chosen, version)
     slugs = list(PUBLIC_TABLES) + ([] if chosen else [FORCE_TABLE[0]])
     tables = []
-    for slug in slugs:
+    for slug in slugs if holds_data else []:
         title, result = _public_result(slug, chosen, version)
         base = (
             reverse("transparency:public_force_data", args=[chosen.code, slug])
@@ -312,7 +322,8 @@ def public(request: HttpRequest, force: str | None = None) -> HttpResponse:
         "forces": Force.objects.order_by("name"),
         "tables": tables,
         "threshold": threshold(),
-        "published": published_figures(chosen, version) if chosen else [],
+        "holds_data": holds_data,
+        "published": published_figures(chosen, version, with_own=holds_data) if chosen else [],
     }
     return render(request, "transparency/public.html", context)
 
@@ -323,10 +334,11 @@ def public_data(request: HttpRequest, slug: str, force: str | None = None) -> Ht
     return _download(result, "csv", f"candour-{chosen.code + '-' if chosen else ''}{slug}")
 
 
-def published_figures(force: Force, version: str) -> list[dict[str, Any]]:
+def published_figures(force: Force, version: str, *, with_own: bool = True) -> list[dict[str, Any]]:
     """Figures other bodies published for this force (interchange §4), beside the force's own
-    counts for the same period: cases, allegations and officers, each with small numbers
-    withheld. What each publisher counted may differ from these definitions."""
+    counts for the same period (unless ``with_own`` is false: Candour holds none): cases,
+    allegations and officers, each with small numbers withheld. What each publisher counted
+    may differ from these definitions."""
     try:
         from candour.transparency.models import PublishedFigure  # the import engineer's model
     except ImportError:
@@ -337,7 +349,7 @@ def published_figures(force: Force, version: str) -> list[dict[str, Any]]:
     )[:50]:
         flags = tuple(code for code in reference.FLAGS if code in figure.measure)
         own = {}
-        for count in CASES.count:
+        for count in CASES.count if with_own else ():
             query = StatsQuery(
                 count=count,
                 forces=(force.code,),

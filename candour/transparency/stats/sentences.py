@@ -116,7 +116,8 @@ def sentences(result: StatsResult) -> list[str]:
     out: list[str] = []
     if len(query.by) == 1:
         cells = [(key[0], result.cells[key]) for key in result.keys()]
-        out.append(f"{first}; {_parts(result, 0, cells, labeller)}.")
+        parts = _parts(result, 0, cells, labeller)
+        out.append(f"{first}; {parts}." if parts else f"{first}.")
     elif len(query.by) == 2:
         margin = result.margins[0] if result.margins else {}
         out.append(f"{first}.")

@@ -111,3 +111,44 @@ def test_published_figures_are_set_beside_our_own(client, records):  # type: ign
     assert "Press agency FOI, 2022" in html
     assert "sexual_assault_claims" in html
     assert "do not always count the same thing" in html
+
+
+def test_a_force_with_no_case_data_says_so_instead_of_showing_zeros(client, records):  # type: ignore[no-untyped-def]
+    html = client.get("/transparency/public/norfolk/").content.decode()
+    assert "Candour holds no case data for Norfolk Constabulary" in html
+    assert "No figures others have published about Norfolk Constabulary" in html
+    assert "govuk-table" not in html and numbers_in_tables(html) == []
+    assert "; ." not in html and "Download this table" not in html
+
+
+def test_a_force_with_no_case_data_links_to_the_figures_others_published(client, records):  # type: ignore[no-untyped-def]
+    from candour.transparency.models import PublishedFigure
+
+    PublishedFigure.objects.create(
+        force=force("norfolk"),
+        source="Press agency FOI, 2022",
+        period_start=dt.date(2016, 1, 1),
+        period_end=dt.date(2021, 12, 31),
+        measure="sexual_assault_claims",
+        value=14,
+    )
+    html = client.get("/transparency/public/norfolk/").content.decode()
+    assert "Candour holds no case data for Norfolk Constabulary" in html
+    assert 'href="#published-figures"' in html and 'id="published-figures"' in html
+    assert "Press agency FOI, 2022" in html and "Our cases" not in html
+
+
+def test_a_force_with_only_a_few_cases_still_shows_its_tables(client):  # type: ignore[no-untyped-def]
+    CaseFactory(force=force("essex"), ref="E1", received_date=dt.date(2020, 1, 1))
+    html = client.get("/transparency/public/essex/").content.decode()
+    assert "holds no case data" not in html and "withheld" in html
+
+
+def test_a_breakdown_with_no_rows_ends_its_sentence_cleanly() -> None:
+    from candour.transparency.stats import StatsQuery, compute
+    from candour.transparency.stats.sentences import sentences
+
+    result = compute(StatsQuery(count="cases", by=("year",), forces=("norfolk",)), suppress=5)
+    assert sentences(result) == [
+        "In all the records held, 0 cases in Norfolk Constabulary were recorded."
+    ]
