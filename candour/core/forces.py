@@ -55,6 +55,10 @@ def unknown_force_message(codes: str | Sequence[str]) -> str:
     )
 
 
+# The same sentence with CODE for the code: how an import's summary names the problem.
+UNKNOWN_FORCE_PROBLEM = unknown_force_message("CODE").removeprefix("'CODE' ")
+
+
 def unknown_codes(codes: Iterable[str]) -> list[str]:
     """Those of ``codes`` that name no force, sorted (one query)."""
     wanted = set(codes)

@@ -34,7 +34,7 @@ from candour.cases.interchange.layout import (
 from candour.cases.interchange.plan import Plan, make_plan
 from candour.cases.models import Allegation, AllegationSubject, Case, Category, Flag
 from candour.core import changes
-from candour.core.forces import unknown_force_message
+from candour.core.forces import UNKNOWN_FORCE_PROBLEM, unknown_force_message
 from candour.core.interchange.columns import DateParser, Rows, codes_list
 from candour.core.interchange.importers import ImportJob, file_importer
 from candour.core.interchange.report import (
@@ -242,6 +242,7 @@ def report_problems(source: Rows, log: ErrorLog, progress: Progress) -> int:
                 number,
                 source.where("subject_ref"),
                 f"repeats row {first}: {who} of allegation {allegation_ref} in case {case_ref} appears twice.",
+                problem="repeats the case, allegation and subject of an earlier row.",
             )
             continue
     return count
@@ -283,6 +284,8 @@ def _diagnose(
             number,
             where("force"),
             unknown_force_message(force),
+            problem=UNKNOWN_FORCE_PROBLEM,
+            value=force,
         )
     if case_type and case_type not in CASE_TYPES:
         report(number, where("case_type"), f"'{case_type}' is not one of {codes_list(CASE_TYPES)}.")
@@ -304,6 +307,7 @@ def _diagnose(
                 number,
                 where(column),
                 f"is {len(ref)} characters long; a reference may have at most {REF_LENGTH}.",
+                problem=f"is too long: a reference may have at most {REF_LENGTH}.",
             )
     if unknown_flags:
         report(
@@ -334,6 +338,8 @@ def _diagnose(
                 number,
                 where("outcome_date"),
                 f"{outcome_iso} is before the case was received ({received_iso}).",
+                problem="is before the case was received.",
+                value=outcome_iso,
             )
 
 
@@ -355,6 +361,8 @@ def _disagree(
                 number,
                 source.where(column),
                 f"{what} {ref} has {column} '{now}' here but '{before}' on row {first[2]}; rows of one {what.split()[0]} must agree.",
+                problem=f"differs from an earlier row of the same {what.split()[0]}; rows of one "
+                f"{what.split()[0]} must agree.",
             )
 
 

@@ -52,7 +52,11 @@ def import_workforce(job: ImportJob) -> ImportResult:
         dates = [check.date(number, "joined_date", joined), check.date(number, "left_date", left)]
         if dates[0] and dates[1] and dates[1] < dates[0]:
             log.add(
-                number, where("left_date"), f"{dates[1]} is before the joining date {dates[0]}."
+                number,
+                where("left_date"),
+                f"{dates[1]} is before the joining date {dates[0]}.",
+                problem="is before the joining date.",
+                value=dates[1],
             )
         key = (force, ref)
         if log.total == before and check.once(

@@ -271,7 +271,8 @@ def test_the_report_lists_at_least_the_first_hundred_problems(tmp_path):
             stderr=err,
         )
 
-    lines = err.getvalue().splitlines()
+    summary, *lines = err.getvalue().splitlines()[1:]
+    assert summary.startswith("  Column force, 150 rows: 'narnia' is not a force Candour knows")
     assert len([line for line in lines if "'narnia' is not a force Candour knows" in line]) == 150
     assert lines[0].startswith("Row 2, column force") and lines[-1].startswith(
         "Row 151, column force"

@@ -69,9 +69,15 @@ class RowChecks:
     def force(self, number: int, code: str, column: str = "force") -> bool:
         """A known force code (an empty cell is left to :meth:`required`)."""
         if code and code not in self.forces:
-            from candour.core.forces import unknown_force_message
+            from candour.core.forces import UNKNOWN_FORCE_PROBLEM, unknown_force_message
 
-            self.log.add(number, self.where(column), unknown_force_message(code))
+            self.log.add(
+                number,
+                self.where(column),
+                unknown_force_message(code),
+                problem=UNKNOWN_FORCE_PROBLEM,
+                value=code,
+            )
             return False
         return bool(code)
 
@@ -91,7 +97,12 @@ class RowChecks:
         repeated (e.g. "PC-1 of kent is listed twice."). Call it for good rows only."""
         first = self._first.setdefault(key, number)
         if first != number:
-            self.log.add(number, self.where(column), f"repeats row {first}: {what}")
+            self.log.add(
+                number,
+                self.where(column),
+                f"repeats row {first}: {what}",
+                problem="repeats the key of an earlier row.",
+            )
             return False
         return True
 
@@ -99,7 +110,12 @@ class RowChecks:
         """At most ``limit`` characters (``what`` names the kind of value, e.g. "a reference")."""
         if len(text) > limit:
             fits = f"{what} may have at most {limit}" if what else f"at most {limit} fit"
-            self.log.add(number, self.where(column), f"is {len(text)} characters long; {fits}.")
+            self.log.add(
+                number,
+                self.where(column),
+                f"is {len(text)} characters long; {fits}.",
+                problem=f"is too long: {fits}.",
+            )
 
 
 @dataclass
@@ -195,4 +211,5 @@ def _too_long(log: ErrorLog, number: int, cells: list[str], width: int) -> None:
         number,
         "(beyond the header)",
         f"has values under no heading ({extra}); remove them or add a heading.",
+        problem="has values under no heading; remove them or add a heading.",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -19,19 +20,120 @@ class RowError:
         return f"Row {self.row}, column {self.column}: {self.message}"
 
 
+# The summary that heads a rejected file's report: at most this many kinds of problem, each
+# with its most frequent values; distinct values are counted exactly up to MAX_DISTINCT a kind.
+MAX_KINDS = 20
+MOST_FREQUENT = 3
+MAX_DISTINCT = 100_000
+MAX_SENTENCES = 10_000  # sentences remembered as already taken apart
+
+
+@dataclass(slots=True)
+class ProblemKind:
+    """One kind of problem in one column, across the whole file: in how many rows, and with
+    which values how often."""
+
+    column: str
+    problem: str
+    rows: int = 0
+    values: Counter[str] = field(default_factory=Counter)
+    untallied: int = 0  # rows whose value came after MAX_DISTINCT others
+    last_row: int = -1
+
+    def tally(self, value: str) -> None:
+        if value in self.values or len(self.values) < MAX_DISTINCT:
+            self.values[value] += 1
+        else:
+            self.untallied += 1
+
+    def __str__(self) -> str:
+        head = f"Column {self.column}, {_rows(self.rows)}"
+        if not self.values:
+            return f"{head}: {self.problem}"
+        if len(self.values) == 1 and not self.untallied:
+            return f"{head}: '{next(iter(self.values))}' {self.problem}"
+        distinct = f"{len(self.values):,}" + (" or more" if self.untallied else "")
+        frequent = ", ".join(
+            f"'{value}' ({_rows(n)})" for value, n in self.values.most_common(MOST_FREQUENT)
+        )
+        return (
+            f"{head}: {distinct} distinct values, each of which {self.problem} "
+            f"The most frequent: {frequent}."
+        )
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
+
+
 class ErrorLog:
-    """Collects row errors; keeps the first ``MAX_REPORTED`` and counts the rest."""
+    """Collects row errors; keeps the first ``MAX_REPORTED`` and counts the rest, and tallies
+    every error by kind (column and problem) for the summary that heads the report.
+
+    A sentence that begins with the cell's value in quotes is tallied under the rest of the
+    sentence with that value counted; a sentence whose wording changes from row to row (a row
+    number, a length) names its kind with ``problem`` (and ``value``, if any)."""
 
     def __init__(self) -> None:
         self.errors: list[RowError] = []
         self.total = 0
         self.bad_rows: set[int] = set()
+        self.kinds: dict[tuple[str, str], ProblemKind] = {}
+        self._seen: dict[tuple[str, str, str | None], tuple[ProblemKind, str | None]] = {}
 
-    def add(self, row: int, column: str, message: str) -> None:
+    def add(
+        self,
+        row: int,
+        column: str,
+        message: str,
+        *,
+        problem: str | None = None,
+        value: str | None = None,
+    ) -> None:
         self.total += 1
         self.bad_rows.add(row)
         if len(self.errors) < MAX_REPORTED:
             self.errors.append(RowError(row, column, message))
+        # Most files repeat a few sentences many times: each is taken apart once.
+        seen = self._seen.get((column, message, problem))
+        if seen is None:
+            seen = self._kind_of(column, message, problem, value)
+            if len(self._seen) < MAX_SENTENCES:
+                self._seen[column, message, problem] = seen
+        kind, found = seen
+        value = found if value is None else value
+        if row != kind.last_row:
+            kind.rows += 1
+            kind.last_row = row
+        if value is not None:
+            kind.tally(value)
+
+    def _kind_of(
+        self, column: str, message: str, problem: str | None, value: str | None
+    ) -> tuple[ProblemKind, str | None]:
+        if problem is None:
+            # A sentence that begins with the value in quotes: "'narnia' is not a force ...".
+            end = message.find("' ", 1) if message[:1] == "'" else -1
+            if end > 0:
+                value, problem = message[1:end], message[end + 2 :]
+            else:
+                problem = message
+        kind = self.kinds.get((column, problem))
+        if kind is None:
+            kind = self.kinds[column, problem] = ProblemKind(column, problem)
+        return kind, value
+
+    def summary(self) -> list[str]:
+        """The kinds of problem, most rows first, when any kind is in more than one row (with
+        one row each, the rows listed say it all)."""
+        kinds = sorted(self.kinds.values(), key=lambda kind: (-kind.rows, kind.column))
+        if not kinds or kinds[0].rows < 2:
+            return []
+        lines = ["The problems by column, most rows first (each row is listed after):"]
+        lines.extend(f"  {kind}" for kind in kinds[:MAX_KINDS])
+        if len(kinds) > MAX_KINDS:
+            lines.append(f"  ... and {len(kinds) - MAX_KINDS} more kinds of problem.")
+        return lines
 
     def __bool__(self) -> bool:
         return self.total > 0
@@ -45,6 +147,7 @@ class ImportRejected(Exception):
         self.total = log.total
         self.bad_rows = len(log.bad_rows)
         self.rows_read = rows_read
+        self.by_kind = log.summary()
         super().__init__(self.summary())
 
     def summary(self) -> str:
@@ -56,7 +159,8 @@ class ImportRejected(Exception):
         )
 
     def lines(self) -> list[str]:
-        shown = [str(error) for error in self.errors]
+        """The report: the summary by kind of problem (when there is one), then each row."""
+        shown = [*self.by_kind, *(str(error) for error in self.errors)]
         if self.total > len(self.errors):
             shown.append(f"... and {self.total - len(self.errors)} more problems not listed.")
         return shown

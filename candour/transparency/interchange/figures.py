@@ -40,13 +40,21 @@ def import_figures(job: ImportJob) -> ImportResult:
             check.length(number, column, values[COLUMNS.index(column)], limit)
         period = [check.date(number, "period_start", start), check.date(number, "period_end", end)]
         if period[0] and period[1] and period[1] < period[0]:
-            log.add(number, where("period_end"), f"{period[1]} is before period_start {period[0]}.")
+            log.add(
+                number,
+                where("period_end"),
+                f"{period[1]} is before period_start {period[0]}.",
+                problem="is before period_start.",
+                value=period[1],
+            )
         amount = _number(value)
         if value and amount is None:
             log.add(
                 number,
                 where("value"),
                 f"'{value}' is not a number; leave value empty and explain it in note (e.g. '{value}').",
+                problem="is not a number; leave value empty and explain it in note.",
+                value=value,
             )
         if not value and not note:
             log.add(
