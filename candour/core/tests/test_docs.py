@@ -193,3 +193,36 @@ def test_every_docs_page_the_code_cites_exists():
         }
     )
     assert not missing, "These docs pages are cited but do not exist: " + ", ".join(missing)
+
+
+# --- The README says what the demo holds and what each login can do ---------------------
+
+README_LOGIN_ROW = re.compile(r"^\| `([a-z]+)` \| ([^|]+) \| ([^|]+) \|", re.MULTILINE)
+
+
+def test_the_readme_has_a_row_for_each_demo_login_with_its_role_and_forces():
+    from candour.core.demo.load import DEMO_LOGINS
+    from candour.core.roles import Role
+
+    rows = {
+        name: (role.strip(), forces)
+        for name, role, forces in README_LOGIN_ROW.findall((PROJECT / "README.md").read_text())
+    }
+    assert set(rows) == {login.username for login in DEMO_LOGINS}
+    for login in DEMO_LOGINS:
+        role, forces = rows[login.username]
+        assert role == Role(login.role).label, login.username
+        if login.username != "admin":  # "All six demo forces"
+            for code in login.forces:
+                assert code.capitalize() in forces, (login.username, code)
+
+
+def test_the_readme_counts_the_forces_candour_ships_and_the_demo_holds():
+    from candour.core.demo import figures
+
+    readme = (PROJECT / "README.md").read_text()
+    shipped = len((PROJECT / "candour" / "reference" / "forces.csv").read_text().splitlines()) - 1
+    demo = len(figures.HEADCOUNTS)
+    words = {6: "six"}
+    assert f"all {shipped} police forces" in readme
+    assert f"for {words[demo]} of them" in readme and f"other {shipped - demo}" in readme
