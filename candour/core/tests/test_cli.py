@@ -98,3 +98,27 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     assert result.returncode != 0
     assert "CANDOUR_SECRET_KEY must be set in production" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_forces_add_answers_with_the_contracts_exit_codes(tmp_path: Path) -> None:
+    assert run("migrate", "-v0", tmp=tmp_path).returncode == 0
+    chicago = ("forces", "add", "chicago-pd", "--name", "Chicago Police Department")
+    added = run(*chicago, "--country", "US", tmp=tmp_path)
+    assert added.returncode == 0, added.stderr
+    assert run(*chicago, tmp=tmp_path).returncode == 0  # again: nothing changes
+    taken = run("forces", "add", "chicago-pd", "--name", "Chicago PD", tmp=tmp_path)
+    assert taken.returncode == 1 and "There is already a force 'chicago-pd'" in taken.stderr
+    bad_usage = [
+        ["Chicago", "--name", "NYPD"],  # not a code
+        ["nypd", "--name", "NYPD", "--country", "Narnia"],  # no such country
+        ["nypd"],  # no --name
+    ]
+    for arguments in bad_usage:
+        result = run("forces", "add", *arguments, tmp=tmp_path)
+        assert result.returncode == 2, (arguments, result.stderr)
+        assert "Traceback" not in result.stderr
+    listed = run("forces", "list", "--country", "US", "--format", "csv", tmp=tmp_path)
+    assert listed.stdout.splitlines() == [
+        "code,name,country,region",
+        "chicago-pd,Chicago Police Department,United States,",
+    ]
