@@ -191,6 +191,12 @@ class Case(models.Model):
     complainant_informed_on = models.DateField(
         null=True, blank=True, help_text="The complainant was told the outcome (review clock)."
     )
+    finalised_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the matter was closed (the IOPC's 'finalised'); empty while it is "
+        "open or reopened by an upheld review (docs/statistics.md, 'The IOPC quarterly return').",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Raised by every change.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -671,8 +671,9 @@ def _effect_review_result(case: Case, part: Any, v: dict[str, Any], ctx: Context
     back = (request.detail.get("from_stage") if request else None) or Stage.CLOSED
     if v["result"] == "upheld":
         # The review body finds the outcome not reasonable and proportionate: the matter is
-        # determined again (Sch 3 paras 6A, 25).
+        # determined again (Sch 3 paras 6A, 25), so it is no longer finalised.
         back = Stage.DETERMINATION if back != Stage.ASSESSMENT else Stage.ASSESSMENT
+        case.finalised_on = None
     case.stage = back
     return {"result": v["result"], "to_stage": back}
 
@@ -750,8 +751,11 @@ def _close_guard(case: Case) -> str | None:
 
 
 def _effect_close(case: Case, part: Any, v: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """Closing finalises the matter (the IOPC's "finalised": every allegation's handling has
+    ended); an upheld review undoes it (``_effect_review_result``) until it is closed again."""
     case.stage = Stage.CLOSED
-    return {}
+    case.finalised_on = ctx.today
+    return {"finalised_on": ctx.today}
 
 
 def _today() -> date:

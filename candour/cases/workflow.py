@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from candour.cases import process, services
@@ -401,7 +401,8 @@ def identify_subject(
 
 def place_imported_matters(cases: QuerySet[Case]) -> int:
     """Give imported matters their rules version and a stage from what the file recorded: closed
-    when every subject has an outcome, under investigation when an investigation is recorded.
+    (finalised on the latest outcome date) when every subject has an outcome, under
+    investigation when an investigation is recorded.
     A matter with a timeline is run by the workflow, so an import never moves its stage."""
     cases = cases.exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"))))
     placed = 0
@@ -416,6 +417,10 @@ def place_imported_matters(cases: QuerySet[Case]) -> int:
     cases.filter(Exists(parts)).exclude(Exists(parts.filter(outcome=""))).exclude(
         stage=Stage.CLOSED
     ).update(stage=Stage.CLOSED)
+    # With no timeline, a closed matter was finalised on its subjects' latest outcome date.
+    latest = parts.order_by().values("allegation__case").annotate(last=Max("outcome_date"))
+    cases.filter(stage=Stage.CLOSED).update(finalised_on=Subquery(latest.values("last")[:1]))
+    cases.exclude(stage=Stage.CLOSED).exclude(finalised_on=None).update(finalised_on=None)
     cases.filter(stage=Stage.RECEIVED).filter(
         Exists(parts.filter(investigation__in=["local", "directed", "independent"]))
     ).update(stage=Stage.INVESTIGATION, schedule_3=True)
@@ -581,7 +586,14 @@ def _bump(
     current = Case.objects.values_list("version", flat=True).get(pk=case.pk)
     case.version = current + 1 if current == seen else current
     case.save(
-        update_fields=["version", "stage", "schedule_3", "complainant_informed_on", "updated_at"]
+        update_fields=[
+            "version",
+            "stage",
+            "schedule_3",
+            "complainant_informed_on",
+            "finalised_on",
+            "updated_at",
+        ]
     )
     case.next_due = next_due(_case_queryset().get(pk=case.pk))
     Case.objects.filter(pk=case.pk).update(next_due=case.next_due)

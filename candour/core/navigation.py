@@ -23,6 +23,7 @@ NAV = [
     NavItem("Vetting", "vetting:queue", Capability.VIEW_VETTING),
     NavItem("Statistics", "transparency:statistics", Capability.VIEW_STATISTICS),
     NavItem("FOI answers", "transparency:foi", Capability.ANSWER_FOI),
+    NavItem("IOPC return", "transparency:iopc_return", Capability.REPORT_TO_IOPC),
     NavItem("StreetSafe", "streetsafe:police", Capability.VIEW_STREETSAFE),
     NavItem("Administration", "admin:index", Capability.ADMINISTER),
     NavItem("Sign-in lock-outs", "sign_in_locks", Capability.ADMINISTER),

@@ -33,6 +33,7 @@ class Capability(models.TextChoices):
         "See counts below the disclosure threshold (inside the force only)",
     )
     ANSWER_FOI = "answer_foi", "Prepare FOI answers"
+    REPORT_TO_IOPC = "report_to_iopc", "Prepare the force's quarterly return to the IOPC"
     ADMINISTER = "administer", "Manage users and reference data"
     VIEW_STREETSAFE = "view_streetsafe", "StreetSafe hotspots and patrol plans"
     RECORD_AREA_ACTIONS = "record_area_actions", "Record what was done in a StreetSafe area"
@@ -46,6 +47,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_COMPLAINANTS,
             Capability.VIEW_STATISTICS,
             Capability.SEE_SMALL_NUMBERS,
+            Capability.REPORT_TO_IOPC,
         }
     ),
     Role.APPROPRIATE_AUTHORITY: frozenset(
@@ -57,6 +59,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EXPORT_CASES,
             Capability.VIEW_STATISTICS,
             Capability.SEE_SMALL_NUMBERS,
+            Capability.REPORT_TO_IOPC,
         }
     ),
     # Small numbers are shown only to roles that read the records they count anyway; a role
@@ -72,7 +75,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.SEE_SMALL_NUMBERS,
         }
     ),
-    Role.FOI_OFFICER: frozenset({Capability.VIEW_STATISTICS, Capability.ANSWER_FOI}),
+    Role.FOI_OFFICER: frozenset(
+        {Capability.VIEW_STATISTICS, Capability.ANSWER_FOI, Capability.REPORT_TO_IOPC}
+    ),
     Role.PCC_OFFICE: frozenset({Capability.VIEW_STATISTICS, Capability.VIEW_STREETSAFE}),
     Role.SYSTEM_ADMIN: frozenset({Capability.ADMINISTER}),
     Role.NEIGHBOURHOOD_TEAM: frozenset(

@@ -163,3 +163,29 @@ class FoiForm(StatsForm):
         help_text="Copy the requester's question.",
     )
     field_order = ["reference", "request_text"]
+
+
+class IopcReturnForm(forms.Form):
+    """Which force's return, for which quarter (``2024/25-Q1``)."""
+
+    force = forms.ModelChoiceField(
+        label="Force", queryset=Force.objects.none(), to_field_name="code"
+    )
+    quarter = forms.CharField(
+        label="Quarter of the financial year",
+        max_length=20,
+        help_text="For example, 2024/25-Q1 (April to June 2024)",
+    )
+
+    def __init__(self, *args: Any, forces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["force"].queryset = forces  # type: ignore[attr-defined]
+
+    def clean_quarter(self) -> Any:
+        from candour.transparency.iopc import Quarter
+        from candour.transparency.stats import StatsUsageError
+
+        try:
+            return Quarter.parse(self.cleaned_data["quarter"])
+        except StatsUsageError as exc:
+            raise forms.ValidationError(str(exc)) from None

@@ -5,6 +5,7 @@ from candour.transparency import views
 app_name = "transparency"
 urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
+    path("statistics/iopc-return/", views.iopc_return, name="iopc_return"),
     path("foi/", views.foi, name="foi"),
     path("foi/answers/", views.foi_answers, name="foi_answers"),
     path("foi/answers/<int:pk>/", views.foi_answer, name="foi_answer"),

@@ -14,13 +14,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from candour.core import reference, scoping
 from candour.core.models import Force, User
 from candour.core.permissions import capability_required
 from candour.core.roles import Capability
-from candour.transparency import letters, services
-from candour.transparency.forms import FoiForm, StatisticsForm, source_of
+from candour.transparency import iopc, letters, services
+from candour.transparency.forms import FoiForm, IopcReturnForm, StatisticsForm, source_of
 from candour.transparency.models import FoiAnswer
 from candour.transparency.stats import CASES, StatsQuery, StatsResult, compute
 from candour.transparency.stats.cache import cached_compute, fingerprint
@@ -106,12 +107,71 @@ def statistics(request: HttpRequest) -> HttpResponse:
         if fmt in DOWNLOADS:
             return _download(result, fmt, "candour-statistics")
         context.update(presentation(result))
-        query_string = request.GET.copy()
-        context["download_links"] = []
-        for fmt in DOWNLOADS:
-            query_string["format"] = fmt
-            context["download_links"].append((fmt.upper(), f"?{query_string.urlencode()}"))
+        context["download_links"] = download_links(request, DOWNLOADS)
     return render(request, "transparency/statistics.html", context)
+
+
+def download_links(request: HttpRequest, formats: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(label, link) for each format: the page's own question with ``format`` set."""
+    query_string = request.GET.copy()
+    links = []
+    for fmt in formats:
+        query_string["format"] = fmt
+        links.append((fmt.upper(), f"?{query_string.urlencode()}"))
+    return links
+
+
+# ------------------------------------------------------------------------------------------
+# The quarterly return to the IOPC
+
+RETURN_DOWNLOADS = ("csv", "xlsx")
+
+
+@capability_required(Capability.REPORT_TO_IOPC)
+def iopc_return(request: HttpRequest) -> HttpResponse:
+    """The force's quarterly complaints return to the IOPC, counted like every other statistic
+    (``services.count_for``: the user's forces only, small numbers withheld unless the role may
+    see them); downloads as one CSV or one workbook with a sheet per table."""
+    user: User = request.user  # type: ignore[assignment]
+    forces = _user_forces(user)
+    submitted = "quarter" in request.GET
+    initial = {"quarter": iopc.Quarter.last_complete(timezone.localdate()).code.replace(" ", "-")}
+    if forces.count() == 1:
+        initial["force"] = forces.first()
+    form = IopcReturnForm(request.GET if submitted else None, forces=forces, initial=initial)
+    context: dict[str, Any] = {"form": form}
+    if submitted and form.is_valid():
+        fmt = request.GET.get("format", "")
+        fmt = fmt if fmt in RETURN_DOWNLOADS else ""
+        suppress = services.publishing_threshold(
+            user, show_small=user.can(Capability.SEE_SMALL_NUMBERS)
+        )
+        quarter = form.cleaned_data["quarter"]
+        force = form.cleaned_data["force"].code
+        report = iopc.quarterly_return(
+            force,
+            quarter,
+            lambda query: services.count_for(
+                user, query, suppress=suppress, margins=len(query.by) == 2, fmt=fmt
+            ),
+        )
+        if fmt:
+            response = HttpResponse(iopc.render(report, fmt), content_type=CONTENT_TYPES[fmt])
+            name = f"iopc-return-{force}-{quarter.code.replace('/', '-').replace(' ', '-')}"
+            response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+            return response
+        start, end = quarter.bounds
+        context.update(
+            {
+                "report": report,
+                "period": f"{start:%-d %B %Y} to {end:%-d %B %Y}",
+                "tables": [
+                    {"table": table, **presentation(result)} for table, result in report.tables
+                ],
+            }
+        )
+        context["download_links"] = download_links(request, RETURN_DOWNLOADS)
+    return render(request, "transparency/iopc_return.html", context)
 
 
 # ------------------------------------------------------------------------------------------

@@ -219,6 +219,7 @@ HOW_TO_ADD = "add it with: candour forces add atlantis --name NAME [--country C]
     "command",
     [["export", "cases", "--out", "out.csv", "--force", "atlantis"],
      ["stats", "--by", "year", "--force", "atlantis"],
+     ["iopc-return", "--quarter", "2025/26-Q1", "--force", "atlantis"],
      ["refresh-stats", "--force", "atlantis"],
      ["hotspots", "--force", "atlantis"],
      ["datawash", "--workforce", "w.csv", "--national", "n.csv", "--out", "o.csv",

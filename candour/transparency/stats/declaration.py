@@ -29,7 +29,8 @@ UNKNOWN_LABEL = "Not known"
 # Kinds of dimension: a store column's value, a tag (one row per tag), or a period of the
 # query's date column.
 FIELD, TAGS, YEAR, FINANCIAL_YEAR, MONTH = "field", "tags", "year", "financial_year", "month"
-PERIODS = (YEAR, FINANCIAL_YEAR, MONTH)
+QUARTER = "quarter"  # of the financial year: 2024/25 Q1 is April to June 2024
+PERIODS = (YEAR, FINANCIAL_YEAR, QUARTER, MONTH)
 
 
 def choices(text_choices: type) -> dict[str, str]:
@@ -51,14 +52,38 @@ class Level:
 @dataclass(frozen=True)
 class Column:
     """A store column read from ``field`` of its level's table; ``field`` may follow foreign
-    keys (``person__force``). ``type`` is ``text``, ``id`` or ``date``; a ``known`` text column
-    stores blank or missing values as ``unknown``."""
+    keys (``person__force``). ``type`` is ``text``, ``id``, ``date`` or ``bool`` (a yes/no
+    field stored as the codes ``values``: the one for false, then the one for true); a
+    ``known`` text or bool column stores blank or missing values as ``unknown``."""
 
     name: str
     level: str
     field: str
     type: str = "text"
     known: bool = False
+    values: tuple[str, str] = ("false", "true")
+
+
+@dataclass(frozen=True)
+class Band:
+    """One band of a ``Span``: spans of at most ``up_to`` working days (None: no limit)."""
+
+    code: str
+    label: str
+    up_to: int | None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A store column holding, in bands, the working days from the date column ``start`` to
+    the date column ``end`` of the same level (``unknown`` while ``end`` is missing). Working
+    days are counted as ``candour.core.periods.working_days_between`` counts them."""
+
+    name: str
+    level: str
+    start: str
+    end: str
+    bands: tuple[Band, ...]
 
 
 @dataclass(frozen=True)
@@ -157,6 +182,7 @@ class Source:
     force_column: str = "force"
     tags: Tags | None = None
     filters: tuple[tuple[str, str], ...] = ()
+    spans: tuple[Span, ...] = ()
 
     def level(self, name: str) -> Level:
         return next(level for level in self.levels if level.name == name)
@@ -198,6 +224,9 @@ class Source:
             return self.column[column].level
         if column in self.date:
             return self.date[column].level
+        for span in self.spans:
+            if column == span.name:
+                return span.level
         if self.tags is not None:
             return self.tags.level
         raise KeyError(column)
@@ -221,6 +250,7 @@ class Source:
 PERIOD_DIMENSIONS = (
     Dimension("year", "Year", YEAR, phrase="in {label}"),
     Dimension("financial_year", "Financial year", FINANCIAL_YEAR, phrase="in {label}"),
+    Dimension("quarter", "Quarter (financial year)", QUARTER, phrase="in {label}"),
     Dimension("month", "Month", MONTH, phrase="in {label}"),
 )
 FORCE_DIMENSION = Dimension(

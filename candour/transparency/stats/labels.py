@@ -6,10 +6,11 @@ from typing import Any
 
 from django.apps import apps
 
-from candour.core.periods import financial_year_label, month_label
+from candour.core.periods import financial_year_label, month_label, quarter_label
 from candour.transparency.stats.declaration import (
     FINANCIAL_YEAR,
     MONTH,
+    QUARTER,
     TAGS,
     UNKNOWN,
     YEAR,
@@ -42,6 +43,8 @@ class Labeller:
             return financial_year_label(int(value))
         if dim.kind == MONTH:
             return month_label(str(value))
+        if dim.kind == QUARTER:
+            return quarter_label(str(value))
         if code in self._references:
             return self._references[code].get(value, str(value))
         return dim.labels.get(value, str(value))

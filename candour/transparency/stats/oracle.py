@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from django.db.models import Case as CaseWhen
 from django.db.models import (
     Count,
     Exists,
@@ -27,11 +28,19 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, NullIf
+from django.db.models.lookups import LessThanOrEqual
 
 from candour.cases.models import SUBJECT_PART_CODES, Allegation, AllegationSubject, Case
-from candour.core.periods import Year, financial_year_expression, month_expression
+from candour.core.periods import (
+    Year,
+    financial_year_expression,
+    month_expression,
+    quarter_expression,
+    working_days_expression,
+)
 from candour.transparency.stats.query import Key, StatsQuery
 
 UNKNOWN, NO_FLAG = "unknown", "none"
@@ -44,9 +53,12 @@ COUNT_LEVEL = {"cases": CASE, "allegations": ALLEGATION, "officers": SUBJECT}
 DIMENSIONS: dict[str, tuple[str, str, str]] = {
     "year": ("date", "", "year"),
     "financial_year": ("date", "", "financial_year"),
+    "quarter": ("date", "", "quarter"),
     "month": ("date", "", "month"),
     "force": (CASE, "force_id", "required"),
     "case_type": (CASE, "case_type", "required"),
+    "handling": (CASE, "schedule_3", "handling"),
+    "days_to_finalise": (CASE, "", "days_to_finalise"),
     "category": (ALLEGATION, "category_id", "required"),
     "flag": (ALLEGATION, "flags__code", "flag"),
     **{code: (SUBJECT, code, "field") for code in SUBJECT_PART_CODES},
@@ -67,6 +79,18 @@ def _base_level(query: StatsQuery) -> str:
 
 def _date_level(query: StatsQuery) -> str:
     return SUBJECT if query.date_field == "outcome_date" else CASE
+
+
+# A matter is handled outside or within Schedule 3 (``Case.schedule_3``); the time to finalise
+# is in working days (Monday to Friday) from receipt to ``Case.finalised_on``, in bands of at most
+# so many days (the bands are data in the cases source: candour/transparency/stats/sources).
+HANDLING = {False: "outside_schedule_3", True: "within_schedule_3"}
+
+
+def _days_bands() -> list[tuple[str, int | None]]:
+    from candour.transparency.stats.sources.cases import FINALISE_BANDS
+
+    return [(band.code, band.up_to) for band in FINALISE_BANDS]
 
 
 _MODELS: dict[str, Any] = {CASE: Case, ALLEGATION: Allegation, SUBJECT: AllegationSubject}
@@ -95,6 +119,8 @@ def _path(base: str, level: str, name: str) -> str:
 def _date_path(query: StatsQuery, base: str) -> str:
     if query.date_field == "outcome_date":
         return _path(base, SUBJECT, "outcome_date")
+    if query.date_field == "finalised_date":
+        return _path(base, CASE, "finalised_on")
     return _path(base, CASE, "received_date")
 
 
@@ -106,6 +132,27 @@ def _expression(query: StatsQuery, base: str, code: str) -> Any:
         return financial_year_expression(_date_path(query, base))
     if kind == "month":
         return month_expression(_date_path(query, base))
+    if kind == "quarter":
+        return quarter_expression(_date_path(query, base))
+    if kind == "handling":
+        path = _path(base, CASE, "schedule_3")
+        return CaseWhen(
+            *(When(**{path: yes}, then=Value(code)) for yes, code in HANDLING.items()),
+            default=Value(UNKNOWN),
+        )
+    if kind == "days_to_finalise":
+        start, end = _path(base, CASE, "received_date"), _path(base, CASE, "finalised_on")
+        days = working_days_expression(start, end)
+        bands = _days_bands()
+        return CaseWhen(
+            When(**{f"{end}__isnull": True}, then=Value(UNKNOWN)),
+            *(
+                When(LessThanOrEqual(days, up_to), then=Value(code))
+                for code, up_to in bands
+                if up_to is not None
+            ),
+            default=Value(next(code for code, up_to in bands if up_to is None)),
+        )
     path = _path(base, level, field)
     if kind == "flag":
         return Coalesce(F(path), Value(NO_FLAG))

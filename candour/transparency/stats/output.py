@@ -127,7 +127,10 @@ def human_rows(result: StatsResult) -> tuple[list[str], list[list[str]]]:
 
 
 def to_csv(result: StatsResult) -> str:
-    headers, rows = table_rows(result)
+    return _csv(*table_rows(result))
+
+
+def _csv(headers: list[str], rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(neutralise_values(headers))
@@ -158,17 +161,45 @@ def _notes(result: StatsResult) -> list[list[str]]:
 
 
 def to_xlsx(result: StatsResult) -> bytes:
+    return tables_to_xlsx([("statistics", result)], _notes(result))
+
+
+def tables_rows(named: list[tuple[str, StatsResult]]) -> tuple[list[str], list[list[Any]]]:
+    """Several results as one CSV table: a ``table`` column naming each, then the columns of
+    every dimension any of them has (blank where a table has no such dimension)."""
+    headers = ["table"]
+    for _, result in named:
+        for header in _columns(result, True):
+            if header not in headers and header not in ("value", "suppressed"):
+                headers.append(header)
+    headers += ["value", "suppressed"]
+    rows: list[list[Any]] = []
+    for name, result in named:
+        own, own_rows = table_rows(result)
+        for row in own_rows:
+            values = dict(zip(own, row, strict=True))
+            rows.append([name] + [values.get(h) for h in headers[1:]])
+    return headers, rows
+
+
+def tables_to_csv(named: list[tuple[str, StatsResult]]) -> str:
+    return _csv(*tables_rows(named))
+
+
+def tables_to_xlsx(named: list[tuple[str, StatsResult]], about: list[list[str]]) -> bytes:
+    """One sheet per result (its name at most 31 characters, as Excel allows), and ``about``."""
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = "statistics"
-    headers, rows = table_rows(result)
-    sheet.append(neutralise_values(headers))
-    for row in rows:
-        sheet.append(neutralise_values(row))
+    book.remove(book.active)
+    for name, result in named:
+        sheet = book.create_sheet(name[:31])
+        headers, rows = table_rows(result)
+        sheet.append(neutralise_values(headers))
+        for row in rows:
+            sheet.append(neutralise_values(row))
     notes = book.create_sheet("about")
-    for row in _notes(result):
+    for row in about:
         notes.append(neutralise_values(row))
     buffer = io.BytesIO()
     book.save(buffer)

@@ -18,7 +18,12 @@ from typing import Any
 from django.db.models import Count, Q
 
 from candour.core.models import Person
-from candour.core.periods import financial_year_bounds, month_bounds
+from candour.core.periods import (
+    financial_year_bounds,
+    month_bounds,
+    parse_quarter,
+    quarter_bounds,
+)
 from candour.transparency.stats.declaration import UNKNOWN
 from candour.transparency.stats.query import Cell, StatsResult
 
@@ -46,6 +51,8 @@ def _period_of(result: StatsResult, key: tuple[Any, ...]) -> Period:
             y_start, y_end = financial_year_bounds(value)
         elif code == "month":
             y_start, y_end = month_bounds(value)
+        elif code == "quarter":
+            y_start, y_end = quarter_bounds(*parse_quarter(value))
         else:
             continue
         start = max(start, y_start) if start else y_start

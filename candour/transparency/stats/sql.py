@@ -18,14 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from candour.core.periods import financial_year_sql
+from candour.core.periods import financial_year_sql, quarter_sql, working_day_number_sql
 from candour.transparency.stats.declaration import (
     FINANCIAL_YEAR,
     MONTH,
+    QUARTER,
     TAGS,
     UNKNOWN,
     YEAR,
+    Column,
     Source,
+    Span,
 )
 
 TABLE = "stat_rows"
@@ -53,11 +56,12 @@ def store_columns(source: Source) -> list[tuple[str, str]]:
         out.append((column.name, kind))
         if column.name in source.date:
             for period in source.period_kinds:
-                period_type = "VARCHAR" if period == MONTH else "SMALLINT"
+                period_type = "VARCHAR" if period in (MONTH, QUARTER) else "SMALLINT"
                 out.append((period_column(source, column.name, period), period_type))
         if tags is not None and n == last_of_tags_level:
             out += [(tags.column(code), "BOOLEAN") for code in tags.codes]
             out += [(tags.column(tags.none_code), "BOOLEAN"), (tags.name, "VARCHAR[]")]
+    out += [(span.name, "VARCHAR") for span in source.spans]
     return out
 
 
@@ -107,11 +111,19 @@ def _resolve(model: Any, path: str, alias: str, q: Callable[[str], str]) -> tupl
     return f"{alias}.{q(model._meta.get_field(parts[-1]).column)}", joins
 
 
-def _value(expression: str, kind: str) -> tuple[str, str]:
-    # Dates travel as ISO text, the one form both databases give alike.
-    if kind == "date":
+def _value(expression: str, column: Column) -> tuple[str, str]:
+    # Dates travel as ISO text, the one form both databases give alike; a yes/no as its code
+    # (SQLite stores 0 or 1, PostgreSQL a boolean: both read as a condition).
+    if column.type == "date":
         return f"CAST({expression} AS TEXT)", "VARCHAR"
-    return expression, "BIGINT" if kind == "id" else "VARCHAR"
+    if column.type == "bool":
+        no, yes = column.values
+        return (
+            f"CASE WHEN {expression} IS NULL THEN NULL WHEN {expression} THEN '{yes}' "
+            f"ELSE '{no}' END",
+            "VARCHAR",
+        )
+    return expression, "BIGINT" if column.type == "id" else "VARCHAR"
 
 
 def _up_joins(source: Source, depth: int, q: Callable[[str], str]) -> list[str]:
@@ -155,7 +167,7 @@ def reads(source: Source, q: Callable[[str], str]) -> list[Read]:
                 continue
             expression, needed = _resolve(level.model, column.field, alias, q)
             joins += [j for j in needed if j not in joins]
-            columns.append((column.name, *_value(expression, column.type)))
+            columns.append((column.name, *_value(expression, column)))
         scope = _up_joins(source, depth, q) + _top_lookups(source, q)
         out.append(
             Read(
@@ -219,7 +231,23 @@ def _period(kind: str, column: str) -> str:
         return f"year({column})"
     if kind == FINANCIAL_YEAR:
         return financial_year_sql(column)
+    if kind == QUARTER:
+        return quarter_sql(column)
     return f"strftime({column}, '%Y-%m')"
+
+
+def _span(span: Span, alias: str) -> str:
+    """The band of the working days from ``span.start`` to ``span.end`` (``unknown`` while the
+    end is missing)."""
+    start, end = f"{alias}.{span.start}", f"{alias}.{span.end}"
+    days = f"({working_day_number_sql(end)} - {working_day_number_sql(start)})"
+    whens = " ".join(
+        f"WHEN {days} <= {band.up_to} THEN '{band.code}'"
+        for band in span.bands
+        if band.up_to is not None
+    )
+    last = next((band.code for band in span.bands if band.up_to is None), UNKNOWN)
+    return f"CASE WHEN {end} IS NULL OR {start} IS NULL THEN '{UNKNOWN}' {whens} ELSE '{last}' END"
 
 
 def _row_select(source: Source, depth: int) -> str:
@@ -255,6 +283,9 @@ def _column_value(source: Source, name: str, reached: dict[str, int]) -> str:
         if name == tags.column(tags.none_code):
             return "tg.owner IS NULL"
         return f"COALESCE(tg.{name}, false)"
+    for span in source.spans:
+        if name == span.name:
+            return _span(span, f"l{reached[span.level]}") if span.level in reached else "NULL"
     for date in source.dates:
         for kind in source.period_kinds:
             if name == period_column(source, date.name, kind):

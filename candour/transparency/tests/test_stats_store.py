@@ -72,6 +72,8 @@ cases = st.fixed_dictionaries(
         "force": st.sampled_from(FORCES),
         "case_type": st.sampled_from(["complaint", "conduct_matter"]),
         "received": dates,
+        "schedule_3": st.sampled_from([None, False, True]),
+        "finalised_after": st.one_of(st.none(), st.integers(min_value=0, max_value=400)),
         "allegations": st.lists(allegations, max_size=3),
     }
 )
@@ -80,7 +82,7 @@ queries = st.fixed_dictionaries(
         "count": st.sampled_from(["cases", "allegations", "officers"]),
         "by": st.lists(st.sampled_from(DIMENSION_CODES), min_size=0, max_size=2, unique=True),
         "forces": st.lists(st.sampled_from(FORCES), max_size=2, unique=True),
-        "date_field": st.sampled_from(["received_date", "outcome_date"]),
+        "date_field": st.sampled_from(["received_date", "outcome_date", "finalised_date"]),
         "date_from": st.one_of(st.none(), dates),
         "date_to": st.one_of(st.none(), dates),
         "flags": st.lists(st.sampled_from([*FLAGS, "corruption"]), max_size=2, unique=True),
@@ -99,6 +101,10 @@ def build(data: list[dict[str, Any]]) -> None:
             ref=f"C{n}",
             case_type=spec["case_type"],
             received_date=spec["received"],
+            schedule_3=spec.get("schedule_3"),
+            finalised_on=None
+            if spec.get("finalised_after") is None
+            else spec["received"] + dt.timedelta(days=spec["finalised_after"]),
         )
         for m, a in enumerate(spec["allegations"]):
             allegation = Allegation.objects.create(
@@ -164,12 +170,13 @@ def make_query(spec: dict[str, Any]) -> StatsQuery:
 COUNTS = ("cases", "allegations", "officers")
 TABLES = [(d,) for d in DIMENSION_CODES] + list(itertools.combinations(DIMENSION_CODES, 2))
 # Tables whose date, or whose filter on themes, changes what the store counts from.
-VARIANTS = (("flag",), ("year", "outcome"), ("subject_sex",))
+VARIANTS = (("flag",), ("year", "outcome"), ("subject_sex",), ("quarter", "days_to_finalise"))
 
 
 def assert_variants_same(count: str) -> None:
     for by in VARIANTS:
         assert_same(StatsQuery(count=count, by=by, date_field="outcome_date"))
+        assert_same(StatsQuery(count=count, by=by, date_field="finalised_date"))
         assert_same(StatsQuery(count=count, by=by, flags=("sexual", "vawg")))
 
 
@@ -229,6 +236,8 @@ def varied_records(seed: int, size: int) -> list[dict[str, Any]]:
             "force": rng.choice(FORCES),
             "case_type": rng.choice(["complaint", "conduct_matter"]),
             "received": day(),
+            "schedule_3": rng.choice([None, False, True]),
+            "finalised_after": rng.choice([None, 0, 1, 4, 10, 11, 16, 60, 61, 120, 200, 360, 400]),
             "allegations": [allegation() for _ in range(rng.randrange(4))],
         }
         for _ in range(size)

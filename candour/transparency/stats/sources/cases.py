@@ -29,17 +29,39 @@ from candour.transparency.stats.declaration import (
     PERIOD_DIMENSIONS,
     TAGS,
     UNKNOWN,
+    Band,
     Column,
     Count,
     DateColumn,
     Dimension,
     Level,
     Source,
+    Span,
     Tags,
     choices,
 )
 
 NO_FLAG = "none"
+
+# How a matter is handled (Police Reform Act 2002, Schedule 3, as amended 2020): a complaint may be
+# handled outside Schedule 3 (resolved without recording) or recorded and handled within it.
+OUTSIDE_SCHEDULE_3, WITHIN_SCHEDULE_3 = "outside_schedule_3", "within_schedule_3"
+HANDLING_LABELS = {
+    OUTSIDE_SCHEDULE_3: "Outside Schedule 3",
+    WITHIN_SCHEDULE_3: "Within Schedule 3",
+    UNKNOWN: "Handling not yet decided",
+}
+
+# Working days from receipt to finalisation, in bands (the IOPC gives the time taken to
+# finalise in working days; docs/statistics.md, "The IOPC quarterly return").
+FINALISE_BANDS = (
+    Band("wd_000_010", "Up to 10 working days", 10),
+    Band("wd_011_020", "11 to 20 working days", 20),
+    Band("wd_021_060", "21 to 60 working days", 60),
+    Band("wd_061_120", "61 to 120 working days", 120),
+    Band("wd_121_250", "121 to 250 working days", 250),
+    Band("wd_251_up", "More than 250 working days (about a year)", None),
+)
 
 
 # Flags read as themes in sentences: "20 of them for sexual misconduct".
@@ -65,6 +87,15 @@ CASES = Source(
         Column("force", "case", "force"),
         Column("case_type", "case", "case_type"),
         Column("received_date", "case", "received_date", type="date"),
+        Column(
+            "handling",
+            "case",
+            "schedule_3",
+            type="bool",
+            known=True,
+            values=(OUTSIDE_SCHEDULE_3, WITHIN_SCHEDULE_3),
+        ),
+        Column("finalised_date", "case", "finalised_on", type="date"),
         Column("category", "allegation", "category"),
         *(Column(code, "subject", code, known=True) for code in SUBJECT_PART_CODES),
         Column("outcome_date", "subject", "outcome_date", type="date"),
@@ -85,6 +116,22 @@ CASES = Source(
             stem="outcome",
             lead="with an outcome decided ",
             title="Date of the outcome",
+        ),
+        DateColumn(
+            "finalised_date",
+            "case",
+            stem="finalised",
+            lead="in matters finalised ",
+            title="Date finalised",
+        ),
+    ),
+    spans=(
+        Span(
+            "days_to_finalise",
+            "case",
+            start="received_date",
+            end="finalised_date",
+            bands=FINALISE_BANDS,
         ),
     ),
     counts=(
@@ -126,6 +173,27 @@ CASES = Source(
             column="case_type",
             labels=choices(CaseType),
             phrase="in {label_lower} cases",
+        ),
+        Dimension(
+            "handling",
+            "Handling",
+            column="handling",
+            labels=HANDLING_LABELS,
+            phrase="{value_phrase}",
+            phrases={
+                OUTSIDE_SCHEDULE_3: "handled outside Schedule 3",
+                WITHIN_SCHEDULE_3: "handled within Schedule 3",
+                UNKNOWN: "with handling not yet decided",
+            },
+            unknown_label=HANDLING_LABELS[UNKNOWN],
+        ),
+        Dimension(
+            "days_to_finalise",
+            "Time to finalise",
+            column="days_to_finalise",
+            labels={**{b.code: b.label for b in FINALISE_BANDS}, UNKNOWN: "Not finalised"},
+            phrase="finalised in {label_lower}",
+            unknown_label="Not finalised",
         ),
         Dimension(
             "category",
