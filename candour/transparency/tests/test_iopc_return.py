@@ -275,3 +275,60 @@ def test_a_quarter_the_page_cannot_read_is_a_field_error(client, signed_in) -> N
     status, html = page(client, force=FORCE, quarter="2025/26-Q9")
     assert status == 200 and b"is not a quarter" in html
     assert page(client, force=FORCE, quarter="\x00Q1")[0] == 200
+
+
+def test_the_migration_derives_the_finalised_date_from_the_timeline(authority) -> None:  # type: ignore[no-untyped-def]
+    import importlib
+
+    from django.apps import apps
+
+    from candour.factories import AllegationFactory, AllegationSubjectFactory, CaseFactory
+
+    migration = importlib.import_module("candour.cases.migrations.0007_case_finalised_on")
+    closed = build(
+        Matter(dt.date(2025, 5, 6), OUTSIDE, ("use_of_force",), dt.date(2025, 5, 9)), authority
+    )
+    reopened = build(
+        Matter(dt.date(2025, 5, 6), WITHIN, ("use_of_force",), dt.date(2025, 6, 2)), authority
+    )
+    with at(dt.date(2025, 6, 3)):
+        for name, params in (
+            ("inform_complainant", {}),
+            ("request_review", {"body": "iopc"}),
+            ("record_review_result", {"result": "upheld"}),
+        ):
+            reopened = workflow.take_action(
+                authority, reopened.pk, name, params, version=reopened.version
+            )
+    imported = CaseFactory(ref="IMP/1", stage="closed")
+    for day in (dt.date(2025, 1, 7), dt.date(2025, 2, 3)):
+        AllegationSubjectFactory(
+            allegation=AllegationFactory(case=imported),
+            outcome="no_further_action",
+            outcome_date=day,
+        )
+    Case.objects.update(finalised_on=dt.date(2000, 1, 1))  # as if the field had just been added
+    migration.finalised_from_timeline(apps, None)
+    finalised = dict(Case.objects.values_list("pk", "finalised_on"))
+    assert finalised[closed.pk] == dt.date(2025, 5, 9)
+    assert finalised[reopened.pk] is None
+    assert finalised[imported.pk] == dt.date(2025, 2, 3)
+
+
+def test_imported_matters_closed_on_placement_are_finalised_on_their_latest_outcome() -> None:
+    from candour.factories import AllegationFactory, AllegationSubjectFactory, CaseFactory
+
+    done, open_ = CaseFactory(ref="IMP/2"), CaseFactory(ref="IMP/3")
+    for case, outcomes in (
+        (done, ("written_warning", "no_further_action")),
+        (open_, ("", "no_further_action")),
+    ):
+        for n, outcome in enumerate(outcomes):
+            AllegationSubjectFactory(
+                allegation=AllegationFactory(case=case),
+                outcome=outcome,
+                outcome_date=dt.date(2025, 3, 10 + n) if outcome else None,
+            )
+    workflow.place_imported_matters(Case.objects.all())
+    assert Case.objects.get(pk=done.pk).finalised_on == dt.date(2025, 3, 11)
+    assert Case.objects.get(pk=open_.pk).finalised_on is None
