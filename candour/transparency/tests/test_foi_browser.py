@@ -93,3 +93,27 @@ def test_the_public_page_draws_its_charts(page) -> None:  # type: ignore[no-unty
     assert page.locator("canvas[data-chart-ready='true']").count() >= 3
     assert axe_violations(page) == []
     assert page.csp_violations == []
+
+
+def test_a_wide_cross_table_scrolls_in_its_own_region_not_the_page(page) -> None:  # type: ignore[no-untyped-def]
+    from candour.cases.models import Category
+
+    for n, category in enumerate(Category.objects.order_by("code")[:24]):
+        AllegationFactory(
+            case=CaseFactory(ref=f"W{n}", received_date=dt.date(2019 + n % 3, 6, 1)),
+            category=category,
+        )
+    UserFactory(username="fiona", role=Role.FOI_OFFICER, forces=["cambridgeshire"])
+    sign_in(page, "fiona")
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto("/transparency/statistics/?count=allegations&by=year&then_by=category")
+        region = page.get_by_role("region", name="Figures (scroll sideways to see every column)")
+        assert region.locator("table").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
+        assert region.evaluate("r => r.scrollWidth > r.clientWidth"), width  # it scrolls itself
+        region.focus()  # keyboard users reach it, and scroll it with the arrow keys
+        page.keyboard.press("ArrowRight")
+        assert region.evaluate("r => r.scrollLeft > 0"), width
+        assert axe_violations(page) == [], width
+    assert page.csp_violations == []

@@ -2,6 +2,8 @@
 opens a candidate match, decides it is the same person and sees it leave the pending list;
 every page passes axe-core and breaks no Content-Security-Policy rule."""
 
+import datetime as dt
+
 import pytest
 
 from candour.conftest import axe_violations, sign_in_with_two_factor
@@ -52,16 +54,26 @@ def test_the_vetting_record_decision_form_and_figures_pass_an_accessibility_scan
     from candour.vetting import services
 
     UserFactory(username="vera", role=Role.VETTING_OFFICER, forces=["norfolk"])
-    person = PersonFactory(force=force("norfolk"), ref="NOR-7")
+    # A leaver, so the application page shows the warning and the confirmation box too.
+    person = PersonFactory(force=force("norfolk"), ref="NOR-7", left_date=dt.date(2016, 5, 31))
     application = services.apply_for_vetting(person, "mv")
+    candidate(person=person, record_id="N00000007")
     sign_in_with_two_factor(page, "vera", then="/vetting/")
-    for path in [
-        f"/vetting/people/{person.pk}/",
-        f"/vetting/applications/{application.pk}/",
-        "/vetting/counts/",
-    ]:
-        page.goto(path)
-        assert axe_violations(page) == [], path
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in [
+            f"/vetting/people/{person.pk}/",
+            f"/vetting/applications/{application.pk}/",
+            "/vetting/counts/",
+            "/vetting/datawash/",
+        ]:
+            page.goto(path)
+            assert axe_violations(page) == [], (width, path)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+                width,
+                path,
+            )
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"/vetting/applications/{application.pk}/")
     page.get_by_label("Refused").check()
     page.get_by_role("button", name="Record decision").click()
