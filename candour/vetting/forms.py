@@ -18,7 +18,32 @@ from candour.vetting.models import (
 )
 
 
-class DecisionForm(forms.Form):
+class LeaverConfirmation(forms.Form):
+    """A box to confirm granting clearance to someone who has left the workforce, offered only
+    with ``leaver_warning`` (``services.leaver_warning`` for the person); the services refuse
+    such a grant without it."""
+
+    confirm_left_workforce = forms.BooleanField(
+        label="I have checked: grant clearance although this person has left the workforce",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, leaver_warning: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.leaver_warning = leaver_warning
+        if not leaver_warning:
+            del self.fields["confirm_left_workforce"]
+
+    def check_leaver_confirmed(self, grants: bool, instead: str) -> None:
+        if self.leaver_warning and grants and not self.cleaned_data.get("confirm_left_workforce"):
+            self.add_error(
+                "confirm_left_workforce",
+                "Confirm that you mean to grant clearance to someone who has left the "
+                f"workforce, or {instead} instead.",
+            )
+
+
+class DecisionForm(LeaverConfirmation):
     decision = forms.ChoiceField(
         label="Decision", choices=Decision.choices, widget=forms.RadioSelect
     )
@@ -34,32 +59,12 @@ class DecisionForm(forms.Form):
     note = forms.CharField(
         label="Rationale", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    confirm_left_workforce = forms.BooleanField(
-        label="I have checked: grant clearance although this person has left the workforce",
-        required=False,
-    )
-
-    def __init__(self, *args: Any, leaver_warning: str = "", **kwargs: Any) -> None:
-        """``leaver_warning`` is ``services.leaver_warning`` for the person; without one the
-        confirmation box is not offered."""
-        super().__init__(*args, **kwargs)
-        self.leaver_warning = leaver_warning
-        if not leaver_warning:
-            del self.fields["confirm_left_workforce"]
+    field_order = ["decision", "reason", "conditions", "note", "confirm_left_workforce"]
 
     def clean(self) -> dict:
         data = super().clean() or {}
         decision = data.get("decision")
-        if (
-            self.leaver_warning
-            and decision in GRANTING_DECISIONS
-            and not data.get("confirm_left_workforce")
-        ):
-            self.add_error(
-                "confirm_left_workforce",
-                "Confirm that you mean to grant clearance to someone who has left the "
-                "workforce, or refuse or withdraw it instead.",
-            )
+        self.check_leaver_confirmed(decision in GRANTING_DECISIONS, "refuse or withdraw it")
         if decision in (Decision.REFUSED, Decision.WITHDRAWN) and not data.get("reason"):
             self.add_error("reason", "Choose the reason for refusing or withdrawing clearance.")
         if decision == Decision.GRANTED_WITH_CONDITIONS and not data.get("conditions", "").strip():
@@ -79,13 +84,20 @@ class AppealForm(forms.Form):
     grounds = forms.CharField(label="Grounds of appeal", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AppealOutcomeForm(forms.Form):
+class AppealOutcomeForm(LeaverConfirmation):
     outcome = forms.ChoiceField(
         label="Outcome of the appeal", choices=AppealOutcome.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
         label="Reasons", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    field_order = ["outcome", "note", "confirm_left_workforce"]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        upheld = data.get("outcome") == AppealOutcome.UPHELD
+        self.check_leaver_confirmed(upheld, "dismiss the appeal")
+        return data
 
 
 class CandidateDecisionForm(forms.Form):

@@ -216,24 +216,37 @@ def decide_appeal(
     *,
     note: str = "",
     decided_on: dt.date | None = None,
+    confirm_left_workforce: bool = False,
     by: User | None = None,
     channel: str = "web",
 ) -> VettingAppeal:
-    """An upheld appeal grants the clearance from the day of the appeal decision."""
+    """An upheld appeal grants the clearance from the day of the appeal decision; for someone
+    who had left the workforce by then only with ``confirm_left_workforce``, as in
+    ``decide_vetting``."""
     outcome = AppealOutcome(outcome)
     decided_on = decided_on or timezone.localdate()
+    upheld = outcome == AppealOutcome.UPHELD
+    warning = leaver_warning(appeal.application.person, decided_on) if upheld else ""
+    if warning and not confirm_left_workforce:
+        raise LeftWorkforce(warning)
     with transaction.atomic():
         updated = VettingAppeal.objects.filter(pk=appeal.pk, outcome="").update(
             outcome=outcome, outcome_note=note, decided_on=decided_on, decided_by=by
         )
         if not updated:
             raise VettingError("This appeal has already been decided; reload the page.")
-        if outcome == AppealOutcome.UPHELD:
+        if upheld:
             application = appeal.application
             application.expires_on = reference.level(application.level).expiry_after(decided_on)
             application.save(update_fields=["expires_on"])
         appeal.refresh_from_db()
-        audit.record(by, "update", appeal, channel=channel, detail={"outcome": outcome})
+        audit.record(
+            by,
+            "update",
+            appeal,
+            channel=channel,
+            detail={"outcome": outcome, **({"confirmed_left_workforce": True} if warning else {})},
+        )
     return appeal
 
 

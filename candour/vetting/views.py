@@ -81,15 +81,15 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             application = services.open_application(user, pk)  # type: ignore[arg-type]
     except VettingApplication.DoesNotExist:
         raise Http404("No vetting application with that number is in your forces.") from None
+    warning = services.leaver_warning(application.person, timezone.localdate())
     forms = {
         "check_form": CheckForm(request.POST if action == "check" else None),
         "decision_form": DecisionForm(
-            request.POST if action == "decide" else None,
-            leaver_warning=services.leaver_warning(application.person, timezone.localdate()),
+            request.POST if action == "decide" else None, leaver_warning=warning
         ),
         "appeal_form": AppealForm(request.POST if action == "appeal" else None),
         "appeal_outcome_form": AppealOutcomeForm(
-            request.POST if action == "appeal_outcome" else None
+            request.POST if action == "appeal_outcome" else None, leaver_warning=warning
         ),
     }
     if action:
@@ -148,7 +148,13 @@ def _record_submitted_form(application: VettingApplication, action: str, forms: 
         if appeal is None:
             raise services.VettingError("There is no appeal waiting for an outcome.")
         data = forms["appeal_outcome_form"].cleaned_data
-        services.decide_appeal(appeal, data["outcome"], note=data["note"], by=user)
+        services.decide_appeal(
+            appeal,
+            data["outcome"],
+            note=data["note"],
+            confirm_left_workforce=data.get("confirm_left_workforce", False),
+            by=user,
+        )
         return "Appeal outcome recorded."
     return ""
 

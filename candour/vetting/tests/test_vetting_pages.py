@@ -131,6 +131,25 @@ def test_granting_to_a_leaver_through_the_form_needs_the_confirmation(client, si
     assert application.decision == "granted"
 
 
+def test_upholding_a_leavers_appeal_through_the_form_needs_the_confirmation(
+    client, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    signed_in(Role.VETTING_OFFICER, ["norfolk"])
+    person = PersonFactory(force=force("norfolk"), left_date=dt.date(2016, 5, 31))
+    application = services.apply_for_vetting(person, "rv")
+    services.decide_vetting(application, Decision.REFUSED, reason="other")
+    services.lodge_appeal(application, "The intelligence is about my brother.")
+    url = reverse("vetting:application", args=[application.pk])
+    refused = client.post(url, {"action": "appeal_outcome", "outcome": "upheld"})
+    assert refused.status_code == 200
+    assert "or dismiss the appeal instead" in refused.content.decode()
+    assert application.appeals.get().outcome == ""
+    confirmed = client.post(
+        url, {"action": "appeal_outcome", "outcome": "upheld", "confirm_left_workforce": "on"}
+    )
+    assert confirmed.status_code == 302 and application.appeals.get().outcome == "upheld"
+
+
 def test_the_form_offers_no_confirmation_for_someone_still_serving(client, signed_in) -> None:  # type: ignore[no-untyped-def]
     signed_in(Role.VETTING_OFFICER, ["norfolk"])
     application = services.apply_for_vetting(PersonFactory(force=force("norfolk")), "rv")

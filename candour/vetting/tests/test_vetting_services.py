@@ -224,6 +224,23 @@ class TestGrantingToALeaver:
         )
         assert application.decision == "granted"
 
+    def test_an_appeal_upheld_for_them_needs_the_confirmation_too(self) -> None:
+        application = services.decide_vetting(self.application(), Decision.REFUSED, reason="other")
+        appeal = services.lodge_appeal(application, "The record is wrong.")
+        with pytest.raises(services.LeftWorkforce, match="31 May 2016"):
+            services.decide_appeal(appeal, "upheld")
+        appeal.refresh_from_db()
+        assert appeal.outcome == "" and application.expires_on is None
+        services.decide_appeal(appeal, "upheld", confirm_left_workforce=True)
+        application.refresh_from_db()
+        assert application.expires_on is not None
+        assert json.loads(AuditEntry.objects.last().detail)["confirmed_left_workforce"] is True
+
+    def test_dismissing_their_appeal_needs_no_confirmation(self) -> None:
+        application = services.decide_vetting(self.application(), Decision.REFUSED, reason="other")
+        appeal = services.decide_appeal(services.lodge_appeal(application, "No."), "dismissed")
+        assert appeal.outcome == "dismissed"
+
     def test_someone_still_serving_gets_no_warning(self) -> None:
         assert services.leaver_warning(PersonFactory(), dt.date(2024, 1, 1)) == ""
         leaving_next_month = PersonFactory(left_date=dt.date(2024, 2, 1))
