@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
 from django.utils.text import capfirst
 
 
@@ -112,13 +113,18 @@ class DateInputWidget(forms.MultiWidget):
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return name not in data and super().value_omitted_from_data(data, files, name)
 
+    def wrong_parts(self, value: Any) -> tuple[str, ...]:
+        """The boxes to highlight in a field with an error: those missing or wrong, or all
+        three when the date as a whole is wrong (not real, or out of the range allowed)."""
+        shown = value if isinstance(value, list | tuple) else self.decompress(value)
+        problem = read_date_parts(*(str(v or "") for v in shown))
+        return problem.parts if isinstance(problem, DateProblem) else DATE_PARTS
+
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        shown = value if isinstance(value, list | tuple) else self.decompress(value)
         # Only a field with errors (Django sets aria-invalid) highlights boxes: the wrong ones.
         invalid = bool((attrs or {}).get("aria-invalid"))
-        problem = read_date_parts(*(str(v or "") for v in shown)) if invalid else None
-        wrong = problem.parts if isinstance(problem, DateProblem) else DATE_PARTS
+        wrong = self.wrong_parts(value) if invalid else ()
         for part, sub in zip(DATE_PARTS, context["widget"]["subwidgets"], strict=True):
             sub["part"] = part
             sub["label"] = part.capitalize()
@@ -127,6 +133,16 @@ class DateInputWidget(forms.MultiWidget):
             sub["attrs"].pop("aria-invalid", None)
             sub["attrs"].pop("aria-describedby", None)
         return context
+
+
+class DateBoundField(BoundField):
+    @property
+    def error_target_id(self) -> str:
+        """The box the error summary links to: the first one in error (GOV.UK date input)."""
+        widget = self.field.widget
+        assert isinstance(widget, DateInputWidget)
+        first = widget.wrong_parts(self.value())[0]
+        return f"{self.auto_id}_{DATE_PARTS.index(first)}"
 
 
 class DateInputField(forms.DateField):
@@ -139,6 +155,9 @@ class DateInputField(forms.DateField):
         self.noun = noun
         error_messages = {"required": f"Enter {noun}.", **kwargs.pop("error_messages", {})}
         super().__init__(error_messages=error_messages, **kwargs)
+
+    def get_bound_field(self, form: forms.BaseForm, field_name: str) -> BoundField:
+        return DateBoundField(form, self, field_name)
 
     def to_python(self, value: Any) -> dt.date | None:
         if isinstance(value, list | tuple):

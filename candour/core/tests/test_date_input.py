@@ -106,3 +106,22 @@ def test_a_field_without_errors_highlights_nothing() -> None:
 def test_a_date_problem_names_its_parts() -> None:
     assert read_date_parts("", "", "") is None
     assert read_date_parts("1", "", "") == DateProblem("missing", ("month", "year"))
+
+
+@pytest.mark.parametrize(
+    ("boxes", "target"),
+    [
+        ({"received_month": ""}, "id_received_1"),
+        ({"received_year": "26"}, "id_received_2"),
+        ({"received_day": "31", "received_month": "4"}, "id_received_0"),
+    ],
+)
+def test_the_error_summary_links_to_the_first_box_in_error(
+    boxes: dict[str, str], target: str
+) -> None:
+    from django.template.loader import render_to_string
+
+    form = submitted(**boxes)
+    assert not form.is_valid()
+    summary = render_to_string("includes/error_summary.html", {"form": form})
+    assert f'href="#{target}"' in summary
