@@ -10,7 +10,11 @@ so every middleware, the audit entry each read writes, the queries and the templ
 in the time; the network and Gunicorn are not. The user is an appropriate authority scoped to every
 force (the widest scope, so the largest lists). Each page gets 10 warm-up requests, then
 ``--requests`` timed ones over varied targets (cases, people, filters picked with a fixed seed).
-The load average is printed before and after, because on a shared machine the time follows it.
+Then ``--requests`` actions through the API (``POST /api/cases/{id}/actions``, the subject's
+severity assessed or reassessed on open matters, with the caller's token): the whole service
+(checks, row locks, the timeline entry, the audit entry, the stored clock) and the updated case it
+answers with. The load average is printed before and after, because on a shared machine the time
+follows it.
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from candour.cases.models import Allegation, AllegationSubject, Case
-    from candour.core.models import Force, User
+    from candour.core.models import ApiToken, Force, User
     from candour.core.roles import Role
     from candour.core.twofactor import pending_device
 
@@ -125,11 +129,8 @@ def main() -> None:
             "statuses": sorted(statuses),
         }
         results.append(row)
-        print(
-            f"| {name} | {row['p50_ms']} | {row['p95_ms']} | {row['max_ms']} | {queries} |"
-            f" {','.join(map(str, row['statuses']))} |",
-            flush=True,
-        )
+        show(row)
+    results.append(time_actions(client, user, rng, args.requests, ApiToken))
     load_after = os.getloadavg()
     print(f"load average before {load_before}, after {load_after}")
     if args.json:
@@ -145,6 +146,61 @@ def main() -> None:
                 indent=2,
             )
         )
+
+
+def show(row: dict) -> None:  # type: ignore[type-arg]
+    print(
+        f"| {row['page']} | {row['p50_ms']} | {row['p95_ms']} | {row['max_ms']} |"
+        f" {row['queries']} | {','.join(map(str, row['statuses']))} |",
+        flush=True,
+    )
+
+
+def time_actions(client, user, rng, count, ApiToken) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """``count`` severity assessments through the API on open matters picked with the seed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from candour.cases.models import AllegationSubject
+
+    _, raw = ApiToken.issue(user, "bench-pages")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    parts = list(
+        AllegationSubject.objects.filter(outcome="", allegation__case__stage="investigation")
+        .order_by("?")
+        .values_list("pk", "allegation__case_id")[: count + 10]
+    )
+    times, statuses, queries = [], set(), 0
+    for n, (part, case) in enumerate(parts):
+        version = client.get(f"/api/cases/{case}", **auth).json()["version"]
+        body = {
+            "action": "assess_severity",
+            "version": version,
+            "subject": part,
+            "severity": rng.choice(["misconduct", "gross_misconduct"]),
+            "reason": "Benchmark: the evidence changed",
+        }
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.post(
+                f"/api/cases/{case}/actions", body, content_type="application/json", **auth
+            )
+            elapsed = (time.perf_counter() - started) * 1000
+        if n < 10:
+            continue  # warm-up
+        times.append(elapsed)
+        statuses.add(response.status_code)
+        queries = max(queries, len(captured))
+    row = {
+        "page": "API action (assess_severity)",
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
+        "max_ms": round(max(times), 1),
+        "queries": queries,
+        "statuses": sorted(statuses),
+    }
+    show(row)
+    return row
 
 
 if __name__ == "__main__":

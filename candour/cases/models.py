@@ -214,6 +214,14 @@ class Case(models.Model):
             models.Index(fields=["force", "stage"], name="case_force_stage_idx"),
             models.Index(fields=["force", "next_due"], name="case_force_next_due_idx"),
             models.Index(fields=["assigned_to", "next_due"], name="case_assigned_due_idx"),
+            # The case list's order, read in order so a page needs no sort of every case.
+            models.Index(fields=["-received_date", "ref"], name="case_list_order_idx"),
+            # The work queue: open matters, nearest duty first.
+            models.Index(
+                fields=["next_due", "received_date", "id"],
+                condition=~models.Q(stage="closed"),
+                name="case_open_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -244,6 +252,10 @@ class Allegation(models.Model):
         ordering = ["case", "ref"]
         constraints = [
             models.UniqueConstraint(fields=["case", "ref"], name="allegation_unique_ref")
+        ]
+        # The case list's category filter: the cases of a category read from the index alone.
+        indexes = [
+            models.Index(fields=["category", "case", "id"], name="allegation_category_case_idx")
         ]
 
     def __str__(self) -> str:

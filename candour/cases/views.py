@@ -467,8 +467,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.VIEW_CASES)
 def work_queue(request: HttpRequest) -> HttpResponse:
-    """The user's open matters with their running clocks, overdue first (workflow.work_queue)."""
-    items = workflow.work_queue(request.user)  # type: ignore[arg-type]
+    """The user's open matters with their running clocks, overdue first (workflow.work_queue),
+    a page at a time."""
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    queue = workflow.work_queue(request.user, page=number, per_page=workflow.QUEUE_PAGE)  # type: ignore[arg-type]
     labels = {name: action.label for name, action in process.ACTIONS.items()}
     rows = [
         {
@@ -476,12 +481,11 @@ def work_queue(request: HttpRequest) -> HttpResponse:
             "stage": process.STAGES.get(item.stage, item.stage),
             "next": [labels[n] for n in item.allowed_actions[:3] if n in labels],
         }
-        for item in items
+        for item in queue.items
     ]
-    context = {
-        "rows": rows,
-        "overdue": sum(1 for item in items if item.clock and item.clock.overdue),
-    }
+    # The page links: a paginator over the (capped) count, for the shared pagination template.
+    pages = Paginator(range(queue.count), workflow.QUEUE_PAGE).get_page(queue.number)
+    context = {"rows": rows, "queue": queue, "page": pages, "cap": workflow.QUEUE_COUNT_CAP}
     return render(request, "cases/work_queue.html", context)
 
 

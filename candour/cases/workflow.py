@@ -647,20 +647,60 @@ class QueueItem:
     allowed_actions: list[str] = field(default_factory=list)
 
 
-def work_queue(user: User, *, on: date | None = None, limit: int = 200) -> list[QueueItem]:
-    """A user's work: the open matters assigned to them or to no one in their scope, the
-    nearest duty first (overdue first: ``Case.next_due`` orders them in the database), each with
-    its most pressing clock and the steps the user may take."""
-    on = on or timezone.localdate()
-    cases = (
-        _case_queryset()
-        .filter(pk__in=Case.objects.visible_to(user).values("pk"))
+QUEUE_PAGE = 50
+# The queue counts its matters and their overdue ones up to this many (as the case list does):
+# beyond it, a narrower list is the way in.
+QUEUE_COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[QueueItem]
+    number: int  # this page, from 1
+    count: int  # the matters in the queue, up to QUEUE_COUNT_CAP
+    overdue: int  # of which a duty is overdue, up to QUEUE_COUNT_CAP
+    capped: bool  # there are more than QUEUE_COUNT_CAP matters
+
+
+def queue_of(user: User) -> QuerySet[Case]:
+    """The matters in a user's work queue: open, in their scope, assigned to them or to no one,
+    the nearest duty first (``Case.next_due``, kept by the services from clocks.py; overdue
+    ones come first because their due date is past), then the oldest."""
+    return (
+        Case.objects.visible_to(user)
         .exclude(stage=Stage.CLOSED)
         .filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
-        .order_by(F("next_due").asc(nulls_last=True), "received_date", "pk")[:limit]
+        .order_by(F("next_due").asc(nulls_last=True), "received_date", "pk")
     )
+
+
+def work_queue(
+    user: User, *, on: date | None = None, page: int = 1, per_page: int = QUEUE_PAGE
+) -> QueuePage:
+    """One page of a user's work (``queue_of``), each matter with its most pressing clock and
+    the steps the user may take; the listing is audited."""
+    on = on or timezone.localdate()
+    queue = queue_of(user)
+    counted = queue.order_by()
+    count = counted[: QUEUE_COUNT_CAP + 1].count()
+    overdue = counted.filter(next_due__lt=on)[: QUEUE_COUNT_CAP + 1].count()
+    page = max(1, min(page, max(1, -(-min(count, QUEUE_COUNT_CAP) // per_page))))
+    offset = (page - 1) * per_page
+    ids = list(queue.values_list("pk", flat=True)[offset : offset + per_page])
+    # The clocks and the allowed steps read the subjects, hearings and progress reports; the
+    # timeline is not needed, so it is not loaded.
+    parts = AllegationSubject.objects.select_related("subject", "hearing", "allegation")
+    loaded = Case.objects.select_related("force").prefetch_related(
+        Prefetch(
+            "allegations",
+            queryset=Allegation.objects.prefetch_related(Prefetch("subjects", queryset=parts)),
+        ),
+        "progress_reports",
+    )
+    by_id = loaded.in_bulk(ids)
     items = []
-    for case in cases:
+    for pk in ids:
+        case = by_id[pk]
         clocks = clocks_for(case, on)
         items.append(
             QueueItem(
@@ -672,8 +712,16 @@ def work_queue(user: User, *, on: date | None = None, limit: int = 200) -> list[
                 process.allowed_actions(case, user),
             )
         )
-    audit.record(user, "list", object_type="cases.workqueue", detail={"count": len(items)})
-    return items
+    audit.record(
+        user, "list", object_type="cases.workqueue", detail={"count": len(items), "page": page}
+    )
+    return QueuePage(
+        items,
+        page,
+        min(count, QUEUE_COUNT_CAP),
+        min(overdue, QUEUE_COUNT_CAP),
+        count > QUEUE_COUNT_CAP,
+    )
 
 
 def assign_case(

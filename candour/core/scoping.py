@@ -215,7 +215,11 @@ def _active(user: Any) -> bool:
 
 def _in_forces(queryset: QuerySet[M], scope: Scope, user: User) -> QuerySet[M]:
     path = scope.force
-    mine = Force.objects.filter(users=user).values("code")
+    # The user's force codes as a list of values, not a subquery: the database then plans with
+    # what it knows of each force's rows (a subquery on the user-force links is planned from
+    # table statistics that a small, rarely analysed table does not keep, and at a million
+    # allegations that chose to sort every case of the list: docs/benchmarks.md, "Case pages").
+    mine = force_codes(user)
     model = queryset.model
     if scope.every_force:
         others = Force.objects.exclude(users=user).values("code")

@@ -31,7 +31,7 @@ def test_every_live_matter_has_its_timeline_from_receipt(demo) -> None:
 
 
 def test_the_investigator_s_queue_starts_with_an_overdue_clock(demo) -> None:
-    queue = work_queue(User.objects.get(username="investigator"))
+    queue = work_queue(User.objects.get(username="investigator")).items
     assert queue[0].clock is not None and queue[0].clock.overdue
     overdue = {item.clock.name for item in queue if item.clock and item.clock.overdue}
     assert "twelve_month_report" in overdue

@@ -50,3 +50,31 @@ def test_overdue_first_with_the_rule_and_nothing_closed_or_of_another_force(
         "Rule: Police (Conduct) Regulations 2020 reg 19"
     )
     assert "1 overdue" in body
+
+
+def test_the_queue_is_paged_nearest_duty_first_and_counts_every_overdue_matter() -> None:
+    ivy = UserFactory(role=Role.INVESTIGATOR, forces=["cambridgeshire"])
+    today = timezone.localdate()
+    late = [investigating(ivy, today - dt.timedelta(days=400 + n)) for n in range(3)]
+    recent = investigating(ivy, today - dt.timedelta(days=30))
+    first = workflow.work_queue(ivy, per_page=2)
+    second = workflow.work_queue(ivy, per_page=2, page=2)
+    beyond = workflow.work_queue(ivy, per_page=2, page=99)
+    # The oldest 12-month mark is the nearest (most overdue) duty.
+    assert [item.case_id for item in first.items] == [late[2].pk, late[1].pk]
+    assert [item.case_id for item in second.items] == [late[0].pk, recent.pk]
+    assert (first.count, first.overdue, first.capped) == (4, 3, False)
+    assert beyond.number == 2 and beyond.items == second.items
+
+
+def test_the_queue_page_links_to_the_next_page(client, signed_in, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ivy = signed_in(Role.INVESTIGATOR, ["cambridgeshire"])
+    today = timezone.localdate()
+    cases = [investigating(ivy, today - dt.timedelta(days=400 + n)) for n in range(3)]
+    monkeypatch.setattr(workflow, "QUEUE_PAGE", 2)
+    first = client.get(reverse("cases:work_queue")).content.decode()
+    second = client.get(reverse("cases:work_queue") + "?page=2").content.decode()
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    assert f'href="/cases/{cases[0].pk}/"' in second
+    assert f'href="/cases/{cases[0].pk}/"' not in first
+    assert "3 matters, 3 overdue" in first
