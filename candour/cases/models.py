@@ -214,6 +214,8 @@ class Case(models.Model):
             models.Index(fields=["force", "stage"], name="case_force_stage_idx"),
             models.Index(fields=["force", "next_due"], name="case_force_next_due_idx"),
             models.Index(fields=["assigned_to", "next_due"], name="case_assigned_due_idx"),
+            # The search box: a case reference in any force.
+            models.Index(fields=["ref"], name="case_ref_idx"),
             # The case list's order, read in order so a page needs no sort of every case.
             models.Index(fields=["-received_date", "ref"], name="case_list_order_idx"),
             # The work queue: open matters, nearest duty first.

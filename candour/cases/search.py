@@ -97,6 +97,7 @@ def _text_match(text: str) -> Q:
     people = Person.objects.filter(_person_match(text)).values("pk")
     by_subject = (
         AllegationSubject.objects.filter(subject__in=people)
+        .order_by()  # the model's order would join every case and put its columns in DISTINCT
         .values_list("allegation__case_id", flat=True)
         .distinct()
     )

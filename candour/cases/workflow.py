@@ -62,7 +62,9 @@ class StaleVersion(Exception):
 
 
 def _case_queryset() -> QuerySet[Case]:
-    parts = AllegationSubject.objects.select_related("subject", "hearing", "allegation")
+    # Not select_related("allegation"): the prefetch then sets each part's allegation to the
+    # prefetched one, whose case is this case, so part.allegation.case costs no query.
+    parts = AllegationSubject.objects.select_related("subject", "hearing")
     return Case.objects.select_related("force", "assigned_to").prefetch_related(
         Prefetch(
             "allegations",
@@ -486,10 +488,11 @@ def take_action(
                 detail = action.effect(case, part, values, context)
         except (process.ParamError, services.CaseChangeRefused) as refused:
             raise ActionRefused(f"'{action_name}' was not taken: {refused}") from None
-        _bump(
+        # The scope was checked when the row was locked, and no step changes the force or the
+        # subjects, so the matter as _bump read it back is what the caller may see.
+        return _bump(
             case, locked.version, by, action_name, part, values.get("reason") or "", detail, channel
         )
-    return load_case(by, case.pk, channel=channel, audited=False)
 
 
 def _clean(action: process.Action, params: Mapping[str, Any]) -> tuple[dict[str, Any], list]:
@@ -535,9 +538,11 @@ def _require(user: User, capability: str, what: str) -> None:
 
 def _lock(user: User, case_id: int, version: int) -> Case:
     """Lock the case row (scoped to the user) and refuse a stale version."""
+    # Only the case's own row is locked (``of``): locking the joined force row as well would
+    # make every step on any matter of the force wait for the one before it.
     case = (
-        Case.objects.select_for_update()
-        .filter(pk__in=Case.objects.visible_to(user).values("pk"))
+        Case.objects.visible_to(user)
+        .select_for_update(of=("self",))
         .select_related("force")
         .get(pk=case_id)
     )
@@ -579,7 +584,7 @@ def _bump(
     reason: str,
     detail: dict[str, Any],
     channel: str,
-) -> None:
+) -> Case:
     # The case services raise the version for the subjects' records they write; a step that
     # wrote none (a stage, a notice) raises it here. Either way the step made a new version
     # (or more), and its timeline entry carries the case's version after it.
@@ -595,9 +600,12 @@ def _bump(
             "updated_at",
         ]
     )
-    case.next_due = next_due(_case_queryset().get(pk=case.pk))
-    Case.objects.filter(pk=case.pk).update(next_due=case.next_due)
     _event(case, part, action, by, reason, detail)
+    # The matter as the step left it (subjects, hearings, reports and timeline read again, since
+    # the effect wrote them through the services), from which its next due date is worked out.
+    after = _case_queryset().get(pk=case.pk)
+    after.next_due = case.next_due = next_due(after)
+    Case.objects.filter(pk=case.pk).update(next_due=case.next_due)
     audit.record(
         by,
         "update",
@@ -605,6 +613,7 @@ def _bump(
         channel=channel,
         detail={"action": action, "part": part.pk if part else None, "version": case.version},
     )
+    return after
 
 
 def _event(
@@ -689,7 +698,7 @@ def work_queue(
     ids = list(queue.values_list("pk", flat=True)[offset : offset + per_page])
     # The clocks and the allowed steps read the subjects, hearings and progress reports; the
     # timeline is not needed, so it is not loaded.
-    parts = AllegationSubject.objects.select_related("subject", "hearing", "allegation")
+    parts = AllegationSubject.objects.select_related("subject", "hearing")
     loaded = Case.objects.select_related("force").prefetch_related(
         Prefetch(
             "allegations",

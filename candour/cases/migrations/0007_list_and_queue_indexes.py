@@ -20,6 +20,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="case",
+            index=models.Index(fields=["ref"], name="case_ref_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="case",
             index=models.Index(fields=["-received_date", "ref"], name="case_list_order_idx"),
         ),
         migrations.AddIndex(
