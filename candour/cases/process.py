@@ -1158,9 +1158,17 @@ def refusal(
     return reason
 
 
-def allowed_actions(case: Case, user: User | None) -> list[str]:
-    """The actions ``user`` may take on ``case`` now, in the table's order."""
-    return [action.name for action in ACTIONS_LIST if refusal(case, user, action) is None]
+def allowed_actions(case: Case, user: User | None, *, first: int | None = None) -> list[str]:
+    """The actions ``user`` may take on ``case`` now, in the table's order (only the ``first``
+    few when given, as a list of work needs)."""
+    allowed: list[str] = []
+    for action in ACTIONS_LIST:
+        # The stage test first, without the sentence refusal() would write for it.
+        if case.stage in action.stages and refusal(case, user, action) is None:
+            allowed.append(action.name)
+            if first is not None and len(allowed) >= first:
+                break
+    return allowed
 
 
 def allowed_subjects(case: Case, user: User | None, action: Action) -> list[AllegationSubject]:

@@ -479,7 +479,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
         {
             "item": item,
             "stage": process.STAGES.get(item.stage, item.stage),
-            "next": [labels[n] for n in item.allowed_actions[:3] if n in labels],
+            "next": [labels[n] for n in item.allowed_actions if n in labels],
         }
         for item in queue.items
     ]

@@ -653,10 +653,11 @@ class QueueItem:
     force: str
     stage: str
     clock: Clock | None
-    allowed_actions: list[str] = field(default_factory=list)
+    allowed_actions: list[str] = field(default_factory=list)  # the first QUEUE_NEXT_STEPS
 
 
 QUEUE_PAGE = 50
+QUEUE_NEXT_STEPS = 3  # the steps shown for each matter of the queue
 # The queue counts its matters and their overdue ones up to this many (as the case list does):
 # beyond it, a narrower list is the way in.
 QUEUE_COUNT_CAP = 10_000
@@ -718,7 +719,7 @@ def work_queue(
                 case.force_id,
                 case.stage,
                 clocks[0] if clocks else None,
-                process.allowed_actions(case, user),
+                process.allowed_actions(case, user, first=QUEUE_NEXT_STEPS),
             )
         )
     audit.record(

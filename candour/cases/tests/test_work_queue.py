@@ -78,3 +78,16 @@ def test_the_queue_page_links_to_the_next_page(client, signed_in, monkeypatch) -
     assert f'href="/cases/{cases[0].pk}/"' in second
     assert f'href="/cases/{cases[0].pk}/"' not in first
     assert "3 matters, 3 overdue" in first
+
+
+def test_each_queue_item_names_the_first_steps_the_table_allows_now() -> None:
+    from candour.cases import process
+
+    ivy = UserFactory(role=Role.INVESTIGATOR, forces=["cambridgeshire"])
+    case = investigating(ivy, timezone.localdate() - dt.timedelta(days=40))
+    [item] = workflow.work_queue(ivy).items
+    loaded = workflow.load_case(ivy, case.pk, audited=False)
+    every = process.allowed_actions(loaded, ivy)
+    assert len(every) >= 2
+    assert item.allowed_actions == every[: workflow.QUEUE_NEXT_STEPS]
+    assert process.allowed_actions(loaded, ivy, first=1) == every[:1]
