@@ -126,7 +126,7 @@ def twelve_month_due(case: Case) -> date | None:
 class TwelveMonthsAfter(Func):
     """A date column 12 months on, in the database, as ``relativedelta(months=12)`` counts it
     (29 February gives 28 February): the 12-month mark of matters placed in bulk, where working
-    it out row by row in Python would be too slow (services.place_new_matters)."""
+    it out row by row in Python would be too slow (workflow.place_imported_matters)."""
 
     arity = 1
     output_field = DateField()

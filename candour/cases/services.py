@@ -33,7 +33,6 @@ from candour.cases.models import (
     Allegation,
     AllegationSubject,
     Case,
-    CaseEvent,
     CaseType,
     Category,
     Flag,
@@ -42,7 +41,6 @@ from candour.cases.models import (
     Outcome,
     Proceedings,
     Severity,
-    Stage,
 )
 from candour.core import audit, changes
 from candour.core.forces import unknown_force_message
@@ -598,39 +596,6 @@ def add_cases_in_bulk(
             },
         )
     return added
-
-
-# Where a matter recorded from a file enters the process (a file carries no stage): closed when
-# every subject has an outcome; under investigation, within Schedule 3, when a subject's
-# investigation is recorded as local, directed or independent; else received. Under
-# investigation, its 12-month clock runs from the date received (clocks.py), so it is stored as
-# the next due date and the matter goes overdue in lists and work queues like any other. The
-# same rule placed the matters held before the workflow existed (migrations 0006 and 0008).
-INVESTIGATED = (Investigation.LOCAL, Investigation.DIRECTED, Investigation.INDEPENDENT)
-PLACING_BATCH = 5_000
-
-
-def place_new_matters(case_ids: Sequence[int]) -> None:
-    """Give matters just recorded from a file (with no timeline) their stage and next due date."""
-    from django.db.models import Exists, OuterRef
-
-    from candour.cases.clocks import TwelveMonthsAfter
-
-    parts = AllegationSubject.objects.filter(allegation__case=OuterRef("pk"))
-    events = CaseEvent.objects.filter(case=OuterRef("pk"))
-    for start in range(0, len(case_ids), PLACING_BATCH):
-        matters = Case.objects.filter(pk__in=case_ids[start : start + PLACING_BATCH]).exclude(
-            Exists(events)
-        )
-        matters.filter(Exists(parts)).exclude(Exists(parts.filter(outcome=""))).update(
-            stage=Stage.CLOSED
-        )
-        matters.filter(stage=Stage.RECEIVED).filter(
-            Exists(parts.filter(investigation__in=INVESTIGATED))
-        ).update(stage=Stage.INVESTIGATION, schedule_3=True)
-        matters.filter(stage=Stage.INVESTIGATION).update(
-            next_due=TwelveMonthsAfter("received_date")
-        )
 
 
 # --- Files (interchange §1 and §2) ----------------------------------------------------------

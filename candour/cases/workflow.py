@@ -22,7 +22,7 @@ from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Su
 from django.utils import timezone
 
 from candour.cases import process, services
-from candour.cases.clocks import Clock, clocks_for, next_due
+from candour.cases.clocks import Clock, TwelveMonthsAfter, clocks_for, next_due
 from candour.cases.models import (
     Allegation,
     AllegationSubject,
@@ -33,6 +33,8 @@ from candour.cases.models import (
     Complainant,
     Flag,
     Hearing,
+    Investigation,
+    ProgressReport,
     Stage,
 )
 from candour.cases.rules import RULES_VERSIONS, RulesVersion, rules_version_for
@@ -401,11 +403,24 @@ def identify_subject(
     return load_case(by, case.pk, channel=channel, audited=False)
 
 
+INVESTIGATED = (Investigation.LOCAL, Investigation.DIRECTED, Investigation.INDEPENDENT)
+PLACING_BATCH = 5_000
+
+
+def place_new_matters(case_ids: list[int]) -> None:
+    """``place_imported_matters`` for the matters an import has just created, a batch at a time."""
+    for start in range(0, len(case_ids), PLACING_BATCH):
+        place_imported_matters(Case.objects.filter(pk__in=case_ids[start : start + PLACING_BATCH]))
+
+
 def place_imported_matters(cases: QuerySet[Case]) -> int:
     """Give imported matters their rules version and a stage from what the file recorded: closed
     (finalised on the latest outcome date) when every subject has an outcome, under
-    investigation when an investigation is recorded.
-    A matter with a timeline is run by the workflow, so an import never moves its stage."""
+    investigation (within Schedule 3) when an investigation is recorded. Under investigation, the
+    12-month clock runs from the date received (clocks.py), so that mark is stored as the next
+    due date and the matter goes overdue in lists and queues like any other (worked out in the
+    database: row by row in Python would be too slow for a large file). A matter with a timeline
+    is run by the workflow, so an import never moves its stage."""
     cases = cases.exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"))))
     placed = 0
     for version in RULES_VERSIONS:
@@ -424,8 +439,11 @@ def place_imported_matters(cases: QuerySet[Case]) -> int:
     cases.filter(stage=Stage.CLOSED).update(finalised_on=Subquery(latest.values("last")[:1]))
     cases.exclude(stage=Stage.CLOSED).exclude(finalised_on=None).update(finalised_on=None)
     cases.filter(stage=Stage.RECEIVED).filter(
-        Exists(parts.filter(investigation__in=["local", "directed", "independent"]))
+        Exists(parts.filter(investigation__in=INVESTIGATED))
     ).update(stage=Stage.INVESTIGATION, schedule_3=True)
+    cases.filter(stage=Stage.INVESTIGATION, next_due__isnull=True).exclude(
+        Exists(ProgressReport.objects.filter(case=OuterRef("pk")))
+    ).update(next_due=TwelveMonthsAfter("received_date"))
     return placed
 
 

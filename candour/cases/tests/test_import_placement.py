@@ -1,7 +1,7 @@
 """A matter imported from a file enters the process where its file puts it: closed when every
 subject has an outcome, under investigation (its 12-month clock running and stored as the next
 due date) when an investigation is recorded, else received; a matter Candour runs keeps its own
-stage (services.place_new_matters)."""
+stage (workflow.place_imported_matters)."""
 
 from __future__ import annotations
 
