@@ -33,6 +33,6 @@ def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0008_audit_refused_unlock")]
+    dependencies = [("core", "0009_force_region_optional")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
