@@ -74,7 +74,7 @@ def test_the_migration_gives_matters_placed_before_it_their_12_month_mark(tmp_pa
 
     from django.apps import apps
 
-    migration = importlib.import_module("candour.cases.migrations.0008_next_due_of_placed_matters")
+    migration = importlib.import_module("candour.cases.migrations.0009_next_due_of_placed_matters")
     run_import("cases", str(write(tmp_path / "old.csv", [row(case_ref="OLD/1", **OPEN)])))
     Case.objects.update(next_due=None)  # as migration 0006 left them
     migration.fill_next_due(apps, None)  # it uses no schema editor

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_place_existing_matters"),
+        ("cases", "0007_case_finalised_on"),
         ("core", "0008_audit_refused_unlock"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -21,6 +21,6 @@ def fill_next_due(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0007_list_and_queue_indexes")]
+    dependencies = [("cases", "0008_list_and_queue_indexes")]
 
     operations = [migrations.RunPython(fill_next_due, migrations.RunPython.noop)]
