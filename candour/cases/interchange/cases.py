@@ -102,7 +102,7 @@ def _import_cases(job: ImportJob) -> ImportResult:
             checked.db.close()  # the plan is in pyarrow tables: free DuckDB's memory now
         if not dry_run:
             write(plan, progress)
-            workflow.place_new_matters(plan.part("cases_new").column("id").to_pylist())
+            workflow.place_new_matters()
             job.record(
                 object_type="cases.case", forces=set(plan.forces), counts=plan.result.as_dict()
             )
