@@ -406,13 +406,6 @@ def identify_subject(
 INVESTIGATED = (Investigation.LOCAL, Investigation.DIRECTED, Investigation.INDEPENDENT)
 
 
-def place_new_matters() -> None:
-    """``place_imported_matters`` for the matters an import has just created: those with no
-    rules version yet (every other matter got one when recorded or placed). One set of
-    statements over all of them: batches of listed ids cost 200 s on a million-row import."""
-    place_imported_matters(Case.objects.filter(rules_version=""))
-
-
 def place_imported_matters(cases: QuerySet[Case]) -> int:
     """Give imported matters their rules version and a stage from what the file recorded: closed
     (finalised on the latest outcome date) when every subject has an outcome, under
@@ -436,7 +429,6 @@ def place_imported_matters(cases: QuerySet[Case]) -> int:
     cases.filter(stage=Stage.INVESTIGATION, next_due__isnull=True).exclude(
         Exists(ProgressReport.objects.filter(case=OuterRef("pk")))
     ).update(next_due=TwelveMonthsAfter("received_date"))
-    # The rules version last: place_new_matters finds the new matters by its being empty.
     placed = 0
     for version in RULES_VERSIONS:
         placed += (

@@ -21,7 +21,6 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from candour.cases import workflow
 from candour.cases.interchange import bulk, columnar
 from candour.cases.interchange.layout import (
     CASE_TYPES,
@@ -102,7 +101,6 @@ def _import_cases(job: ImportJob) -> ImportResult:
             checked.db.close()  # the plan is in pyarrow tables: free DuckDB's memory now
         if not dry_run:
             write(plan, progress)
-            workflow.place_new_matters()
             job.record(
                 object_type="cases.case", forces=set(plan.forces), counts=plan.result.as_dict()
             )

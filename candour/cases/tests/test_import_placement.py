@@ -1,7 +1,8 @@
-"""A matter imported from a file enters the process where its file puts it: closed when every
-subject has an outcome, under investigation (its 12-month clock running and stored as the next
-due date) when an investigation is recorded, else received; a matter Candour runs keeps its own
-stage (workflow.place_imported_matters)."""
+"""Placing imported matters (workflow.place_imported_matters, as the demo load and migration
+0006 do): closed when every subject has an outcome, under investigation (its 12-month clock
+running and stored as the next due date) when an investigation is recorded, else received; a
+matter Candour runs keeps its own stage. An import itself leaves its new matters at 'received'
+(docs/cases.md, "Matters imported before the workflow")."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 OPEN = {"outcome": "", "outcome_date": "", "proceedings": "", "severity": ""}
 
 
-def test_imported_matters_are_placed_and_their_12_month_clock_is_stored(tmp_path: Path) -> None:
+def test_placed_matters_get_their_stage_and_their_12_month_clock_stored(tmp_path: Path) -> None:
     rows = [
         row(case_ref="DONE/1"),
         row(case_ref="RUN/1", received_date="2023-03-15", **OPEN),
@@ -34,6 +35,8 @@ def test_imported_matters_are_placed_and_their_12_month_clock_is_stored(tmp_path
         row(case_ref="HALF/1", received_date="2022-07-01", subject_ref="P2", **OPEN),
     ]
     run_import("cases", str(write(tmp_path / "cases.csv", rows)))
+    assert set(Case.objects.values_list("stage", flat=True)) == {Stage.RECEIVED}
+    workflow.place_imported_matters(Case.objects.all())
     case = {c.ref: c for c in Case.objects.all()}
     assert case["DONE/1"].stage == Stage.CLOSED and case["DONE/1"].next_due is None
     assert case["NEW/1"].stage == Stage.RECEIVED and case["NEW/1"].next_due is None
@@ -63,6 +66,7 @@ def test_a_matter_run_in_candour_keeps_its_stage_when_a_file_names_it(tmp_path: 
         row(case_ref="NEW/2", **OPEN),
     ]
     run_import("cases", str(write(tmp_path / "more.csv", rows)))
+    workflow.place_imported_matters(Case.objects.all())
     case.refresh_from_db()
     assert case.allegations.count() == 1  # the file's allegation was added
     assert case.stage == Stage.RECEIVED and case.next_due is None
@@ -76,6 +80,6 @@ def test_the_migration_gives_matters_placed_before_it_their_12_month_mark(tmp_pa
 
     migration = importlib.import_module("candour.cases.migrations.0009_next_due_of_placed_matters")
     run_import("cases", str(write(tmp_path / "old.csv", [row(case_ref="OLD/1", **OPEN)])))
-    Case.objects.update(next_due=None)  # as migration 0006 left them
+    Case.objects.update(stage=Stage.INVESTIGATION, next_due=None)  # as migration 0006 left them
     migration.fill_next_due(apps, None)  # it uses no schema editor
     assert Case.objects.get(ref="OLD/1").next_due == dt.date(2022, 5, 4)
