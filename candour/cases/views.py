@@ -469,11 +469,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def work_queue(request: HttpRequest) -> HttpResponse:
     """The user's open matters with their running clocks, overdue first (workflow.work_queue),
     a page at a time."""
-    try:
-        number = int(request.GET.get("page", "1"))
-    except ValueError:
-        number = 1
-    queue = workflow.work_queue(request.user, page=number, per_page=workflow.QUEUE_PAGE)  # type: ignore[arg-type]
+    queue = workflow.work_queue(
+        request.user,  # type: ignore[arg-type]
+        page=request.GET.get("page"),
+        per_page=workflow.QUEUE_PAGE,
+    )
     labels = {name: action.label for name, action in process.ACTIONS.items()}
     rows = [
         {
@@ -483,9 +483,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
         }
         for item in queue.items
     ]
-    # The page links: a paginator over the (capped) count, for the shared pagination template.
-    pages = Paginator(range(queue.count), workflow.QUEUE_PAGE).get_page(queue.number)
-    context = {"rows": rows, "queue": queue, "page": pages, "cap": workflow.QUEUE_COUNT_CAP}
+    context = {"rows": rows, "queue": queue, "page": queue.page, "cap": workflow.QUEUE_COUNT_CAP}
     return render(request, "cases/work_queue.html", context)
 
 

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -677,10 +678,14 @@ QUEUE_COUNT_CAP = 10_000
 @dataclass(frozen=True)
 class QueuePage:
     items: list[QueueItem]
-    number: int  # this page, from 1
+    page: Page[int]  # where this page stands among the (capped) count, for the page links
     count: int  # the matters in the queue, up to QUEUE_COUNT_CAP
     overdue: int  # of which a duty is overdue, up to QUEUE_COUNT_CAP
     capped: bool  # there are more than QUEUE_COUNT_CAP matters
+
+    @property
+    def number(self) -> int:
+        return self.page.number
 
 
 def queue_of(user: User) -> QuerySet[Case]:
@@ -696,7 +701,7 @@ def queue_of(user: User) -> QuerySet[Case]:
 
 
 def work_queue(
-    user: User, *, on: date | None = None, page: int = 1, per_page: int = QUEUE_PAGE
+    user: User, *, on: date | None = None, page: int | str | None = 1, per_page: int = QUEUE_PAGE
 ) -> QueuePage:
     """One page of a user's work (``queue_of``), each matter with its most pressing clock and
     the steps the user may take; the listing is audited."""
@@ -705,8 +710,10 @@ def work_queue(
     counted = queue.order_by()
     count = counted[: QUEUE_COUNT_CAP + 1].count()
     overdue = counted.filter(next_due__lt=on)[: QUEUE_COUNT_CAP + 1].count()
-    page = max(1, min(page, max(1, -(-min(count, QUEUE_COUNT_CAP) // per_page))))
-    offset = (page - 1) * per_page
+    # Django's paginator clamps the page asked for (past the end, or not a number) as the case
+    # list's does.
+    shown = Paginator(range(min(count, QUEUE_COUNT_CAP)), per_page).get_page(page)
+    offset = (shown.number - 1) * per_page
     ids = list(queue.values_list("pk", flat=True)[offset : offset + per_page])
     # The clocks and the allowed steps read the subjects, hearings and progress reports; the
     # timeline is not needed, so it is not loaded.
@@ -734,11 +741,14 @@ def work_queue(
             )
         )
     audit.record(
-        user, "list", object_type="cases.workqueue", detail={"count": len(items), "page": page}
+        user,
+        "list",
+        object_type="cases.workqueue",
+        detail={"count": len(items), "page": shown.number},
     )
     return QueuePage(
         items,
-        page,
+        shown,
         min(count, QUEUE_COUNT_CAP),
         min(overdue, QUEUE_COUNT_CAP),
         count > QUEUE_COUNT_CAP,
