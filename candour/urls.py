@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from candour.core import api
 from candour.core import views as core_views
-from candour.core.api import api
 
 admin.site.site_header = "Candour administration"
 admin.site.site_title = "Candour"
@@ -22,5 +22,5 @@ urlpatterns = [
     path("vetting/", include("candour.vetting.urls")),
     path("streetsafe/", include("candour.streetsafe.urls")),
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
+    path("api/", api.urls()),
 ]

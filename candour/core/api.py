@@ -16,7 +16,8 @@ from django.core.exceptions import (
     RequestDataTooBig,
     TooManyFieldsSent,
 )
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -136,3 +137,36 @@ def _document_error_statuses() -> None:
 
 
 _document_error_statuses()
+
+
+def _method_not_allowed(view):  # type: ignore[no-untyped-def]
+    """A method a path does not take (``PUT /api/cases``) answered 405 in the envelope, with the
+    ``Allow`` header, instead of django-ninja's plain text."""
+
+    def answer(request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            enveloped = _envelope(
+                request,
+                405,
+                f"{request.method} is not a method this path takes: use {allowed}.",
+            )
+            enveloped["Allow"] = allowed
+            return enveloped
+        return response
+
+    answer.csrf_exempt = True  # type: ignore[attr-defined]  # as every django-ninja view is
+    return answer
+
+
+def urls() -> tuple[list, str, str]:
+    """``api.urls`` with every path's 405 in the envelope (candour/urls.py mounts this)."""
+    patterns, app_name, namespace = api.urls
+    wrapped = [
+        URLPattern(p.pattern, _method_not_allowed(p.callback), p.default_args, p.name)
+        if isinstance(p, URLPattern)
+        else p
+        for p in patterns
+    ]
+    return wrapped, app_name, namespace

@@ -87,3 +87,18 @@ def test_every_operation_declares_every_status_it_can_answer() -> None:
             assert {400, 401, 403, 404, 422} <= declared, (method, path)
             if path.endswith(("/allegations", "/actions")):
                 assert 409 in declared, (method, path)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [("put", "/api/cases", {"GET", "POST"}), ("delete", "/api/cases/1", {"GET"})],
+)
+def test_a_method_a_path_does_not_take_is_a_405_in_the_envelope(
+    client: Client, auth, method: str, path: str, allowed: set[str]
+) -> None:
+    response = getattr(client, method)(path, **auth)
+    assert response.status_code == 405
+    assert {m.strip() for m in response["Allow"].split(",")} == allowed
+    body = response.json()
+    assert set(body) == {"detail", "errors"}
+    assert method.upper() in body["detail"] and "GET" in body["detail"]
