@@ -361,6 +361,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Statistical disclosure: the force's policy threshold for small cells (FOIA s40).
 SUPPRESSION_THRESHOLD = envint("CANDOUR_SUPPRESSION_THRESHOLD", 5, minimum=1)
 
+# Early warning (docs/early-warning.md): the thresholds of the rules in candour/integrity/rules.py,
+# all in this one place. Cases are counted, never the allegations of one case.
+WARNING_CLUSTER_CASES = envint("CANDOUR_WARNING_CLUSTER_CASES", 3, minimum=2)
+WARNING_CLUSTER_MONTHS = envint("CANDOUR_WARNING_CLUSTER_MONTHS", 12, minimum=1)
+WARNING_THEME_CASES = envint("CANDOUR_WARNING_THEME_CASES", 2, minimum=2)
+WARNING_THEMES = envlist(
+    "CANDOUR_WARNING_THEMES", ["sexual", "domestic_abuse", "discrimination", "use_of_force"]
+)
+WARNING_COMPLAINANTS = envint("CANDOUR_WARNING_COMPLAINANTS", 3, minimum=2)
+WARNING_PAIR_CASES = envint("CANDOUR_WARNING_PAIR_CASES", 3, minimum=2)
+WARNING_LOOKBACK_YEARS = envint("CANDOUR_WARNING_LOOKBACK_YEARS", 5, minimum=1)
+
 # StreetSafe (docs/streetsafe.md): the map's tile server (empty: the map works without tiles),
 # the fewest reports an area needs before any page shows it, and the public form's rate limit.
 STREETSAFE_TILE_URL = envstr("CANDOUR_STREETSAFE_TILE_URL", "")
