@@ -220,7 +220,7 @@ def add_allegation(
     code = category.code if isinstance(category, Category) else category
     if not Category.objects.filter(code=code).exists():
         raise CaseChangeRefused(
-            f"'{code}' is not a category code; see candour/reference/categories.csv."
+            f"'{code}' is not a category code; the codes are listed in docs/categories.md."
         )
     themes = _flags(flags)
     with changes.deferred(changes.CASES):

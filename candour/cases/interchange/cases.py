@@ -277,7 +277,7 @@ def _diagnose(
         cell["category"],
     )
     for column in REQUIRED:
-        if cell[column] == "":
+        if cell[column] == "" and (number, column) not in source.unmapped:
             report(number, where(column), "is required and is empty.")
     if force and force not in forces:
         report(
@@ -298,7 +298,7 @@ def _diagnose(
         report(
             number,
             where("category"),
-            f"'{category}' is not a category code; see candour/reference/categories.csv.",
+            f"'{category}' is not a category code; the codes are listed in docs/categories.md.",
         )
     for column in REFERENCES:
         ref = cell[column]

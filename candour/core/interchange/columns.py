@@ -4,6 +4,7 @@ through a mapping file), the codes a column may hold, and ISO dates."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,6 +127,10 @@ class Rows:
     origin: dict[str, str]  # column -> how error reports name where it came from
     unused: list[str]  # columns of the file that no Candour column reads
     header: list[str] = field(default_factory=list)  # the file's header, as read
+    # (row, Candour column) a mapping could not fill: already reported, so not "empty" too
+    unmapped: set[tuple[int, str]] = field(default_factory=set)
+    # (row, the earlier row it copies): exact copies left out (a mapping's duplicate_rows: drop)
+    dropped: list[tuple[int, int]] = field(default_factory=list)
 
     def where(self, column: str) -> str:
         return self.origin.get(column, column)
@@ -151,7 +156,9 @@ def read_rows(
     width = len(table.header)
     if mapping_path is not None:
         mapping = load_mapping(mapping_path, kind, columns)
-        row_values, origin, problems = mapping.compile(table.header, columns)
+        unmapped: set[tuple[int, str]] = set()
+        dropped: list[tuple[int, int]] = []
+        row_values, origin, problems = mapping.compile(table.header, columns, unmapped)
         for problem in problems:
             log.add(1, "header", problem + ".")
         for column in required:
@@ -161,14 +168,30 @@ def read_rows(
             set(columns) & set(table.header)
         )
 
+        drop = mapping.drop_duplicates
+
         def mapped() -> Iterator[tuple[int, list[str]]]:
+            # An exact copy is known by a 128-bit digest of its cells: 1,000,000 rows keep
+            # about 100 MB of digests, not the rows.
+            first: dict[bytes, int] = {}
             for number, cells in table.rows:
+                if drop:
+                    digest = hashlib.blake2b("\x1f".join(cells).encode(), digest_size=16).digest()
+                    earlier = first.setdefault(digest, number)
+                    if earlier != number:
+                        dropped.append((number, earlier))
+                        continue
                 if len(cells) > width:
                     _too_long(log, number, cells, width)
                 yield number, row_values(number, cells, log.add)
 
         return Rows(
-            mapped(), origin, [h for h in table.header if h and h not in used], table.header
+            mapped(),
+            origin,
+            [h for h in table.header if h and h not in used],
+            table.header,
+            unmapped,
+            dropped,
         )
 
     index: dict[str, int] = {}

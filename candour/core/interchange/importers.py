@@ -53,11 +53,13 @@ class ImportJob:
     user: User | None = None
     channel: str = "cli"
     log: ErrorLog = field(default_factory=ErrorLog)
+    source: Rows | None = None  # the rows last opened
 
     def open(self, columns: tuple[str, ...], required: tuple[str, ...]) -> Rows:
         """The file's rows in ``columns`` order (through the mapping, if any). A wrong header
         is reported once, not once per row: the file is refused before any row is checked."""
         source = read_rows(self.path, columns, required, self.log, self.mapping, self.kind)
+        self.source = source
         if self.log:
             raise ImportRejected(self.log, sum(1 for _ in source.rows))
         return source
@@ -162,7 +164,10 @@ def file_importer(kind: str) -> Callable[[Callable[[ImportJob], ImportResult]], 
                 user=user,
                 channel=channel,
             )
-            return body(job)
+            result = body(job)
+            if job.source is not None and job.source.dropped:
+                result.note_dropped(job.source.dropped)
+            return result
 
         return run
 

@@ -3,9 +3,12 @@ complaint export) as one of Candour's interchange layouts. The format is documen
 docs/interchange.md ("Mapping files"); shipped examples are in candour/cases/mappings/.
 
 A mapping names, for each Candour column, where its value comes from (``from`` a column of the
-file, a ``template`` over several columns, or a ``constant``) and how to turn the text into
-Candour's codes (``values``, ``otherwise``, ``default``, ``split``, ``date_format``). Columns it
-does not name are read from a column of the same name, if the file has one.
+file, the first non-empty of several (``first_of``), a ``template`` over several columns, or a
+``constant``), which part of it to keep (``extract``) and how to turn the text into Candour's
+codes (``values``, ``patterns``, ``otherwise``, ``default``, ``split``, ``date_format``). A
+template may number the rows of a group (``{#}`` with ``number_within``). Columns it does not
+name are read from a column of the same name, if the file has one. ``duplicate_rows: drop``
+leaves out rows that are exact copies of an earlier row (``Mapping.drop_duplicates``).
 """
 
 from __future__ import annotations
@@ -21,15 +24,26 @@ import yaml
 
 RULE_KEYS = {
     "from",
+    "first_of",
     "template",
     "constant",
+    "extract",
+    "number_within",
     "values",
+    "patterns",
     "otherwise",
     "default",
     "split",
     "date_format",
 }
+TOP_KEYS = {"kind", "description", "columns", "duplicate_rows"}
+SOURCE_KEYS = ("from", "first_of", "template", "constant")
+PATTERN_KEYS = ("prefix", "regex")
 _FIELD = re.compile(r"\{([^{}]+)\}")
+ROW_NUMBER = "#"  # the template field that numbers the rows of a group (number_within)
+# Where a mapping reports a value it cannot translate: (row, where, sentence); and the set of
+# (row, Candour column) it could not fill, so a checker does not call them "empty" as well.
+Report = Callable[[int, str, str], None]
 
 
 class MappingError(Exception):
@@ -57,9 +71,14 @@ class ColumnRule:
 
     target: str
     source: str | None = None
+    first_of: list[str] | None = None  # column names, or templates (text with braces)
     template: str | None = None
     constant: str | None = None
+    extract: re.Pattern[str] | None = None
+    number_within: list[str] = field(default_factory=list)
     values: dict[str, str] | None = None  # normalised source text -> Candour text
+    # (kind, text, code) tried in order after ``values``: a prefix (normalised) or a regex
+    patterns: list[tuple[str, str | re.Pattern[str], str]] = field(default_factory=list)
     otherwise: str | None = None
     default: str | None = None
     split: str | None = None
@@ -67,28 +86,60 @@ class ColumnRule:
 
     def sources(self) -> list[str]:
         if self.source is not None:
-            return [self.source]
-        if self.template is not None:
-            return _FIELD.findall(self.template)
-        return []
+            names = [self.source]
+        elif self.first_of is not None:
+            names = [n for item in self.first_of for n in _item_sources(item)]
+        elif self.template is not None:
+            names = _template_sources(self.template)
+        else:
+            names = []
+        return [*names, *(name for part in self.number_within for name in part.split("|"))]
 
     def describe(self) -> str:
         if self.source is not None:
             return f"{self.target} (from '{self.source}')"
+        if self.first_of is not None:
+            return f"{self.target} (from the first of {', '.join(repr(i) for i in self.first_of)})"
         if self.template is not None:
             return f"{self.target} (from the template '{self.template}')"
         return f"{self.target} (the constant '{self.constant}')"
 
 
+def _template_sources(template: str) -> list[str]:
+    """The columns a template names: ``{A}``, each of ``{A|B}`` (the first non-empty); not
+    ``{#}``, the row's number within its group."""
+    return [
+        name
+        for field_text in _FIELD.findall(template)
+        for name in field_text.split("|")
+        if name != ROW_NUMBER
+    ]
+
+
+def _item_sources(item: str) -> list[str]:
+    return _template_sources(item) if _FIELD.search(item) else [item]
+
+
 class Mapping:
-    def __init__(self, path: Path, kind: str, rules: dict[str, ColumnRule], description: str):
+    def __init__(
+        self,
+        path: Path,
+        kind: str,
+        rules: dict[str, ColumnRule],
+        description: str,
+        drop_duplicates: bool = False,
+    ):
         self.path = path
         self.kind = kind
         self.rules = rules
         self.description = description
+        self.drop_duplicates = drop_duplicates  # duplicate_rows: drop
 
     def compile(
-        self, header: list[str], columns: tuple[str, ...]
+        self,
+        header: list[str],
+        columns: tuple[str, ...],
+        unmapped: set[tuple[int, str]] | None = None,
     ) -> tuple[
         Callable[[int, list[str], Callable[[int, str, str], None]], list[str]],
         dict[str, str],
@@ -97,7 +148,9 @@ class Mapping:
         """Return (row function, where each column comes from, header problems).
 
         The row function turns a row of the foreign file into the values of ``columns``, calling
-        ``report(row, column, message)`` for a value the mapping cannot translate."""
+        ``report(row, column, message)`` for a value the mapping cannot translate (and adding
+        (row, Candour column) to ``unmapped``). It keeps count of the rows of each group that
+        ``number_within`` names, so give it every row of the file, in order, once."""
         index = _header_index(header)
         problems: list[str] = []
         getters: list[Callable[[int, list[str], Callable[[int, str, str], None]], str]] = []
@@ -117,7 +170,7 @@ class Mapping:
                     problems.append(
                         f"'{name}' is named by the mapping for {column} but is not a column of the file"
                     )
-            getters.append(_getter(rule, index))
+            getters.append(_getter(rule, index, set() if unmapped is None else unmapped))
             origin[column] = rule.describe()
 
         def row_values(
@@ -143,30 +196,44 @@ def _header_index(header: list[str]) -> dict[str, int]:
 
 
 def _getter(
-    rule: ColumnRule, index: dict[str, int]
-) -> Callable[[int, list[str], Callable[[int, str, str], None]], str]:
+    rule: ColumnRule, index: dict[str, int], unmapped: set[tuple[int, str]]
+) -> Callable[[int, list[str], Report], str]:
     if rule.constant is not None:
         constant = rule.constant
         return lambda number, cells, report: constant
+    # Each part of the group is a column, or the first non-empty of several (``A|B``).
+    group = [[index.get(name, -1) for name in part.split("|")] for part in rule.number_within]
+    seen: dict[tuple[str, ...], int] = {}
+    ordinal = [0]  # the current row's number within its group, set before ``raw`` runs
+    raw: Callable[[list[str]], str]
     if rule.source is not None:
         position = index.get(rule.source, -1)
+        raw = (lambda cells: cells[position]) if position >= 0 else (lambda cells: "")
         where = f"'{rule.source}'"
-
-        def raw(cells: list[str]) -> str:
-            return cells[position] if position >= 0 else ""
+    elif rule.first_of is not None:
+        raw = _first_of([_builder(item, index, ordinal) for item in rule.first_of])
+        where = " or ".join(f"'{item}'" for item in rule.first_of)
     else:
-        template = rule.template or ""
-        fields = [(name, index.get(name, -1)) for name in _FIELD.findall(template)]
-        where = f"'{template}'"
+        raw = _builder(rule.template or "", index, ordinal, template=True)
+        where = f"'{rule.template}'"
 
-        def raw(cells: list[str]) -> str:
-            found = {name: cells[p] if p >= 0 else "" for name, p in fields}
-            if not all(found.values()):
-                return ""  # a template with any part missing gives nothing, not a half value
-            return _FIELD.sub(lambda m: found[m.group(1)], template)
-
-    def get(number: int, cells: list[str], report: Callable[[int, str, str], None]) -> str:
+    def get(number: int, cells: list[str], report: Report) -> str:
+        if group:
+            key = tuple(next((cells[p] for p in part if p >= 0 and cells[p]), "") for part in group)
+            ordinal[0] = seen[key] = seen.get(key, 0) + 1
         text = raw(cells)
+        if text and rule.extract is not None:
+            found = rule.extract.search(text)
+            if found is None:
+                unmapped.add((number, rule.target))
+                report(
+                    number,
+                    where,
+                    f"'{text}' does not hold the part columns.{rule.target}.extract looks for "
+                    f"('{rule.extract.pattern}').",
+                )
+                return ""
+            text = (found.group(1) if rule.extract.groups else found.group(0)).strip()
         if text == "":
             return rule.default or ""
         parts = [p.strip() for p in text.split(rule.split)] if rule.split else [text]
@@ -176,16 +243,19 @@ def _getter(
                 continue
             value = _translate(rule, part)
             if value is None:
+                unmapped.add((number, rule.target))
                 report(
                     number,
                     where,
                     f"'{part}' has no mapping to a {rule.target} value; add it under "
-                    f"columns.{rule.target}.values (or set 'otherwise') in the mapping file.",
+                    f"columns.{rule.target}.values (or a pattern, or set 'otherwise') in the "
+                    "mapping file.",
                 )
                 return ""
             if rule.date_formats and value:
                 parsed = _parse_date(value, rule.date_formats)
                 if parsed is None:
+                    unmapped.add((number, rule.target))
                     report(
                         number,
                         where,
@@ -201,12 +271,62 @@ def _getter(
     return get
 
 
+def _first_of(items: list[Callable[[list[str]], str]]) -> Callable[[list[str]], str]:
+    def first(cells: list[str]) -> str:
+        for build in items:
+            text = build(cells)
+            if text:
+                return text
+        return ""
+
+    return first
+
+
+def _builder(
+    item: str, index: dict[str, int], ordinal: list[int], template: bool = False
+) -> Callable[[list[str]], str]:
+    """The text of one column (``item`` names it) or of a template (text with braces) for a
+    row. In a template, ``{A|B}`` is the first non-empty of A and B, ``{#}`` the row's number
+    within its group; if any field is empty the result is empty (no half values)."""
+    if not template and not _FIELD.search(item):
+        position = index.get(item, -1)
+        return lambda cells: cells[position] if position >= 0 else ""
+    fields = [
+        (text, [index.get(name, -1) for name in text.split("|")])
+        for text in dict.fromkeys(_FIELD.findall(item))
+    ]
+
+    def build(cells: list[str]) -> str:
+        found: dict[str, str] = {}
+        for text, positions in fields:
+            value = ""
+            if text == ROW_NUMBER:
+                value = str(ordinal[0])
+            else:
+                for p in positions:
+                    if p >= 0 and cells[p]:
+                        value = cells[p]
+                        break
+            if not value:
+                return ""  # a template with any part missing gives nothing, not a half value
+            found[text] = value
+        return _FIELD.sub(lambda m: found[m.group(1)], item)
+
+    return build
+
+
 def _translate(rule: ColumnRule, text: str) -> str | None:
-    if rule.values is None:
+    if rule.values is None and not rule.patterns:
         return text
-    mapped = rule.values.get(_norm(text))
+    norm = _norm(text)
+    mapped = rule.values.get(norm) if rule.values else None
     if mapped is not None:
         return mapped
+    for kind, pattern, code in rule.patterns:
+        if kind == "prefix" and norm.startswith(str(pattern)):
+            return code
+        if kind == "regex" and isinstance(pattern, re.Pattern) and pattern.search(text):
+            return code
     return rule.otherwise
 
 
@@ -242,10 +362,21 @@ def load_mapping(path: str | Path, kind: str, columns: tuple[str, ...]) -> Mappi
             f"{path.name} is a mapping for '{declared}' files, not '{kind}'; "
             f"use it with 'candour import {declared}'."
         )
+    unknown = set(document) - TOP_KEYS
+    if unknown:
+        raise MappingError(
+            f"{path.name}: unknown section {', '.join(sorted(map(str, unknown)))}; the sections are "
+            f"{', '.join(sorted(TOP_KEYS))}."
+        )
+    duplicates = document.get("duplicate_rows", "keep")
+    if duplicates not in ("keep", "drop"):
+        raise MappingError(
+            f"{path.name}, duplicate_rows: '{duplicates}' is neither 'keep' nor 'drop'."
+        )
     rules: dict[str, ColumnRule] = {}
     for target, spec in document["columns"].items():
         rules[target] = _rule(path.name, str(target), spec, columns)
-    return Mapping(path, kind, rules, str(document.get("description") or ""))
+    return Mapping(path, kind, rules, str(document.get("description") or ""), duplicates == "drop")
 
 
 def _rule(name: str, target: str, spec: Any, columns: tuple[str, ...]) -> ColumnRule:
@@ -263,11 +394,32 @@ def _rule(name: str, target: str, spec: Any, columns: tuple[str, ...]) -> Column
         raise MappingError(
             f"{where}: unknown option {', '.join(sorted(unknown))}; the options are {', '.join(sorted(RULE_KEYS))}."
         )
-    sources = [key for key in ("from", "template", "constant") if key in spec]
+    sources = [key for key in SOURCE_KEYS if key in spec]
     if len(sources) != 1:
         raise MappingError(
-            f"{where}: say where the value comes from with exactly one of from, template or constant."
+            f"{where}: say where the value comes from with exactly one of from, first_of, "
+            "template or constant."
         )
+    first_of = spec.get("first_of")
+    if first_of is not None and (
+        not isinstance(first_of, list) or len(first_of) < 2 or not all(first_of)
+    ):
+        raise MappingError(
+            f"{where}.first_of: list two or more columns (or templates), e.g. [Officer ID, Badge]."
+        )
+    number_within = spec.get("number_within") or []
+    if isinstance(number_within, str):
+        number_within = [number_within]
+    template = _opt(spec.get("template"))
+    uses_number = template is not None and f"{{{ROW_NUMBER}}}" in template
+    uses_number = uses_number or any(f"{{{ROW_NUMBER}}}" in str(i) for i in first_of or [])
+    if uses_number != bool(number_within):
+        raise MappingError(
+            f"{where}: a template's {{#}} (the row's number within its group) and "
+            "number_within (the columns that make the group) go together; give both or neither."
+        )
+    extract = _regex(spec["extract"], f"{where}.extract") if "extract" in spec else None
+    patterns = _patterns(spec.get("patterns"), f"{where}.patterns")
     values = spec.get("values")
     if values is not None:
         if not isinstance(values, dict):
@@ -278,9 +430,13 @@ def _rule(name: str, target: str, spec: Any, columns: tuple[str, ...]) -> Column
     rule = ColumnRule(
         target=target,
         source=_opt(spec.get("from")),
-        template=_opt(spec.get("template")),
+        first_of=[str(item) for item in first_of] if first_of is not None else None,
+        template=template,
         constant=_text(spec["constant"], where) if "constant" in spec else None,
+        extract=extract,
+        number_within=[str(name) for name in number_within],
         values=values,
+        patterns=patterns,
         otherwise=_text(spec["otherwise"], where) if "otherwise" in spec else None,
         default=_text(spec["default"], where) if "default" in spec else None,
         split=_opt(spec.get("split")),
@@ -291,6 +447,44 @@ def _rule(name: str, target: str, spec: Any, columns: tuple[str, ...]) -> Column
             f"{where}.template: name at least one column in braces, e.g. '{{Year}}-{{Month}}-01'."
         )
     return rule
+
+
+def _regex(text: Any, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(str(text), re.IGNORECASE)
+    except re.error as exc:
+        raise MappingError(f"{where}: '{text}' is not a regular expression: {exc}.") from exc
+
+
+def _patterns(spec: Any, where: str) -> list[tuple[str, str | re.Pattern[str], str]]:
+    """``patterns: [{prefix: Substantiated, code: ...}, {regex: '^Sub.*CD', code: ...}]``."""
+    if spec is None:
+        return []
+    if not isinstance(spec, list):
+        raise MappingError(
+            f"{where}: list the patterns, each {{prefix: TEXT, code: CODE}} or {{regex: RE, code: CODE}}."
+        )
+    out: list[tuple[str, str | re.Pattern[str], str]] = []
+    for number, item in enumerate(spec, start=1):
+        here = f"{where}[{number}]"
+        kinds = [k for k in PATTERN_KEYS if isinstance(item, dict) and k in item]
+        if (
+            not isinstance(item, dict)
+            or len(kinds) != 1
+            or "code" not in item
+            or set(item) - {*PATTERN_KEYS, "code"}
+        ):
+            raise MappingError(
+                f"{here}: give one of prefix or regex, and the code, e.g. "
+                "{prefix: Substantiated, code: other}."
+            )
+        kind = kinds[0]
+        code = _text(item["code"], here)
+        if kind == "prefix":
+            out.append((kind, _norm(str(item[kind])), code))
+        else:
+            out.append((kind, _regex(item[kind], here), code))
+    return out
 
 
 def _opt(value: Any) -> str | None:

@@ -175,6 +175,20 @@ class ImportResult:
     unchanged: int = 0
     dry_run: bool = False
     details: dict[str, int] = field(default_factory=dict)  # e.g. cases created, people created
+    notes: list[str] = field(default_factory=list)  # sentences printed after the counts
+
+    def note_dropped(self, dropped: list[tuple[int, int]]) -> None:
+        """Rows left out as exact copies of an earlier row (a mapping's ``duplicate_rows:
+        drop``): counted among the rows read, named (the first few) in a note."""
+        self.rows_read += len(dropped)
+        self.details["exact_duplicate_rows_dropped"] = len(dropped)
+        shown = ", ".join(f"row {row} (a copy of row {first})" for row, first in dropped[:10])
+        more = f", and {len(dropped) - 10:,} more" if len(dropped) > 10 else ""
+        copies = "row was an exact copy" if len(dropped) == 1 else "rows were exact copies"
+        self.notes.append(
+            f"{len(dropped):,} {copies} of an earlier row and left out, as the mapping's "
+            f"duplicate_rows: drop asks: {shown}{more}."
+        )
 
     def summary(self) -> str:
         verb = "would be" if self.dry_run else ""

@@ -128,7 +128,8 @@ def test_a_mapped_file_with_unmapped_values_starts_with_the_summary(tmp_path: Pa
     lines = err.getvalue().splitlines()
     assert lines[1] == (
         f"  Column 'Allegation Type', {len(rows)} rows: 2 distinct values, each of which has no "
-        "mapping to a category value; add it under columns.category.values (or set 'otherwise') "
+        "mapping to a category value; add it under columns.category.values (or a pattern, or set "
+        "'otherwise') "
         f"in the mapping file. The most frequent: 'Rudeness' ({len(rows) - len(rows) // 3} rows), "
         f"'Incivility' ({len(rows) // 3} rows)."
     )

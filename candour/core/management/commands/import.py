@@ -59,3 +59,5 @@ class Command(BaseCommand):
         self.stdout.write(result.summary())
         if result.details:
             self.stdout.write(result.detail_line())
+        for note in result.notes:
+            self.stdout.write(note)

@@ -1,0 +1,244 @@
+"""Mapping features for real exports (docs/interchange.md, "Mapping files"): value patterns,
+the first non-empty of several columns, a part of a value, a row's number within a group,
+exact duplicate rows dropped with a report, and the mapping file's own checks."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from candour.cases.models import Allegation, AllegationSubject, Case
+
+pytestmark = pytest.mark.django_db
+
+HEAD = "kind: cases\ncolumns:\n  force: {constant: norfolk}\n  case_type: {constant: complaint}\n"
+
+
+def files(tmp_path, mapping: str, csv: str) -> tuple[str, str]:
+    (tmp_path / "map.yaml").write_text(HEAD + mapping, encoding="utf-8")
+    (tmp_path / "in.csv").write_text(csv, encoding="utf-8")
+    return str(tmp_path / "in.csv"), str(tmp_path / "map.yaml")
+
+
+def run(path: str, mapping: str) -> str:
+    out = io.StringIO()
+    call_command("import", "cases", path, "--mapping", mapping, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def rejected(path: str, mapping: str) -> tuple[int, str]:
+    err = io.StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command(
+            "import", "cases", path, "--mapping", mapping, stdout=io.StringIO(), stderr=err
+        )
+    return failure.value.returncode, err.getvalue() + str(failure.value)
+
+
+def outcomes() -> dict[str, str]:
+    return dict(AllegationSubject.objects.values_list("allegation__ref", "outcome"))
+
+
+def test_patterns_map_values_by_prefix_or_regex_after_the_listed_values(tmp_path):
+    path, mapping = files(
+        tmp_path,
+        "  outcome:\n    from: Result\n    values: {Substantiated (Charges): other}\n"
+        "    patterns:\n"
+        "      - {prefix: substantiated  (command discipline, code: management_action}\n"
+        "      - {regex: '^Sub.*(Instructions|Training)\\)$', code: management_advice}\n"
+        "      - {prefix: Substantiated, code: written_warning}\n",
+        "case_ref,received_date,allegation_ref,category,Result\n"
+        "C1,2020-01-01,A1,use_of_force,Substantiated (Charges)\n"
+        "C1,2020-01-01,A2,use_of_force,Substantiated (Command Discipline)\n"
+        "C1,2020-01-01,A3,use_of_force,SUBSTANTIATED (Command Discipline B)\n"
+        "C1,2020-01-01,A4,use_of_force,Substantiated (Formalized Training)\n"
+        "C1,2020-01-01,A5,use_of_force,Substantiated (No Recommendations)\n",
+    )
+
+    run(path, mapping)
+
+    assert outcomes() == {
+        "A1": "other",  # listed values first
+        "A2": "management_action",  # a prefix, ignoring case and spacing
+        "A3": "management_action",
+        "A4": "management_advice",  # a regular expression
+        "A5": "written_warning",  # the first pattern that matches
+    }
+
+
+def test_a_value_no_pattern_matches_is_reported_once_under_the_file_s_column(tmp_path):
+    path, mapping = files(
+        tmp_path,
+        "  category:\n    from: Kind\n    patterns: [{prefix: Force, code: use_of_force}]\n",
+        "case_ref,received_date,allegation_ref,Kind\n"
+        "C1,2020-01-01,A1,Force\nC1,2020-01-01,A2,Rudeness\nC1,2020-01-01,A3,Rudeness\n",
+    )
+
+    code, report = rejected(path, mapping)
+
+    assert code == 1
+    assert "Row 3, column 'Kind': 'Rudeness' has no mapping to a category value" in report
+    assert "is required and is empty" not in report
+    assert "Column 'Kind', 2 rows:" in report  # the summary by column heads the report
+
+
+def test_first_of_takes_the_first_non_empty_column_or_template(tmp_path):
+    path, mapping = files(
+        tmp_path,
+        "  subject_ref: {first_of: [Officer ID, Badge, '{Ref}-{Initials}']}\n  case_ref: Ref\n",
+        "Ref,received_date,allegation_ref,category,Officer ID,Badge,Initials\n"
+        "C1,2020-01-01,A1,use_of_force,P7,B1,JS\n"
+        "C1,2020-01-01,A2,use_of_force,,B1,JS\n"
+        "C1,2020-01-01,A3,use_of_force,,,JS\n"
+        "C1,2020-01-01,A4,use_of_force,,,\n",
+    )
+
+    run(path, mapping)
+
+    assert dict(AllegationSubject.objects.values_list("allegation__ref", "subject__ref")) == {
+        "A1": "P7",
+        "A2": "B1",
+        "A3": "C1-JS",
+        "A4": None,  # none of them: an unidentified subject
+    }
+
+
+def test_extract_keeps_a_part_of_the_value(tmp_path):
+    path, mapping = files(
+        tmp_path,
+        "  category:\n    from: Code\n    extract: '^([A-Z0-9]+)\\s*-'\n"
+        "    values: {05A: use_of_force, 10J: impolite_language}\n",
+        "case_ref,received_date,allegation_ref,Code\n"
+        "C1,2020-01-01,A1,05A - EXCESSIVE FORCE\n"
+        "C1,2020-01-01,A2,10J-RUDE LANGUAGE\n",
+    )
+
+    run(path, mapping)
+
+    assert dict(Allegation.objects.values_list("ref", "category")) == {
+        "A1": "use_of_force",
+        "A2": "impolite_language",
+    }
+
+
+def test_a_value_without_the_part_extract_looks_for_is_reported(tmp_path):
+    path, mapping = files(
+        tmp_path,
+        "  category:\n    from: Code\n    extract: '^([A-Z0-9]+)\\s*-'\n    values: {05A: use_of_force}\n",
+        "case_ref,received_date,allegation_ref,Code\nC1,2020-01-01,A1,EXCESSIVE FORCE\n",
+    )
+
+    code, report = rejected(path, mapping)
+
+    assert code == 1
+    assert "Row 2, column 'Code': 'EXCESSIVE FORCE' does not hold the part" in report
+    assert "is required and is empty" not in report
+
+
+def test_a_template_numbers_the_rows_of_a_group_and_takes_the_first_non_empty_field(tmp_path):
+    path, mapping = files(
+        tmp_path,
+        "  allegation_ref:\n    template: '{Officer}/{Text|Type}/{#}'\n"
+        "    number_within: [Complaint, Officer, Text|Type]\n"
+        "  case_ref: Complaint\n  subject_ref: Officer\n",
+        "Complaint,received_date,category,Officer,Text,Type,Complainant\n"
+        "C1,2020-01-01,use_of_force,P1,Force,Force,woman\n"
+        "C1,2020-01-01,use_of_force,P1,Force,Force,man\n"  # a second complainant
+        "C1,2020-01-01,use_of_force,P2,Force,Force,man\n"
+        "C2,2020-01-01,use_of_force,P1,Force,Force,man\n"
+        "C2,2020-01-01,use_of_force,P1,,Force,man\n",  # no text: the type stands in
+    )
+
+    run(path, mapping)
+    again = run(path, mapping)
+
+    assert sorted(Allegation.objects.values_list("case__ref", "ref")) == [
+        ("C1", "P1/Force/1"),
+        ("C1", "P1/Force/2"),
+        ("C1", "P2/Force/1"),
+        ("C2", "P1/Force/1"),
+        ("C2", "P1/Force/2"),  # numbered within the key's own values, so never repeated
+    ]
+    assert "5 rows read: 0 created, 0 updated, 5 unchanged." in again
+
+
+def test_exact_duplicate_rows_are_dropped_and_reported_when_the_mapping_says_so(tmp_path):
+    rows = (
+        "case_ref,received_date,allegation_ref,category\n"
+        "C1,2020-01-01,A1,use_of_force\nC1,2020-01-01,A2,use_of_force\n"
+        "C1,2020-01-01,A1,use_of_force\nC1,2020-01-01,A1,use_of_force\n"
+    )
+    path, keep = files(tmp_path, "", rows)
+
+    code, report = rejected(path, keep)  # by default a copy is a repeated key
+    assert code == 1
+    assert "Row 4, column subject_ref: repeats row 2" in report
+
+    (tmp_path / "drop.yaml").write_text("duplicate_rows: drop\n" + HEAD, encoding="utf-8")
+    out = run(path, str(tmp_path / "drop.yaml"))
+
+    assert "4 rows read: 2 created" in out
+    assert "exact duplicate rows dropped: 2" in out
+    assert (
+        "2 rows were exact copies of an earlier row and left out, as the mapping's "
+        "duplicate_rows: drop asks: row 4 (a copy of row 2), row 5 (a copy of row 2)."
+    ) in out
+    assert Allegation.objects.count() == 2
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("duplicate_rows: maybe\n" + HEAD, "duplicate_rows: 'maybe' is neither 'keep' nor 'drop'"),
+        ("rows: 1\n" + HEAD, "unknown section rows"),
+        (
+            HEAD + "  allegation_ref: {template: '{A}/{#}'}\n",
+            "{#} (the row's number within its group) and number_within",
+        ),
+        (
+            HEAD + "  allegation_ref: {template: '{A}', number_within: [A]}\n",
+            "give both or neither",
+        ),
+        (
+            HEAD + "  category: {from: C, extract: '(['}\n",
+            "columns.category.extract: '([' is not a regular expression",
+        ),
+        (
+            HEAD + "  category: {from: C, patterns: [{prefix: F}]}\n",
+            "columns.category.patterns[1]: give one of prefix or regex, and the code",
+        ),
+        (
+            HEAD + "  category: {from: C, patterns: {prefix: F}}\n",
+            "columns.category.patterns: list the patterns",
+        ),
+        (
+            HEAD + "  subject_ref: {first_of: [A]}\n",
+            "columns.subject_ref.first_of: list two or more",
+        ),
+    ],
+)
+def test_a_wrong_feature_in_a_mapping_is_bad_usage_naming_where(tmp_path, text, message):
+    (tmp_path / "map.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "in.csv").write_text("case_ref\nC1\n", encoding="utf-8")
+
+    code, report = rejected(str(tmp_path / "in.csv"), str(tmp_path / "map.yaml"))
+
+    assert code == 2
+    assert message in report
+
+
+def test_an_unknown_category_code_points_to_the_categories_page(tmp_path):
+    path, mapping = files(
+        tmp_path, "", "case_ref,received_date,allegation_ref,category\nC1,2020-01-01,A1,rudeness\n"
+    )
+
+    _, report = rejected(path, mapping)
+
+    assert (
+        "'rudeness' is not a category code; the codes are listed in docs/categories.md." in report
+    )
+    assert "candour/reference" not in report
