@@ -223,7 +223,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "candour.core.sessions.SessionMiddleware",  # Django's, renewing idle sessions less often
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -288,9 +288,11 @@ AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = envint("CANDOUR_PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "candour.core.network.client_address"  # honours the proxy count
 
-# Sessions expire after idle time; every request renews the clock.
+# Sessions expire after idle time; a request renews the clock once a thirtieth of it has passed
+# since the last renewal, so a session is not written on every request (candour.core.sessions).
+SESSION_ENGINE = "candour.core.sessions"
 SESSION_COOKIE_AGE = envint("CANDOUR_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
