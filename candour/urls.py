@@ -21,6 +21,7 @@ urlpatterns = [
     path("transparency/", include("candour.transparency.urls")),
     path("vetting/", include("candour.vetting.urls")),
     path("streetsafe/", include("candour.streetsafe.urls")),
+    path("integrity/", include("candour.integrity.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls()),
 ]

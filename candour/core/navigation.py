@@ -21,6 +21,7 @@ NAV = [
     NavItem("Dashboard", "dashboard", None),
     NavItem("Cases", "cases:list", Capability.VIEW_CASES),
     NavItem("Vetting", "vetting:queue", Capability.VIEW_VETTING),
+    NavItem("Early warning", "integrity:queue", Capability.VIEW_INTELLIGENCE),
     NavItem("Statistics", "transparency:statistics", Capability.VIEW_STATISTICS),
     NavItem("FOI answers", "transparency:foi", Capability.ANSWER_FOI),
     NavItem("IOPC return", "transparency:iopc_return", Capability.REPORT_TO_IOPC),
