@@ -7,6 +7,9 @@ creates an empty database (SQLite: a temporary file; PostgreSQL: the database na
 --pg-database, default `candour_bench_import`, dropped at the end), runs `candour migrate`, then times
 1. `candour import cases FILE` into the empty database, and
 2. the same import again (every row unchanged: the idempotent re-import).
+With --mapping MAP the file is read through that mapping file (mapped.yaml beside this script
+reads the generated file with every mapping feature at work: patterns, first_of, extract, a
+row number within a group, dropping exact duplicates), which takes the row-by-row reader.
 With --without-refresh the command runs through without_refresh.py, which skips the statistics
 refresh the import ends with: for measuring the import proper only (the benchmark database is
 thrown away; Candour itself has no way to skip the refresh).
@@ -61,7 +64,7 @@ def psql(url: str, sql: str) -> None:
 
 
 def bench(
-    engine: str, data: Path, pg_database: str, without_refresh: bool
+    engine: str, data: Path, pg_database: str, without_refresh: bool, mapping: Path | None = None
 ) -> list[tuple[str, str, float, float, float, str, str]]:
     folder = Path(tempfile.mkdtemp(prefix=f"bench-import-{engine}-"))
     env = {**os.environ, "CANDOUR_DATA_DIR": str(folder)}
@@ -79,13 +82,16 @@ def bench(
         results = []
         command = [CANDOUR, "import", "cases", str(data)]
         suffix = ""
+        if mapping is not None:
+            command += ["--mapping", str(mapping)]
+            suffix = f" (through {mapping.name})"
         if without_refresh:
             command = [
                 sys.executable,
                 str(Path(__file__).with_name("without_refresh.py")),
                 *command[1:],
             ]
-            suffix = " (without the statistics refresh)"
+            suffix += " (without the statistics refresh)"
         for label in ("import into an empty database", "re-import, all rows unchanged"):
             label += suffix
             load_before = os.getloadavg()[0]
@@ -118,6 +124,7 @@ def main() -> None:
         action="store_true",
         help="skip the statistics refresh at the end of the import (measurement only)",
     )
+    parser.add_argument("--mapping", type=Path, help="a mapping file to read the data through")
     args = parser.parse_args()
     if not args.data.exists():
         subprocess.run(
@@ -133,7 +140,7 @@ def main() -> None:
         )
     rows = []
     for engine in args.engines.split(","):
-        rows += bench(engine, args.data, args.pg_database, args.without_refresh)
+        rows += bench(engine, args.data, args.pg_database, args.without_refresh, args.mapping)
     print(
         f"\nMachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"load average before the run {os.getloadavg()[0]:.1f}; Python {platform.python_version()}"
