@@ -242,3 +242,83 @@ def test_an_unknown_category_code_points_to_the_categories_page(tmp_path):
         "'rudeness' is not a category code; the codes are listed in docs/categories.md." in report
     )
     assert "candour/reference" not in report
+
+
+def join_files(tmp_path, second: str, join: str = "{file: complaints.csv, on: Complaint}"):
+    (tmp_path / "complaints.csv").write_text(second, encoding="utf-8")
+    return files(
+        tmp_path,
+        "  case_ref: Complaint\n  received_date: {from: Received, date_format: '%m/%d/%y'}\n"
+        "  category: {from: Kind, values: {Force: use_of_force}}\n",
+        "Complaint,allegation_ref,Kind\nC1,A1,Force\nC1,A2,Force\nC2,A1,Force\n",
+    )[0], _with_join(tmp_path, join)
+
+
+def _with_join(tmp_path, join: str) -> str:
+    path = tmp_path / "map.yaml"
+    path.write_text(f"join: {join}\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    return str(path)
+
+
+def test_a_second_file_joined_on_a_key_gives_each_row_its_columns(tmp_path):
+    path, mapping = join_files(
+        tmp_path, "Complaint,Received,Summary\nC2,2/3/19,text\nC1,1/7/13,more text\nC3,1/1/20,\n"
+    )
+
+    out = run(path, mapping)
+
+    assert "3 rows read: 3 created" in out
+    assert dict(Case.objects.values_list("ref", "received_date__year")) == {"C1": 2013, "C2": 2019}
+
+
+def test_a_key_the_joined_file_repeats_is_reported_and_nothing_is_written(tmp_path):
+    path, mapping = join_files(tmp_path, "Complaint,Received\nC1,1/7/13\nC2,2/3/19\nC1,1/8/13\n")
+
+    code, report = rejected(path, mapping)
+
+    assert code == 1
+    assert (
+        "Row 1, column header: complaints.csv gives the key Complaint 'C1' twice (rows 2 and 4)"
+        in report
+    )
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("join", "message"),
+    [
+        (
+            "{file: complaints.csv, on: Nope}",
+            "'Nope', the key the mapping joins on, is not a column of the file.",
+        ),
+        (
+            "{file: complaints.csv, on: Complaint, columns: [Gone]}",
+            "'Gone', which the mapping joins, is not a column of complaints.csv.",
+        ),
+        (
+            "{file: complaints.csv, on: Complaint, columns: [Kind]}",
+            "'Kind' is a column of both files",
+        ),
+    ],
+)
+def test_a_join_that_does_not_fit_the_files_is_a_header_problem(tmp_path, join, message):
+    path, mapping = join_files(tmp_path, "Complaint,Received,Kind\nC1,1/7/13,x\n", join)
+
+    code, report = rejected(path, mapping)
+
+    assert code == 1
+    assert message in report
+
+
+def test_a_join_without_its_file_or_key_is_bad_usage(tmp_path):
+    path, mapping = join_files(
+        tmp_path, "Complaint,Received\n", "{file: missing.csv, on: Complaint}"
+    )
+    code, report = rejected(path, mapping)
+    assert code == 2
+    assert "The file the mapping joins: There is no file at" in report
+
+    (tmp_path / "map.yaml").write_text("join: {file: x.csv}\n" + HEAD, encoding="utf-8")
+    code, report = rejected(path, str(tmp_path / "map.yaml"))
+    assert code == 2
+    assert "map.yaml, join: name the second file and the key column" in report

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.db.models import TextChoices
 
-from candour.core.interchange.mapping import load_mapping
-from candour.core.interchange.readers import open_table
+from candour.core.interchange.mapping import Join, load_mapping
+from candour.core.interchange.readers import UnreadableFile, open_table
 from candour.core.interchange.report import ErrorLog
 
 
@@ -158,7 +158,11 @@ def read_rows(
         mapping = load_mapping(mapping_path, kind, columns)
         unmapped: set[tuple[int, str]] = set()
         dropped: list[tuple[int, int]] = []
-        row_values, origin, problems = mapping.compile(table.header, columns, unmapped)
+        header = table.header
+        joined: Callable[[int, list[str]], list[str]] | None = None
+        if mapping.join is not None:
+            header, joined = _joined(Path(path), table.header, mapping.join, log)
+        row_values, origin, problems = mapping.compile(header, columns, unmapped)
         for problem in problems:
             log.add(1, "header", problem + ".")
         for column in required:
@@ -183,12 +187,14 @@ def read_rows(
                         continue
                 if len(cells) > width:
                     _too_long(log, number, cells, width)
+                if joined is not None:
+                    cells = joined(number, cells)
                 yield number, row_values(number, cells, log.add)
 
         return Rows(
             mapped(),
             origin,
-            [h for h in table.header if h and h not in used],
+            [h for h in header if h and h not in used],
             table.header,
             unmapped,
             dropped,
@@ -226,6 +232,69 @@ def read_rows(
         [h for h in table.header if h and h not in columns],
         table.header,
     )
+
+
+def _joined(
+    path: Path, header: list[str], join: Join, log: ErrorLog
+) -> tuple[list[str], Callable[[int, list[str]], list[str]]]:
+    """The header with the second file's columns added, and the function that adds to a row of
+    the first file the cells of the second file's row with the same key (empty cells where the
+    second file has none). The second file is read whole; a key it repeats, a key column
+    either file lacks, or a column named twice is reported as a header problem (row 1)."""
+    second_path = path.parent / join.file
+    try:
+        second = open_table(second_path)
+    except UnreadableFile as exc:
+        raise UnreadableFile(f"The file the mapping joins: {exc}") from exc
+    name = second_path.name
+    if join.on not in header:
+        log.add(
+            1, "header", f"'{join.on}', the key the mapping joins on, is not a column of the file."
+        )
+    if join.on not in second.header:
+        log.add(
+            1, "header", f"'{join.on}', the key the mapping joins on, is not a column of {name}."
+        )
+    wanted = join.columns or [c for c in second.header if c and c != join.on]
+    for column in wanted:
+        if column not in second.header:
+            log.add(1, "header", f"'{column}', which the mapping joins, is not a column of {name}.")
+        elif column in header:
+            log.add(
+                1,
+                "header",
+                f"'{column}' is a column of both files; join only the second file's other columns "
+                "(join: columns: [...]).",
+            )
+    width = len(header)
+    nothing = [""] * len(wanted)
+    if log:  # the file is refused: its rows are only counted
+        return [*header, *wanted], lambda number, cells: [*cells[:width], *nothing]
+    key = second.header.index(join.on)
+    positions = [second.header.index(c) for c in wanted]
+    rows: dict[str, list[str]] = {}
+    first_row: dict[str, int] = {}
+    for number, cells in second.rows:
+        value = cells[key]
+        if value in rows:
+            log.add(
+                1,
+                "header",
+                f"{name} gives the key {join.on} '{value}' twice (rows {first_row[value]} and "
+                f"{number}); the file joined must give each key once.",
+                problem=f"repeats a key of {name}; the file joined must give each key once.",
+                value=value,
+            )
+            continue
+        rows[value] = [cells[p] for p in positions]
+        first_row[value] = number
+    at = header.index(join.on)
+
+    def add(number: int, cells: list[str]) -> list[str]:
+        found = rows.get(cells[at], nothing)
+        return [*cells[:width], *([""] * (width - len(cells))), *found]
+
+    return [*header, *wanted], add
 
 
 def _too_long(log: ErrorLog, number: int, cells: list[str], width: int) -> None:

@@ -36,7 +36,8 @@ RULE_KEYS = {
     "split",
     "date_format",
 }
-TOP_KEYS = {"kind", "description", "columns", "duplicate_rows"}
+TOP_KEYS = {"kind", "description", "columns", "duplicate_rows", "join"}
+JOIN_KEYS = {"file", "on", "columns"}
 SOURCE_KEYS = ("from", "first_of", "template", "constant")
 PATTERN_KEYS = ("prefix", "regex")
 _FIELD = re.compile(r"\{([^{}]+)\}")
@@ -120,6 +121,15 @@ def _item_sources(item: str) -> list[str]:
     return _template_sources(item) if _FIELD.search(item) else [item]
 
 
+@dataclass(frozen=True)
+class Join:
+    """A second file whose row with the same key gives each row more columns (``join:``)."""
+
+    file: str  # relative to the imported file's folder
+    on: str  # the key column, by the same name in both files
+    columns: list[str] | None  # the second file's columns to add (None: all but the key)
+
+
 class Mapping:
     def __init__(
         self,
@@ -128,12 +138,14 @@ class Mapping:
         rules: dict[str, ColumnRule],
         description: str,
         drop_duplicates: bool = False,
+        join: Join | None = None,
     ):
         self.path = path
         self.kind = kind
         self.rules = rules
         self.description = description
         self.drop_duplicates = drop_duplicates  # duplicate_rows: drop
+        self.join = join
 
     def compile(
         self,
@@ -376,7 +388,33 @@ def load_mapping(path: str | Path, kind: str, columns: tuple[str, ...]) -> Mappi
     rules: dict[str, ColumnRule] = {}
     for target, spec in document["columns"].items():
         rules[target] = _rule(path.name, str(target), spec, columns)
-    return Mapping(path, kind, rules, str(document.get("description") or ""), duplicates == "drop")
+    join = _join(path.name, document["join"]) if "join" in document else None
+    return Mapping(
+        path, kind, rules, str(document.get("description") or ""), duplicates == "drop", join
+    )
+
+
+def _join(name: str, spec: Any) -> Join:
+    where = f"{name}, join"
+    if not isinstance(spec, dict) or "file" not in spec or "on" not in spec:
+        raise MappingError(
+            f"{where}: name the second file and the key column both files share, e.g. "
+            "{file: complaints.csv, on: complaint_id}."
+        )
+    unknown = set(spec) - JOIN_KEYS
+    if unknown:
+        raise MappingError(
+            f"{where}: unknown option {', '.join(sorted(map(str, unknown)))}; the options are "
+            f"{', '.join(sorted(JOIN_KEYS))}."
+        )
+    wanted = spec.get("columns")
+    if wanted is not None and (not isinstance(wanted, list) or not wanted):
+        raise MappingError(f"{where}.columns: list the second file's columns to add.")
+    return Join(
+        file=str(spec["file"]),
+        on=str(spec["on"]),
+        columns=[str(c) for c in wanted] if wanted is not None else None,
+    )
 
 
 def _rule(name: str, target: str, spec: Any, columns: tuple[str, ...]) -> ColumnRule:
