@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from candour.core.auditkeys import AuditKey, find_key, head_message, signing_key
@@ -330,6 +330,10 @@ class AuditChainHead(models.Model):
 def append_audit_entry(**fields: Any) -> AuditEntry:
     """Append one entry to the chain (see candour.core.audit for the public helpers)."""
     key = signing_key()
+    if connection.vendor == "postgresql":
+        entry = _append_in_one_round_trip(key, fields)
+        if entry is not None:
+            return entry
     with transaction.atomic():
         head = _locked_head(key)
         if head.key_id != key.id and head.sequence > 0:
@@ -345,6 +349,72 @@ def append_audit_entry(**fields: Any) -> AuditEntry:
         entry = _next_entry(head, key, **fields)
         _advance(head, entry, key)
     return entry
+
+
+# On PostgreSQL an entry is appended in one round trip, so the chain head's row lock is held
+# only inside the database, never while this process waits for its turn to run (under load, a
+# Python thread holding the lock between statements made every audited request wait for it):
+# the head is read without a lock, the entry and the new head are signed here, then one query of
+# two statements, run by PostgreSQL as one transaction, inserts the entry only if the head is
+# still exactly the one read (locking it) and moves the head to it. If another entry came first,
+# nothing is written and the query's last statement gives the newer head to try again with.
+# Genesis, a key rotation and a head that is not sealed take the locked path below, as does a
+# writer that lost the race too often.
+_ONE_ROUND_TRIP_ATTEMPTS = 50
+_HEAD_COLUMNS = ("sequence", "entry_hash", "legacy_until", "key_id", "seal")
+
+
+def _append_in_one_round_trip(key: AuditKey, fields: dict[str, Any]) -> AuditEntry | None:
+    head = AuditChainHead.objects.filter(id=1).only(*_HEAD_COLUMNS).first()
+    for _ in range(_ONE_ROUND_TRIP_ATTEMPTS):
+        if head is None or head.key_id != key.id or not head.is_sealed():
+            return None
+        entry = _next_entry(head, key, save=False, **fields)
+        advanced = AuditChainHead(
+            id=1,
+            sequence=entry.sequence,
+            entry_hash=entry.entry_hash,
+            legacy_until=head.legacy_until,
+        )
+        advanced.sign(key)
+        entry_fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in entry_fields)
+        values: list[Any] = [
+            f.get_db_prep_save(getattr(entry, f.attname), connection) for f in entry_fields
+        ]
+        is_head = " AND ".join(f"{column} = %s" for column in _HEAD_COLUMNS)
+        read: list[Any] = [getattr(head, column) for column in _HEAD_COLUMNS]
+        sql = (
+            f"INSERT INTO core_auditentry ({columns}) "
+            f"SELECT {', '.join(['%s'] * len(values))} FROM core_auditchainhead "
+            f"WHERE id = 1 AND {is_head} FOR UPDATE RETURNING id; "
+            "UPDATE core_auditchainhead SET sequence = %s, entry_hash = %s, key_id = %s, "
+            f"seal = %s WHERE id = 1 AND {is_head}; "
+            f"SELECT {', '.join(_HEAD_COLUMNS)} FROM core_auditchainhead WHERE id = 1"
+        )
+        new_head: list[Any] = [
+            advanced.sequence,
+            advanced.entry_hash,
+            advanced.key_id,
+            advanced.seal,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*values, *read, *new_head, *read])
+            inserted = cursor.fetchone()
+            cursor.nextset()
+            cursor.nextset()
+            latest = cursor.fetchone()
+        if inserted is not None:
+            entry.pk = inserted[0]
+            entry._state.adding = False
+            entry._state.db = connection.alias
+            return entry
+        head = (
+            None
+            if latest is None
+            else AuditChainHead(id=1, **dict(zip(_HEAD_COLUMNS, latest, strict=True)))
+        )
+    return None
 
 
 def _locked_head(key: AuditKey) -> AuditChainHead:
@@ -380,7 +450,9 @@ def _genesis_head(key: AuditKey) -> AuditChainHead:
     return AuditChainHead.objects.select_for_update().get(id=1)
 
 
-def _next_entry(head: AuditChainHead, key: AuditKey, **fields: Any) -> AuditEntry:
+def _next_entry(
+    head: AuditChainHead, key: AuditKey, *, save: bool = True, **fields: Any
+) -> AuditEntry:
     entry = AuditEntry(
         sequence=head.sequence + 1,
         at=timezone.now(),
@@ -389,7 +461,8 @@ def _next_entry(head: AuditChainHead, key: AuditKey, **fields: Any) -> AuditEntr
         **fields,
     )
     entry.entry_hash = entry.compute_hash(key)
-    entry.save()
+    if save:
+        entry.save()
     return entry
 
 
