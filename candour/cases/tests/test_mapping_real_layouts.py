@@ -79,3 +79,71 @@ def test_the_nyc_ccrb_mapping_reads_the_real_propublica_layout():
     again = io.StringIO()
     call_command("import", "cases", str(NYC_SAMPLE), "--mapping", str(NYC), stdout=again)
     assert "77 rows read: 0 created, 0 updated, 72 unchanged." in again.getvalue()
+
+
+PHILADELPHIA = ROOT / "cases" / "mappings" / "philadelphia-ppd-complaints.yaml"
+
+
+def test_the_philadelphia_mapping_reads_the_real_two_file_release(tmp_path):
+    # The release's own file names: the mapping joins ppd_complaints.csv from the same folder.
+    for name in ("ppd_complaint_disciplines", "ppd_complaints"):
+        (tmp_path / f"{name}.csv").write_bytes(
+            (DATA / f"philadelphia-{name}-sample.csv").read_bytes()
+        )
+    with (tmp_path / "ppd_complaint_disciplines.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with (tmp_path / "ppd_complaints.csv").open(newline="", encoding="utf-8") as handle:
+        received = {
+            row["complaint_id"]: dt.datetime.strptime(row["date_received"], "%m/%d/%y").date()
+            for row in csv.DictReader(handle)
+        }
+    unique = [
+        dict(zip(rows[0], values, strict=True))
+        for values in dict.fromkeys(tuple(r.values()) for r in rows)
+    ]
+
+    def subject(row: dict[str, str]) -> str:
+        if row["officer_id"]:
+            return row["officer_id"]
+        return f"{row['complaint_id']}-{row['officer_initials']}" if row["officer_initials"] else ""
+
+    officers = {subject(row) for row in unique} - {""}
+    cases_by_year = Counter(received[c].year for c in {row["complaint_id"] for row in unique})
+    pairs = Counter(f"{r['investigative_findings']} / {r['disciplinary_findings']}" for r in unique)
+    assert (len(rows), len(unique)) == (47, 44)
+
+    out = io.StringIO()
+    call_command(
+        "forces",
+        "add",
+        "philadelphia-pd",
+        "--name",
+        "Philadelphia Police Department",
+        "--country",
+        "US",
+        stdout=out,
+    )
+    call_command(
+        "import",
+        "cases",
+        str(tmp_path / "ppd_complaint_disciplines.csv"),
+        "--mapping",
+        str(PHILADELPHIA),
+        stdout=out,
+    )
+
+    assert "47 rows read: 44 created, 0 updated, 0 unchanged." in out.getvalue()
+    assert "exact duplicate rows dropped: 3" in out.getvalue()
+    assert Allegation.objects.filter(case__force_id="philadelphia-pd").count() == len(unique)
+    assert Person.objects.filter(force_id="philadelphia-pd").count() == len(officers)
+    assert AllegationSubject.objects.filter(subject__isnull=True).count() == sum(
+        subject(row) == "" for row in unique
+    )
+    assert Counter(Case.objects.values_list("received_date__year", flat=True)) == cases_by_year
+    outcomes = Counter(AllegationSubject.objects.values_list("outcome", flat=True))
+    assert outcomes["management_advice"] == pairs["Sustained Finding / Training/Counseling"]
+    assert outcomes[""] == sum(n for pair, n in pairs.items() if "Pending" in pair)
+    assert outcomes["not_proven"] == (
+        pairs["No Sustained Findings / Not Applicable"]
+        + pairs["Sustained Finding / No Guilty Findings"]
+    )

@@ -242,11 +242,18 @@ def _joined(
     second file has none). The second file is read whole; a key it repeats, a key column
     either file lacks, or a column named twice is reported as a header problem (row 1)."""
     second_path = path.parent / join.file
+    name = second_path.name
+    read: set[str] = {join.on, *(join.columns or [])}
+
+    def refuse(number: int, column: str, problem: str) -> None:
+        # A control character matters only in a column the join reads (all, without a list).
+        if join.columns is None or column in read:
+            raise UnreadableFile(f"{name}, row {number}, column {column}: {problem}")
+
     try:
-        second = open_table(second_path)
+        second = open_table(second_path, refuse)
     except UnreadableFile as exc:
         raise UnreadableFile(f"The file the mapping joins: {exc}") from exc
-    name = second_path.name
     if join.on not in header:
         log.add(
             1, "header", f"'{join.on}', the key the mapping joins on, is not a column of the file."
