@@ -43,7 +43,9 @@ STATEMENTS = [
     """UPDATE core_person SET name = (ARRAY['Alex','Sam','Jo','Chris','Pat','Lee','Kim','Ali'])[1 + id % 8]
               || ' ' || (ARRAY['Smith','Jones','Taylor','Brown','Khan','Evans','Patel','Wilson',
               'Roberts','Walker'])[1 + (id / 8) % 10], collar_number = (1000 + id)::text""",
-    "ANALYZE",
+    # What autovacuum does on a live database: statistics for the planner, and the visibility
+    # map that lets the list's filters be answered from their indexes alone.
+    "VACUUM ANALYZE",
 ]
 
 
@@ -57,9 +59,14 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to the PostgreSQL benchmark database.")
     for sql in STATEMENTS:
         started = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql)
-            rows = cursor.rowcount
+        if sql.startswith("VACUUM"):  # not allowed inside a transaction
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                rows = cursor.rowcount
+        else:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql)
+                rows = cursor.rowcount
         what = " ".join(sql.split()[:3])
         print(f"{time.perf_counter() - started:6.1f} s  {rows:>9,}  {what}", flush=True)
 

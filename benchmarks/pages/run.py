@@ -68,6 +68,15 @@ def main() -> None:
         username="bench-pages", defaults={"role": Role.APPROPRIATE_AUTHORITY}
     )
     user.forces.set(Force.objects.all())
+    # A user whose own workforce record is a subject of some cases, as an appropriate authority
+    # may be: every list then also leaves out the cases about them (candour.core.scoping).
+    user.person_id = (
+        AllegationSubject.objects.filter(subject__isnull=False)
+        .order_by("subject_id")
+        .values_list("subject_id", flat=True)
+        .first()
+    )
+    user.save(update_fields=["person"])
     client = Client()
     client.force_login(user)
     device = pending_device(user)
@@ -86,6 +95,14 @@ def main() -> None:
     )
     forces = list(Force.objects.values_list("code", flat=True))
     categories = list(Allegation.objects.values_list("category_id", flat=True).distinct())
+    # The category and flag pairs some allegation has (as a user filters), and those none has
+    # (a combination that finds nothing must be quick to say so, too).
+    Flagged = Allegation.flags.through
+    pairs = sorted(
+        set(Flagged.objects.values_list("allegation__category_id", "flag_id").distinct())
+    )
+    flags = sorted({flag for _, flag in pairs})
+    unmatched = sorted({(category, flag) for category in categories for flag in flags} - set(pairs))
     refs = list(Case.objects.order_by("?").values_list("ref", flat=True)[: args.requests])
 
     def pick(items: list) -> object:  # type: ignore[type-arg]
@@ -95,7 +112,12 @@ def main() -> None:
         "case list, unfiltered": lambda: "/cases/",
         "case list, unfiltered, page 20": lambda: "/cases/?page=20",
         "case list, one force": lambda: f"/cases/?force={pick(forces)}",
-        "case list, category + flag": lambda: f"/cases/?category={pick(categories)}&flag=sexual",
+        "case list, category + flag that occur together": lambda: (
+            "/cases/?category={}&flag={}".format(*pick(pairs))  # type: ignore[str-format]
+        ),
+        "case list, category + flag that never occur together": lambda: (
+            "/cases/?category={}&flag={}".format(*pick(unmatched))  # type: ignore[str-format]
+        ),
         "case list, force + type + dates": lambda: (
             f"/cases/?force={pick(forces)}&case_type=complaint"
             "&received_from=2019-04-01&received_to=2020-03-31"

@@ -117,7 +117,9 @@ def twelve_month_due(case: Case) -> date | None:
     if case.stage not in INVESTIGATING:
         return None
     due = case.received_date + relativedelta(months=12)
-    reported = {report.period_end for report in case.progress_reports.all()}
+    from candour.cases.models import loaded
+
+    reported = {report.period_end for report in loaded(case, "progress_reports")}
     while due in reported:
         due += relativedelta(months=6)
     return due
@@ -172,39 +174,39 @@ def clocks_for(case: Case, on: date | None = None) -> list[Clock]:
     due = twelve_month_due(case)
     if due is not None:
         clocks.append(_clock(TWELVE_MONTHS, due, on))
-    for allegation in case.allegations.all():
-        for part in allegation.subjects.all():
-            ref = part.subject.ref if part.subject is not None else None
-            if part.notice_served_on and case.stage == "investigation" and not part.outcome:
-                response_due = add_working_days(part.notice_served_on, 10)
-                if response_due >= on:
-                    clocks.append(_clock(NOTICE_RESPONSE, response_due, on, part.pk, ref))
-            hearing = getattr(part, "hearing", None)
-            if (
-                hearing is not None
-                and hearing.public
-                and hearing.hearing_date is not None
-                and not part.outcome
-            ):
-                clocks.append(
-                    _clock(
-                        HEARING_NOTICE,
-                        subtract_working_days(hearing.hearing_date, 5),
-                        on,
-                        part.pk,
-                        ref,
-                    )
+    rules = case.rules
+    for part in case.parts():
+        ref = part.subject.ref if part.subject is not None else None
+        if part.notice_served_on and case.stage == "investigation" and not part.outcome:
+            response_due = add_working_days(part.notice_served_on, 10)
+            if response_due >= on:
+                clocks.append(_clock(NOTICE_RESPONSE, response_due, on, part.pk, ref))
+        hearing = getattr(part, "hearing", None)
+        if (
+            hearing is not None
+            and hearing.public
+            and hearing.hearing_date is not None
+            and not part.outcome
+        ):
+            clocks.append(
+                _clock(
+                    HEARING_NOTICE,
+                    subtract_working_days(hearing.hearing_date, 5),
+                    on,
+                    part.pk,
+                    ref,
                 )
-            forum = forums.forum_rules(case.rules, part.proceedings)
-            if (
-                forum is not None
-                and forum.appeal_to_tribunal
-                and part.finding in (forums.MISC, forums.GROSS)
-                and not part.appeal_status
-            ):
-                appeal_end = appeal_window_end(part)
-                if appeal_end is not None and appeal_end >= on:
-                    clocks.append(_clock(APPEAL_WINDOW, appeal_end, on, part.pk, ref))
+            )
+        forum = forums.forum_rules(rules, part.proceedings) if part.proceedings else None
+        if (
+            forum is not None
+            and forum.appeal_to_tribunal
+            and part.finding in (forums.MISC, forums.GROSS)
+            and not part.appeal_status
+        ):
+            appeal_end = appeal_window_end(part)
+            if appeal_end is not None and appeal_end >= on:
+                clocks.append(_clock(APPEAL_WINDOW, appeal_end, on, part.pk, ref))
     review_end = review_window_end(case)
     if review_end is not None and review_end >= on and case.stage != "review":
         clocks.append(_clock(REVIEW_WINDOW, review_end, on))

@@ -8,6 +8,7 @@ Field codes are those of interchange §1 (docs/formats.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -218,11 +219,13 @@ class Case(models.Model):
             models.Index(fields=["ref"], name="case_ref_idx"),
             # The case list's order, read in order so a page needs no sort of every case.
             models.Index(fields=["-received_date", "ref"], name="case_list_order_idx"),
-            # The work queue: open matters, nearest duty first.
+            # The work queue: open matters, nearest duty first; with the force and the assignee
+            # in the index (PostgreSQL), its counts and its page are read from the index alone.
             models.Index(
                 fields=["next_due", "received_date", "id"],
+                include=["force", "assigned_to"],
                 condition=~models.Q(stage="closed"),
-                name="case_open_due_idx",
+                name="case_open_queue_idx",
             ),
         ]
 
@@ -242,6 +245,29 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return AllegationSubject.objects.filter(allegation__case=self, outcome="").exists()
+
+    def parts(self) -> list[AllegationSubject]:
+        """The subjects' parts in the matter's allegations, in order, from what was loaded with
+        the matter (``loaded``) or else from the database."""
+        return [
+            part
+            for allegation in loaded(self, "allegations")
+            for part in loaded(allegation, "subjects")
+        ]
+
+
+def loaded(instance: models.Model, name: str) -> Iterable[Any]:
+    """The related objects ``name`` of ``instance`` as loaded with it, else ``.all()``.
+
+    A list loads its rows with ``Prefetch(name, to_attr=f"loaded_{name}")``: plain lists, where
+    Django's own prefetch builds a filtered queryset for every object (about a third of the work
+    queue's time for 50 matters, measured). Rows prefetched the ordinary way (``load_case``) are
+    read as they stand too, without the new queryset ``.all()`` would clone for each call."""
+    listed = getattr(instance, f"loaded_{name}", None)
+    if listed is not None:
+        return listed  # type: ignore[no-any-return]
+    cached = getattr(instance, "_prefetched_objects_cache", {}).get(name)
+    return cached if cached is not None else getattr(instance, name).all()
 
 
 class Allegation(models.Model):

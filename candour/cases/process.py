@@ -169,7 +169,7 @@ REASON = Param("reason", "text", "Reason")
 
 def parts_of(case: Case) -> list[AllegationSubject]:
     """The subjects' parts of a case (prefetched by workflow.load_case when it can be)."""
-    return [part for allegation in case.allegations.all() for part in allegation.subjects.all()]
+    return case.parts()
 
 
 def _who(part: AllegationSubject) -> str:

@@ -63,10 +63,26 @@ def filter_cases(cases: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
         cases = cases.filter(received_date__lte=filters.received_to)
     allegations = _matching_allegations(filters)
     if allegations is not None:
-        cases = cases.filter(Exists(allegations.filter(case=OuterRef("pk"))))
+        cases = cases.filter(_with_allegations(allegations))
     if filters.q:
         cases = cases.filter(_text_match(filters.q))
     return cases
+
+
+def _with_allegations(allegations: QuerySet[Allegation]) -> Q:
+    """Cases with one of ``allegations``. The matching cases are found from the allegations'
+    side first, through their indexes (category, flag, subject), when there are at most
+    COUNT_CAP of them: the list is then a plain filter on the primary key. Walking the list's
+    order and testing each case instead is fast only when matches are common; for a rare
+    combination (a category with a flag it seldom carries) it visits every case before it gives
+    up, which the planner cannot foresee, as it cannot know how the two columns go together.
+    When more cases than that match, they are common, and that walk is the quick way."""
+    found = list(
+        allegations.order_by().values_list("case_id", flat=True).distinct()[: COUNT_CAP + 1]
+    )
+    if len(found) <= COUNT_CAP:
+        return Q(pk__in=found)
+    return Q(Exists(allegations.filter(case=OuterRef("pk"))))
 
 
 def _matching_allegations(filters: CaseFilters) -> QuerySet[Allegation] | None:

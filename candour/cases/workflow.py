@@ -718,14 +718,17 @@ def work_queue(
     # The clocks and the allowed steps read the subjects, hearings and progress reports; the
     # timeline is not needed, so it is not loaded.
     parts = AllegationSubject.objects.select_related("subject", "hearing")
-    loaded = Case.objects.select_related("force").prefetch_related(
+    # Loaded as plain lists (cases.models.loaded), not as Django's per-object querysets.
+    subjects = Prefetch("subjects", queryset=parts, to_attr="loaded_subjects")
+    matters = Case.objects.select_related("force").prefetch_related(
         Prefetch(
             "allegations",
-            queryset=Allegation.objects.prefetch_related(Prefetch("subjects", queryset=parts)),
+            queryset=Allegation.objects.prefetch_related(subjects),
+            to_attr="loaded_allegations",
         ),
-        "progress_reports",
+        Prefetch("progress_reports", to_attr="loaded_progress_reports"),
     )
-    by_id = loaded.in_bulk(ids)
+    by_id = matters.in_bulk(ids)
     items = []
     for pk in ids:
         case = by_id[pk]

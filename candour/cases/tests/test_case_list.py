@@ -43,6 +43,34 @@ def test_category_and_flag_must_be_on_the_same_allegation(client, signed_in) -> 
     assert both.case.ref in body and "CAM/SPLIT" not in body
 
 
+@pytest.mark.parametrize("cap", [1, 10_000])
+def test_allegation_filters_find_the_same_cases_however_many_match(monkeypatch, cap: int) -> None:
+    # Up to COUNT_CAP matching cases are found from the allegations' side, more by testing each
+    # case (candour.cases.search): both ways give the same cases, scoped the same way.
+    from candour.cases import search, services
+    from candour.factories import UserFactory
+
+    monkeypatch.setattr(search, "COUNT_CAP", cap)
+    me = PersonFactory(ref="P-ME")
+    user = UserFactory(role=Role.INVESTIGATOR, forces=["cambridgeshire"], person=me)
+    for ref in ("CAM/A", "CAM/B"):
+        AllegationFactory(case__ref=ref, flags=["domestic_abuse"])
+    AllegationFactory(case__ref="CAM/OTHER-FLAG", flags=["sexual"])
+    AllegationFactory(
+        case__ref="MET/A", case__force=force("metropolitan"), flags=["domestic_abuse"]
+    )
+    AllegationSubjectFactory(
+        allegation=AllegationFactory(case__ref="CAM/ABOUT-ME", flags=["domestic_abuse"]), subject=me
+    )
+
+    def found(**filters: str) -> set[str]:
+        cases = search.filter_cases(services.cases_for(user), search.CaseFilters(**filters))
+        return set(cases.values_list("ref", flat=True))
+
+    assert found(category="sexual_harassment", flag="domestic_abuse") == {"CAM/A", "CAM/B"}
+    assert found(category="use_of_force", flag="sexual") == set()
+
+
 def test_search_finds_a_case_by_reference_or_a_subject_by_collar_number_or_name(
     client, signed_in
 ) -> None:  # type: ignore[no-untyped-def]
