@@ -374,6 +374,13 @@ WARNING_THEMES = envlist(
 WARNING_COMPLAINANTS = envint("CANDOUR_WARNING_COMPLAINANTS", 3, minimum=2)
 WARNING_PAIR_CASES = envint("CANDOUR_WARNING_PAIR_CASES", 3, minimum=2)
 WARNING_LOOKBACK_YEARS = envint("CANDOUR_WARNING_LOOKBACK_YEARS", 5, minimum=1)
+# System-access checks: the days up to the check they read, the look-ups of person records with
+# no task that raise access_no_task, and a burst day (at least BURST_MIN look-ups and
+# BURST_FACTOR times the person's median day).
+WARNING_ACCESS_DAYS = envint("CANDOUR_WARNING_ACCESS_DAYS", 90, minimum=7)
+WARNING_ACCESS_NO_TASK = envint("CANDOUR_WARNING_ACCESS_NO_TASK", 10, minimum=1)
+WARNING_ACCESS_BURST_MIN = envint("CANDOUR_WARNING_ACCESS_BURST_MIN", 30, minimum=1)
+WARNING_ACCESS_BURST_FACTOR = envint("CANDOUR_WARNING_ACCESS_BURST_FACTOR", 5, minimum=2)
 
 # StreetSafe (docs/streetsafe.md): the map's tile server (empty: the map works without tiles),
 # the fewest reports an area needs before any page shows it, and the public form's rate limit.

@@ -16,3 +16,13 @@ class IntegrityConfig(AppConfig):
             "integrity.flagdecision",
             Scope((Capability.VIEW_INTELLIGENCE,), force="person__force", own="person"),
         )
+        # System-access logs (interchange §8): the counter-corruption roles alone, never the
+        # analyst's own look-ups.
+        register(
+            "integrity.accessevent",
+            Scope((Capability.VIEW_INTELLIGENCE,), force="force", own="person"),
+        )
+        from candour.core.interchange import importers
+        from candour.integrity.access import import_access_log
+
+        importers.register("access-log", import_access_log)

@@ -48,3 +48,51 @@ class FlagDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} for {self.person.ref}: {self.get_decision_display()}"
+
+
+class AccessAction(models.TextChoices):
+    SEARCH = "search", "Search"
+    VIEW = "view", "View"
+
+
+class RecordType(models.TextChoices):
+    PERSON = "person", "Person"
+    VEHICLE = "vehicle", "Vehicle"
+    ADDRESS = "address", "Address"
+    INCIDENT = "incident", "Incident"
+    CRIME = "crime", "Crime"
+    INTELLIGENCE = "intelligence", "Intelligence"
+    OTHER = "other", "Other"
+
+
+class AccessEvent(models.Model):
+    """One look-up in a force system (interchange §8, ``candour import access-log``). Personal
+    data, read by the counter-corruption roles alone. ``person`` is the workforce record of
+    whoever looked (empty when ``user_ref`` is in no workforce file yet); ``row_key`` identifies
+    the row by everything it says, so importing a file twice changes nothing."""
+
+    force = models.ForeignKey("core.Force", on_delete=models.PROTECT, related_name="+")
+    user_ref = models.CharField(max_length=64)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="access_events"
+    )
+    accessed_at = models.DateTimeField()
+    system = models.CharField(max_length=40)
+    action = models.CharField(max_length=8, choices=AccessAction.choices)
+    record_type = models.CharField(max_length=16, choices=RecordType.choices)
+    record_ref = models.CharField(max_length=120, blank=True)
+    search_term = models.CharField(max_length=200, blank=True)
+    task_ref = models.CharField(max_length=120, blank=True)
+    row_key = models.CharField(max_length=32, unique=True)
+
+    class Meta:
+        ordering = ["accessed_at", "id"]
+        indexes = [
+            models.Index(fields=["person", "accessed_at"], name="access_person_at_idx"),
+            models.Index(fields=["force", "accessed_at"], name="access_force_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.user_ref} {self.action} {self.record_type} {self.record_ref} on {self.system}"
+        )

@@ -22,11 +22,14 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from candour.cases.models import AllegationSubject, Case, CaseType, Complainant
 from candour.core import reference
 from candour.core.models import Person
+from candour.integrity.models import AccessEvent, RecordType
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,10 @@ class Thresholds:
     complainants: int
     pair_cases: int
     lookback_years: int
+    access_days: int
+    access_no_task: int
+    access_burst_min: int
+    access_burst_factor: int
 
     @classmethod
     def from_settings(cls) -> Thresholds:
@@ -58,10 +65,17 @@ class Thresholds:
             complainants=settings.WARNING_COMPLAINANTS,
             pair_cases=settings.WARNING_PAIR_CASES,
             lookback_years=settings.WARNING_LOOKBACK_YEARS,
+            access_days=settings.WARNING_ACCESS_DAYS,
+            access_no_task=settings.WARNING_ACCESS_NO_TASK,
+            access_burst_min=settings.WARNING_ACCESS_BURST_MIN,
+            access_burst_factor=settings.WARNING_ACCESS_BURST_FACTOR,
         )
 
     def lookback_start(self, as_of: dt.date) -> dt.date:
         return as_of - relativedelta(years=self.lookback_years) + dt.timedelta(days=1)
+
+    def access_start(self, as_of: dt.date) -> dt.date:
+        return as_of - dt.timedelta(days=self.access_days - 1)
 
     def cluster_start(self, as_of: dt.date) -> dt.date:
         return as_of - relativedelta(months=self.cluster_months) + dt.timedelta(days=1)
@@ -418,6 +432,215 @@ def co_accused_pair(
     return flags
 
 
+# --- System-access checks (interchange §8) -------------------------------------------------
+
+# The look-ups an explanation lists; the count always covers them all.
+MOST_LISTED = 20
+
+
+def _events(people: QuerySet[Person], as_of: dt.date, limits: Thresholds) -> QuerySet[AccessEvent]:
+    return AccessEvent.objects.filter(
+        person__in=people.values("pk"),
+        accessed_at__date__range=(limits.access_start(as_of), as_of),
+    )
+
+
+def _access_fact(event: AccessEvent) -> Fact:
+    local = timezone.localtime(event.accessed_at)
+    what = event.record_ref or "(a search)"
+    return Fact(
+        "access",
+        f"{event.system} {event.action} {event.record_type} {what} at {local:%Y-%m-%d %H:%M}",
+        local.date(),
+    )
+
+
+def _access_words(events: Sequence[AccessEvent]) -> str:
+    listed = ", ".join(fact.ref for fact in map(_access_fact, events[:MOST_LISTED]))
+    more = f", and {len(events) - MOST_LISTED} more" if len(events) > MOST_LISTED else ""
+    return listed + more
+
+
+def _access_flag(
+    person: Person, rule: str, key: str, events: Sequence[AccessEvent], explanation: str
+) -> RaisedFlag:
+    facts = tuple(_access_fact(event) for event in events)
+    return RaisedFlag(
+        person_id=person.pk,
+        person_ref=person.ref,
+        force=person.force_id,
+        rule=rule,
+        key=key,
+        raised_on=max(fact.date for fact in facts),
+        explanation=explanation,
+        facts=facts,
+    )
+
+
+def _grouped_events(events: QuerySet[AccessEvent]) -> dict[Person, list[AccessEvent]]:
+    grouped: dict[Person, list[AccessEvent]] = defaultdict(list)
+    for event in events.select_related("person").order_by("accessed_at", "id"):
+        assert event.person is not None
+        grouped[event.person].append(event)
+    return grouped
+
+
+def access_no_task(
+    cases: QuerySet[Case], people: QuerySet[Person], as_of: dt.date, limits: Thresholds
+) -> list[RaisedFlag]:
+    """``access_no_task``: at least ``access_no_task`` look-ups of person records with no task
+    given (no incident, crime or case) in the ``access_days`` up to the day."""
+    start = limits.access_start(as_of)
+    untasked = _events(people, as_of, limits).filter(record_type=RecordType.PERSON, task_ref="")
+    many = (
+        untasked.values("person")
+        .annotate(n=Count("id"))
+        .filter(n__gte=limits.access_no_task)
+        .values("person")
+    )
+    return [
+        _access_flag(
+            person,
+            "access_no_task",
+            "",
+            events,
+            f"{person.ref} looked up {len(events)} person records with no task given between "
+            f"{_day(start)} and {_day(as_of)}: {_access_words(events)}.",
+        )
+        for person, events in _grouped_events(untasked.filter(person__in=many)).items()
+    ]
+
+
+def access_colleague(
+    cases: QuerySet[Case], people: QuerySet[Person], as_of: dt.date, limits: Thresholds
+) -> list[RaisedFlag]:
+    """``access_colleague``: a look-up, with no task given, of the person record of a colleague
+    (someone of the same force's workforce, not the person themselves)."""
+    start = limits.access_start(as_of)
+    colleagues = Person.objects.filter(force_id=OuterRef("force_id"), ref=OuterRef("record_ref"))
+    looked = (
+        _events(people, as_of, limits)
+        .filter(record_type=RecordType.PERSON, task_ref="")
+        .exclude(record_ref=F("user_ref"))
+        .filter(Exists(colleagues))
+    )
+    return [
+        _access_flag(
+            person,
+            "access_colleague",
+            "",
+            events,
+            f"{person.ref} looked up the person records of colleagues "
+            f"({', '.join(sorted({event.record_ref for event in events}))}) with no task given "
+            f"between {_day(start)} and {_day(as_of)}: {_access_words(events)}.",
+        )
+        for person, events in _grouped_events(looked).items()
+    ]
+
+
+def access_own_case(
+    cases: QuerySet[Case], people: QuerySet[Person], as_of: dt.date, limits: Thresholds
+) -> list[RaisedFlag]:
+    """``access_own_case``: a subject of a case looked up the case itself (its reference as the
+    record or the search) or searched for one of its complainants by name, on or after the day
+    the case was received. The complainant's name is compared, never shown."""
+    start = limits.access_start(as_of)
+    parts = _read(_parts(cases, people, dt.date.min, as_of))
+    theirs: dict[int, list[_Part]] = _by_person(parts)
+    names: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for case_id, name in Complainant.objects.filter(
+        case__in={part.case_id for part in parts}
+    ).values_list("case_id", "name"):
+        if normalised := _normalised(name):
+            names[case_id].append((normalised, case_id))
+    events = _events(people, as_of, limits).filter(person__in=list(theirs))
+    found: dict[Person, list[tuple[AccessEvent, str]]] = defaultdict(list)
+    for event in (
+        events.select_related("person").order_by("accessed_at", "id").iterator(chunk_size=5000)
+    ):
+        assert event.person is not None
+        day = timezone.localtime(event.accessed_at).date()
+        looked_for = {_normalised(event.record_ref), _normalised(event.search_term)} - {""}
+        for part in _one_per_case(theirs[event.person.pk]):
+            if part.received > day:
+                continue
+            if _normalised(part.case_ref) in looked_for:
+                found[event.person].append((event, f"the case {part.case_ref}"))
+            elif any(name in looked_for for name, _ in names[part.case_id]):
+                found[event.person].append((event, f"a complainant of {part.case_ref}"))
+    flags = []
+    for person, hits in found.items():
+        what = ", ".join(sorted({words for _, words in hits}))
+        flags.append(
+            _access_flag(
+                person,
+                "access_own_case",
+                "",
+                [event for event, _ in hits],
+                f"{person.ref}, a subject of the cases concerned, looked up {what} between "
+                f"{_day(start)} and {_day(as_of)}: {_access_words([e for e, _ in hits])}.",
+            )
+        )
+    return flags
+
+
+def access_burst(
+    cases: QuerySet[Case], people: QuerySet[Person], as_of: dt.date, limits: Thresholds
+) -> list[RaisedFlag]:
+    """``access_burst``: a day with at least ``access_burst_min`` look-ups and at least
+    ``access_burst_factor`` times the person's median day (of the days they looked anything up
+    in the period): a burst against their own baseline, counted in the database."""
+    start = limits.access_start(as_of)
+    daily = (
+        _events(people, as_of, limits)
+        .annotate(day=TruncDate("accessed_at"))
+        .values_list("person_id", "day")
+        .annotate(n=Count("id"))
+    )
+    days: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    busy = set()
+    for person_id, day, count in daily.order_by():
+        days[person_id].append((day, count))
+        if count >= limits.access_burst_min:
+            busy.add(person_id)
+    flags = []
+    for person in Person.objects.filter(pk__in=busy).order_by("ref"):
+        counts = sorted(count for _, count in days[person.pk])
+        median = (
+            counts[len(counts) // 2]
+            if len(counts) % 2
+            else (counts[len(counts) // 2 - 1] + counts[len(counts) // 2]) / 2
+        )
+        bursts = sorted(
+            (day, count)
+            for day, count in days[person.pk]
+            if count >= limits.access_burst_min and count >= limits.access_burst_factor * median
+        )
+        if not bursts:
+            continue
+        words = ", ".join(f"{count} on {_day(day)}" for day, count in bursts)
+        flags.append(
+            RaisedFlag(
+                person_id=person.pk,
+                person_ref=person.ref,
+                force=person.force_id,
+                rule="access_burst",
+                key="",
+                raised_on=bursts[-1][0],
+                explanation=(
+                    f"{person.ref} made {words} look-ups, against a median of {median:g} a day "
+                    f"on the {len(counts)} days they looked anything up between {_day(start)} "
+                    f"and {_day(as_of)}."
+                ),
+                facts=tuple(
+                    Fact("access", f"{count} look-ups on {day.isoformat()}", day)
+                    for day, count in bursts
+                ),
+            )
+        )
+    return flags
+
+
 RULES: tuple[RuleInfo, ...] = (
     RuleInfo("case_cluster", "Cluster of cases in 12 months", case_cluster),
     RuleInfo("repeated_theme", "Repeated theme across separate cases", repeated_theme),
@@ -427,6 +650,10 @@ RULES: tuple[RuleInfo, ...] = (
         unconnected_complainants,
     ),
     RuleInfo("co_accused_pair", "Repeatedly accused together", co_accused_pair),
+    RuleInfo("access_no_task", "Look-ups of people with no task", access_no_task),
+    RuleInfo("access_colleague", "Look-ups of colleagues' records", access_colleague),
+    RuleInfo("access_own_case", "Look-ups of one's own case", access_own_case),
+    RuleInfo("access_burst", "A burst of look-ups", access_burst),
 )
 BY_CODE = {rule.code: rule for rule in RULES}
 

@@ -19,7 +19,7 @@ NOT_YET: dict[str, str] = {}
 class Command(BaseCommand):
     help = (
         "Import an interchange file (CSV, XLSX or ODS; docs/interchange.md): cases (§1), "
-        "workforce (§2), figures (§4) or streetsafe (§6). All-or-nothing: if any row is bad "
+        "workforce (§2), figures (§4), streetsafe (§6) or access-log (§8). All-or-nothing: if any row is bad "
         "nothing is written, "
         "the bad rows are listed on stderr and the command exits 1. Importing the same file "
         "again changes nothing."
