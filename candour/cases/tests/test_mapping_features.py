@@ -194,7 +194,7 @@ def test_exact_duplicate_rows_are_dropped_and_reported_when_the_mapping_says_so(
     ("text", "message"),
     [
         ("duplicate_rows: maybe\n" + HEAD, "duplicate_rows: 'maybe' is neither 'keep' nor 'drop'"),
-        ("rows: 1\n" + HEAD, "unknown section rows"),
+        ("rows: 1\n" + HEAD, "map.yaml, line 1: unknown section rows"),
         (
             HEAD + "  allegation_ref: {template: '{A}/{#}'}\n",
             "{#} (the row's number within its group) and number_within",
@@ -209,7 +209,7 @@ def test_exact_duplicate_rows_are_dropped_and_reported_when_the_mapping_says_so(
         ),
         (
             HEAD + "  category: {from: C, patterns: [{prefix: F}]}\n",
-            "columns.category.patterns[1]: give one of prefix or regex, and the code",
+            "map.yaml, line 5, columns.category.patterns[1]: give one of prefix or regex, and the code",
         ),
         (
             HEAD + "  category: {from: C, patterns: {prefix: F}}\n",
@@ -321,4 +321,4 @@ def test_a_join_without_its_file_or_key_is_bad_usage(tmp_path):
     (tmp_path / "map.yaml").write_text("join: {file: x.csv}\n" + HEAD, encoding="utf-8")
     code, report = rejected(path, str(tmp_path / "map.yaml"))
     assert code == 2
-    assert "map.yaml, join: name the second file and the key column" in report
+    assert "map.yaml, line 1, join: name the second file and the key column" in report

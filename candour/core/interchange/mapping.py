@@ -362,8 +362,10 @@ def load_mapping(path: str | Path, kind: str, columns: tuple[str, ...]) -> Mappi
     path = Path(path)
     if not path.is_file():
         raise MappingError(f"There is no mapping file at {path}.")
+    text = path.read_text(encoding="utf-8")
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextLoader)  # noqa: S506 - a SafeLoader
+        document = yaml.load(text, Loader=_TextLoader)  # noqa: S506 - a SafeLoader
+        top, by_column = _lines(yaml.compose(text, Loader=_TextLoader))  # noqa: S506 - the same
     except yaml.YAMLError as exc:
         raise MappingError(f"{path.name} is not valid YAML: {exc}") from exc
     if not isinstance(document, dict) or not isinstance(document.get("columns"), dict):
@@ -376,22 +378,40 @@ def load_mapping(path: str | Path, kind: str, columns: tuple[str, ...]) -> Mappi
         )
     unknown = set(document) - TOP_KEYS
     if unknown:
+        first = min(unknown, key=lambda key: top.get(str(key), 0))
         raise MappingError(
-            f"{path.name}: unknown section {', '.join(sorted(map(str, unknown)))}; the sections are "
+            f"{path.name}, line {top.get(str(first), 1)}: unknown section {', '.join(sorted(map(str, unknown)))}; the sections are "
             f"{', '.join(sorted(TOP_KEYS))}."
         )
     duplicates = document.get("duplicate_rows", "keep")
     if duplicates not in ("keep", "drop"):
         raise MappingError(
-            f"{path.name}, duplicate_rows: '{duplicates}' is neither 'keep' nor 'drop'."
+            f"{path.name}, line {top.get('duplicate_rows', 1)}, duplicate_rows: '{duplicates}' "
+            "is neither 'keep' nor 'drop'."
         )
     rules: dict[str, ColumnRule] = {}
     for target, spec in document["columns"].items():
-        rules[target] = _rule(path.name, str(target), spec, columns)
-    join = _join(path.name, document["join"]) if "join" in document else None
+        where = f"{path.name}, line {by_column.get(str(target), 1)}"
+        rules[target] = _rule(where, str(target), spec, columns)
+    where = f"{path.name}, line {top.get('join', 1)}"
+    join = _join(where, document["join"]) if "join" in document else None
     return Mapping(
         path, kind, rules, str(document.get("description") or ""), duplicates == "drop", join
     )
+
+
+def _lines(node: yaml.Node | None) -> tuple[dict[str, int], dict[str, int]]:
+    """The line (from 1) of each top-level key and of each entry under ``columns:``, so that a
+    message can name where the mistake is."""
+    top: dict[str, int] = {}
+    by_column: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            top[str(key.value)] = key.start_mark.line + 1
+            if key.value == "columns" and isinstance(value, yaml.MappingNode):
+                for column, _ in value.value:
+                    by_column[str(column.value)] = column.start_mark.line + 1
+    return top, by_column
 
 
 def _join(name: str, spec: Any) -> Join:
