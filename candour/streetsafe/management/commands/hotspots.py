@@ -22,6 +22,9 @@ class Command(BaseCommand):
         "felt unsafe (Getis-Ord Gi*, false discovery rate), best first. An area with fewer "
         "than --min-reports reports is never printed, and every position is the area's centre."
     )
+    # It only reads: Django's system checks would import every page's code (the URL
+    # configuration) first, a third of the command's time (docs/benchmarks.md "StreetSafe").
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", required=True, help="Force code, e.g. norfolk.")
