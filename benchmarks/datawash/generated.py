@@ -4,7 +4,11 @@
         --seed 1 --data /tmp/datawash-50k-2m --results benchmarks/datawash/results/generated-50k-2m.json
 
 Add ``--baseline`` to also run a plain Splink set-up (Splink's default name, date and postcode
-comparisons) on the same files for comparison. Results are JSON; docs/benchmarks.md quotes them.
+comparisons) on the same files for comparison. ``--mode lookalike`` generates with the second mode
+(other error rates, namesakes, fathers and sons sharing a birthday, look-alike names; see
+``generator.MODES``); ``--bands`` adds the calibration table (pairs scored 0.05 to 0.95 grouped by
+their reasons, values left out: pairs, true pairs, expected = sum of match probabilities) and the
+false candidates by kind. Results are JSON; docs/benchmarks.md quotes them.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -38,6 +43,35 @@ def recall_by_error_count(found: set[tuple[str, str]], truth_path: Path) -> dict
         str(k): {"recall": round(v["mean"], 4), "pairs": int(v["count"])}
         for k, v in grouped.iterrows()
     }
+
+
+def bands(scored: pd.DataFrame, truth: set[tuple[str, str]], low: float = 0.05) -> list[dict]:
+    """Pairs scored from ``low`` to 0.95 grouped by their reasons with the values left out: a
+    calibrated model has expected (the sum of match probabilities) close to true in every band."""
+    middle = scored[(scored["match_probability"] >= low) & (scored["match_probability"] < 0.95)]
+    frame = pd.DataFrame(
+        {
+            "band": middle["reasons"].map(lambda r: re.sub(r" \([^)]*\)", "", r)),
+            "p": middle["match_probability"],
+            "true": [
+                (p, r) in truth
+                for p, r in zip(middle["person_ref"], middle["record_id"], strict=True)
+            ],
+        }
+    )
+    grouped = frame.groupby("band").agg(
+        pairs=("p", "size"), true=("true", "sum"), expected=("p", "sum")
+    )
+    grouped = grouped.sort_values("pairs", ascending=False).head(25)
+    return [
+        {
+            "reasons": band,
+            "pairs": int(row.pairs),
+            "true": int(row.true),
+            "expected": round(float(row.expected), 1),
+        }
+        for band, row in grouped.iterrows()
+    ]
 
 
 def plain_splink(data: Path, threshold: float) -> dict[str, Any]:
@@ -106,6 +140,10 @@ def main() -> None:
     parser.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--baseline", action="store_true", help="also run plain Splink")
+    parser.add_argument("--mode", default="standard", choices=["standard", "lookalike"])
+    parser.add_argument(
+        "--bands", action="store_true", help="add the calibration table and false pairs by kind"
+    )
     parser.add_argument(
         "--curve",
         action="store_true",
@@ -117,12 +155,17 @@ def main() -> None:
     args = parser.parse_args()
 
     results: dict[str, Any] = {
-        "data": {"workforce": args.workforce, "national": args.national, "seed": args.seed},
+        "data": {
+            "workforce": args.workforce,
+            "national": args.national,
+            "seed": args.seed,
+            "mode": args.mode,
+        },
         "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
     }
     if not (args.data / "truth.csv").exists():
         started = time.monotonic()
-        generate(args.data, args.workforce, args.national, args.seed)
+        generate(args.data, args.workforce, args.national, args.seed, mode=args.mode)
         results["generate_seconds"] = round(time.monotonic() - started, 1)
 
     steps: list[tuple[str, float]] = []
@@ -133,7 +176,7 @@ def main() -> None:
         args.data / "national.csv",
         out_path,
         engine=args.engine,
-        threshold=min(args.threshold, 0.05) if args.curve else args.threshold,
+        threshold=min(args.threshold, 0.05) if args.curve or args.bands else args.threshold,
         progress=lambda step, done, total: steps.append(
             (step, round(time.monotonic() - started, 1))
         ),
@@ -169,6 +212,22 @@ def main() -> None:
             }
             for t in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
         }
+    if args.bands:
+        results["candour"]["bands"] = bands(scored, truth)
+        kinds = pd.read_csv(args.data / "hard_non_matches.csv", dtype=str)
+        kind_of = dict(
+            zip(
+                zip(kinds["person_ref"], kinds["record_id"], strict=True),
+                kinds["kind"],
+                strict=True,
+            )
+        )
+        false = list(found - truth)
+        results["candour"]["false_by_kind"] = (
+            pd.Series([kind_of.get(pair, "unrelated") for pair in false]).value_counts().to_dict()
+        )
+        results["candour"]["hard_by_kind"] = kinds["kind"].value_counts().to_dict()
+    results["load_average_after"] = os.getloadavg()
     if not args.skip_blocking:
         results["blocking"] = blocking_recall(
             args.data / "workforce.csv", args.data / "national.csv", args.data / "truth.csv"

@@ -36,20 +36,39 @@ def main() -> None:
     args = parser.parse_args()
 
     if not (args.data / "truth.csv").exists():
-        generate(args.data, workforce_size=args.workforce, national_size=args.delta, seed=args.seed)
+        # About half the delta is new or changed records of workforce members (1.83 records per
+        # linked person on average), the rest unrelated people, so the file holds --delta rows.
+        linked_share = min(0.3, args.delta * 0.5 / (args.workforce * 1.83))
+        generate(
+            args.data,
+            workforce_size=args.workforce,
+            national_size=args.delta,
+            seed=args.seed,
+            linked_share=linked_share,
+        )
     workforce, delta = args.data / "workforce.csv", args.data / "national.csv"
     model = args.data / "model.json"
     started = time.monotonic()
     trained = run_datawash(workforce, delta, args.data / "trained.csv", save_model=model)
     train_seconds = time.monotonic() - started
     started = time.monotonic()
-    daily = run_datawash(workforce, delta, args.data / "delta.csv", model=model)
+    steps: list[tuple[str, float]] = []
+    daily = run_datawash(
+        workforce,
+        delta,
+        args.data / "delta.csv",
+        model=model,
+        progress=lambda step, done, total: steps.append(
+            (step, round(time.monotonic() - started, 1))
+        ),
+    )
     delta_seconds = time.monotonic() - started
     result = {
         "workforce_records": args.workforce,
-        "delta_records": args.delta,
+        "delta_records": daily["national_records"],
         "training_run_seconds": round(train_seconds, 1),
         "delta_run_seconds": round(delta_seconds, 1),
+        "delta_run_steps": steps,
         "same_pairs_as_training_run": pairs(args.data / "trained.csv")
         == pairs(args.data / "delta.csv"),
         "delta_candidates": daily["candidate_pairs"],

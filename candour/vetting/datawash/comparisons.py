@@ -3,7 +3,7 @@
 Every comparison is a list of levels, best agreement first. Each level carries the plain words the
 ``reasons`` column uses for it, so the model and its explanation cannot drift apart. A level marked
 ``rules_out_match`` has its m probability fixed near zero instead of learned: a wholly different
-first name (twins) or dates of birth more than ten years apart (father and son at one address) is
+first name (twins) or dates of birth ten years or more apart (father and son at one address) is
 treated as all but conclusive evidence of two different people, whatever else agrees.
 
 The columns named here are made by ``inputs.prepare`` (see ``docs/datawash.md`` for each one).
@@ -27,7 +27,8 @@ from candour.vetting import records
 # full agreement on every other field (about +35 bits) so the pair scores well under any threshold.
 RULES_OUT_M_PROBABILITY = 1e-12
 
-# Years apart beyond which two dates of birth cannot be one person's, typos included.
+# Years apart from which two dates of birth are not one person's, unless the decade alone was
+# mistyped away from home (``DATE_OF_BIRTH``).
 DOB_YEARS_APART = 10
 
 
@@ -212,6 +213,16 @@ _TWO_OF_THREE = (
 # record is compared on what it still says, and is missing only when nothing of it could be read.
 _PART_READ = "(dob_l is null or dob_r is null)"
 
+# One person's one home: the same address, or the same postcode. A father and son share one.
+_SAME_HOUSEHOLD = "coalesce(address_l = address_r or postcode_l = postcode_r, false)"
+_ONE_EDIT = cll.DamerauLevenshteinLevel("dob", 1)
+
+
+def _dob_one_digit(condition: str) -> ComparisonLevelCreator:
+    """One digit of the ISO date mistyped (or two swapped), where ``condition`` says which part."""
+    return cll.And(cll.CustomLevel(condition), _ONE_EDIT)
+
+
 DATE_OF_BIRTH = Field(
     name="dob",
     display_columns=("dob_as_read", "dob_as_read"),
@@ -219,13 +230,23 @@ DATE_OF_BIRTH = Field(
     levels=(
         Level(cll.ExactMatchLevel("dob"), "same"),
         Level(cll.CustomLevel("dob_swapped_l = dob_r"), "day and month swapped ({l}/{r})"),
-        # One digit mistyped or two swapped leaves two of day, month and year intact; that cheap
-        # integer test spares most pairs the edit distance.
+        # One digit mistyped or two swapped, by which part it is in: they are not equally common
+        # in one person's records, nor equally rare between two people (the cheap integer tests
+        # spare most pairs the edit distance).
         Level(
-            cll.And(
-                cll.CustomLevel(f"{_TWO_OF_THREE} >= 2"), cll.DamerauLevenshteinLevel("dob", 1)
+            _dob_one_digit("dob_year_l = dob_year_r and dob_month_l = dob_month_r"),
+            "one digit different in the day ({l}/{r})",
+        ),
+        Level(
+            _dob_one_digit("dob_year_l = dob_year_r and dob_day_l = dob_day_r"),
+            "one digit different in the month ({l}/{r})",
+        ),
+        Level(
+            _dob_one_digit(
+                "dob_month_l = dob_month_r and dob_day_l = dob_day_r"
+                f" and abs(dob_year_l - dob_year_r) < {DOB_YEARS_APART}"
             ),
-            "one digit different ({l}/{r})",
+            "one digit different in the year ({l}/{r})",
         ),
         Level(
             cll.CustomLevel(
@@ -240,21 +261,28 @@ DATE_OF_BIRTH = Field(
             ),
             "same year, the month not readable ({l}/{r})",
         ),
+        # A mistyped decade (1965/1985) away from home: a typing error, learned like the others.
+        # At the same address it is a father and son who share a birthday (below).
+        Level(
+            _dob_one_digit(
+                f"dob_month_l = dob_month_r and dob_day_l = dob_day_r and not {_SAME_HOUSEHOLD}"
+            ),
+            "one digit different in the decade, at another address ({l}/{r})",
+        ),
         Level(
             cll.CustomLevel(
-                f"abs(dob_year_l - dob_year_r) <= {DOB_YEARS_APART} and {_TWO_OF_THREE} >= 2"
+                f"abs(dob_year_l - dob_year_r) < {DOB_YEARS_APART} and {_TWO_OF_THREE} >= 2"
             ),
             "two of day, month and year agree ({l}/{r})",
         ),
-        # A mistyped decade is one digit different (above); any other pair born over ten years
-        # apart is taken to be two people, even on the same day and month (a father and son
-        # can share a birthday).
+        # Any other pair born ten years or more apart is taken to be two people, even on the
+        # same day and month at one address (a father and son can share a birthday).
         Level(
             cll.And(
-                cll.CustomLevel(f"abs(dob_year_l - dob_year_r) > {DOB_YEARS_APART}"),
+                cll.CustomLevel(f"abs(dob_year_l - dob_year_r) >= {DOB_YEARS_APART}"),
                 _no_shared_identifier(),
             ),
-            f"more than {DOB_YEARS_APART} years apart ({{l}}/{{r}})",
+            f"{DOB_YEARS_APART} or more years apart ({{l}}/{{r}})",
             rules_out_match=True,
         ),
         Level(cll.ElseLevel(), "different ({l}/{r})"),
@@ -280,7 +308,13 @@ ADDRESS = Field(
             ),
             "same address",
         ),
-        Level(cll.ExactMatchLevel("postcode"), "same postcode"),
+        # A UK postcode unit covers a few dozen addresses: near as good as the same address.
+        Level(
+            cll.And(
+                cll.ExactMatchLevel("postcode"), cll.CustomLevel("postcode_sector_l is not null")
+            ),
+            "same postcode",
+        ),
         # No postcode unit agrees (a typo in it, or none, or not a UK one): the address by its
         # parts, unless both give UK postcode districts and they differ (1 High Street in
         # another town is another house).
@@ -292,6 +326,10 @@ ADDRESS = Field(
             ),
             "same house number and street ({street_l}/{street_r})",
         ),
+        # The same postcode that is not a UK unit (an overseas postal code, or only a district):
+        # it covers a town or a suburb, so it says less than the same house in it does; with
+        # another house number or street it is a neighbour's record as often as a move's.
+        Level(cll.ExactMatchLevel("postcode"), "same postcode, not a UK unit ({l})"),
         Level(
             cll.And(
                 cll.JaroWinklerLevel("address_street", 0.9),

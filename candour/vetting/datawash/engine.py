@@ -107,7 +107,8 @@ def run_datawash(
 
     The rule-outs (``rule_outs=True``, the default) are a UK household prior: twins share a
     surname, date of birth and address, and fathers and sons a name and address, so a wholly
-    different first name, or dates of birth over ten years apart, rule a match out.
+    different first name, or dates of birth ten or more years apart (unless only the decade was
+    mistyped, at another address), rule a match out.
     ``rule_outs=False`` lets them count against a match by a learned amount instead, for data that
     has no such households (FEBRL4, ``--rule-outs off``). Default: on, or as the saved model was.
 

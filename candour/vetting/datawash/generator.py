@@ -207,8 +207,9 @@ def default_names() -> Names:
 class Generator:
     """Makes the people, their records and the errors in them from one seeded random stream."""
 
-    def __init__(self, seed: int, names: Names | None = None) -> None:
+    def __init__(self, seed: int, names: Names | None = None, mode: str = "standard") -> None:
         self.rng = np.random.default_rng(seed)
+        self.mode = MODES[mode]
         self.names = names or default_names()
         self.areas = list(POSTCODE_AREAS)
 
@@ -242,7 +243,7 @@ class Generator:
                 "dob": dob.date,
             }
         )
-        married = (~male) & (rng.random(n) < 0.3)
+        married = (~male) & (rng.random(n) < self.mode.married_share)
         maiden = rng.choice(names.surnames, size=n, p=names.surname_p)
         frame.loc[married & (maiden != surname), "previous"] = maiden[married & (maiden != surname)]
         return pd.concat([frame, self.households(n)], axis=1)
@@ -310,7 +311,7 @@ class Generator:
         for _ in range(50):
             # Mostly the last digit of the year, the month or the day; now and then the decade,
             # which no model can tell from a father and son and so is lost by design.
-            pos = int(self.rng.choice([2] + [3] * 6 + [5, 6, 6] + [8, 9, 9, 9] * 2))
+            pos = int(self.rng.choice(self.mode.dob_typo_positions))
             digit = str(self.rng.integers(0, 10))
             candidate = text[:pos] + digit + text[pos + 1 :]
             try:
@@ -375,6 +376,53 @@ ERROR_FIELDS = {
 }
 
 
+@dataclass(frozen=True)
+class Mode:
+    """How a generated file's errors and look-alikes are drawn. ``standard`` is the first mode;
+    ``lookalike`` is a second, made to check the model on data unlike what it was tuned on: other
+    error rates, more records per person, and three kinds of unrelated look-alike the first mode
+    never writes (see ``generate``)."""
+
+    name: str
+    error_counts: tuple[float, float, float, float]  # share of records with 0, 1, 2, 3 errors
+    error_weights: tuple[float, ...]  # one per ERROR_KINDS
+    # Which digit of YYYY-MM-DD a date-of-birth typo hits (2 is the decade), drawn uniformly.
+    dob_typo_positions: tuple[int, ...]
+    copies: tuple[int, ...]  # records per linked person, drawn uniformly
+    married_share: float
+    # Per workforce member, the chance of an unrelated national record who has the same first
+    # name, surname and birth year with the date one digit off, at another address (namesake);
+    # the same name, address and day and month, born a decade or two apart (a father or son
+    # sharing a birthday); or the same date of birth and a name one typing error away
+    # (look-alike name), at another address.
+    namesake_share: float = 0.0
+    same_birthday_relative_share: float = 0.0
+    lookalike_name_share: float = 0.0
+
+
+MODES = {
+    "standard": Mode(
+        name="standard",
+        error_counts=(0.4, 0.35, 0.2, 0.05),
+        error_weights=tuple(float(w) for w in ERROR_WEIGHTS),
+        dob_typo_positions=(2,) + (3,) * 6 + (5, 6, 6) + (8, 9, 9, 9) * 2,
+        copies=(1, 1, 1, 2, 2, 3),
+        married_share=0.3,
+    ),
+    "lookalike": Mode(
+        name="lookalike",
+        error_counts=(0.3, 0.4, 0.22, 0.08),
+        error_weights=(8, 3, 3, 10, 10, 0, 0, 8, 10, 2, 4, 4, 12, 4, 2, 3, 1, 1),
+        dob_typo_positions=(2,) + (3,) * 4 + (5, 6) * 2 + (8, 9) * 3,
+        copies=(1, 1, 2, 2, 3, 4),
+        married_share=0.35,
+        namesake_share=0.03,
+        same_birthday_relative_share=0.01,
+        lookalike_name_share=0.02,
+    ),
+}
+
+
 @dataclass
 class GeneratedFiles:
     workforce: Path
@@ -408,12 +456,13 @@ def _national_version(gen: Generator, person: dict) -> tuple[dict[str, str], lis
     elif p["previous"] and rng.random() < 0.5:
         p["previous"] = ""
         errors.append("married_surname_only")
-    count = int(rng.choice([0, 1, 2, 3], p=[0.4, 0.35, 0.2, 0.05]))
+    weights = np.array(gen.mode.error_weights, dtype=float)
+    count = int(rng.choice([0, 1, 2, 3], p=list(gen.mode.error_counts)))
     order = rng.choice(
         len(ERROR_KINDS),
-        size=int((ERROR_WEIGHTS > 0).sum()),
+        size=int((weights > 0).sum()),
         replace=False,
-        p=ERROR_WEIGHTS / ERROR_WEIGHTS.sum(),
+        p=weights / weights.sum(),
     )
     kinds: list[int] = []
     fields_hit: set[str] = set()
@@ -421,7 +470,7 @@ def _national_version(gen: Generator, person: dict) -> tuple[dict[str, str], lis
         field_hit = (
             ERROR_FIELDS[ERROR_KINDS[k]].replace("sex_missing", "sex").replace("sex_wrong", "sex")
         )
-        if field_hit not in fields_hit and ERROR_WEIGHTS[k] > 0 and len(kinds) < count:
+        if field_hit not in fields_hit and weights[k] > 0 and len(kinds) < count:
             kinds.append(k)
             fields_hit.add(field_hit)
     record_fields = dict(first=p["first"], middle=p["middle"], surname=p["surname"])
@@ -480,6 +529,58 @@ def _national_version(gen: Generator, person: dict) -> tuple[dict[str, str], lis
     return record, errors
 
 
+def _lookalike(gen: Generator, person: dict, kind: str) -> dict | None:
+    """An unrelated person who looks like ``person`` (``generate``'s look-alike kinds), or None
+    when this person cannot have one (no valid date one digit off, say)."""
+    rng = gen.rng
+    other = dict(person)
+    other["previous"] = ""
+    pool = gen.names.male if person["sex"] == "M" else gen.names.female
+    if kind == "namesake":
+        # Same first name, surname and birth year; day or month one digit off; own middle name
+        # and home.
+        dob = person["dob"]
+        for _ in range(50):
+            text = dob.isoformat()
+            pos = int(rng.choice([5, 6, 8, 9]))
+            candidate = text[:pos] + str(rng.integers(0, 10)) + text[pos + 1 :]
+            try:
+                new = dt.date.fromisoformat(candidate)
+            except ValueError:
+                continue
+            if new != dob and new < TODAY:
+                break
+        else:
+            return None
+        other["dob"] = new
+        other["middle"] = str(rng.choice(pool)) if rng.random() < 0.45 else ""
+        other.update(gen.households(1).iloc[0].to_dict())
+        other["kind"] = "namesake"
+    elif kind == "same_birthday":
+        # Same name and address, the year's decade digit one or two off (1974 and 1994).
+        dob = person["dob"]
+        step = int(rng.choice([-20, -10, 10, 20] if dob.year < 1995 else [-20, -10]))
+        try:
+            new = dob.replace(year=dob.year + step)
+        except ValueError:
+            return None
+        if new >= TODAY - dt.timedelta(days=365) or len(str(new.year)) != 4:
+            return None
+        other["dob"] = new
+        other["kind"] = "same_birthday_" + ("son" if step > 0 else "father")
+    else:
+        # Same date of birth, a first name one typing error away (or the same first name and a
+        # surname one typing error away), at another address.
+        if rng.random() < 0.5:
+            other["first"] = gen.typo(person["first"])
+        else:
+            other["surname"] = gen.typo(person["surname"])
+        other["middle"] = str(rng.choice(pool)) if rng.random() < 0.45 else ""
+        other.update(gen.households(1).iloc[0].to_dict())
+        other["kind"] = "lookalike_name"
+    return other
+
+
 def _write_date(gen: Generator, dob: dt.date | None) -> str:
     if dob is None:
         return ""
@@ -495,12 +596,19 @@ def generate(
     linked_share: float = 0.3,
     twin_share: float = 0.02,
     father_son_share: float = 0.02,
+    mode: str = "standard",
 ) -> GeneratedFiles:
-    """Write the four files to ``out_dir`` and return their paths."""
+    """Write the four files to ``out_dir`` and return their paths.
+
+    ``mode`` is ``standard`` or ``lookalike`` (``MODES``): the second writes, besides twins and
+    fathers and sons, namesakes, fathers and sons who share a birthday, and look-alike names
+    (``hard_non_matches.csv`` kinds ``namesake``, ``same_birthday_father``/``_son``,
+    ``lookalike_name``), with other error rates."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    gen = Generator(seed)
+    gen = Generator(seed, mode=mode)
     rng = gen.rng
+    settings = gen.mode
 
     workforce = gen.people(workforce_size, 18, 66)
     workforce.insert(0, "person_ref", [f"W{i:07d}" for i in range(workforce_size)])
@@ -514,9 +622,18 @@ def generate(
         return record_id
 
     linked = rng.random(workforce_size) < linked_share
-    copies = rng.choice([1, 1, 1, 2, 2, 3], size=workforce_size)
+    copies = rng.choice(list(settings.copies), size=workforce_size)
     twins = rng.random(workforce_size) < twin_share
     relatives = rng.random(workforce_size) < father_son_share
+    # (Drawn only in a mode that has them, so the standard mode's files stay as they were.)
+    namesakes, same_birthday, lookalike_names = (
+        rng.random(workforce_size) < share if share > 0 else np.zeros(workforce_size, dtype=bool)
+        for share in (
+            settings.namesake_share,
+            settings.same_birthday_relative_share,
+            settings.lookalike_name_share,
+        )
+    )
     for i, person in enumerate(workforce.to_dict("records")):
         series = dict(person)
         if linked[i]:
@@ -536,6 +653,15 @@ def generate(
             relative["previous"] = ""
             kind = "son" if relative["dob"] > person["dob"] else "father"
             hard.append((person["person_ref"], add_national(_record(relative)), kind))
+        for kind, drawn in (
+            ("namesake", namesakes[i]),
+            ("same_birthday", same_birthday[i] and person["sex"] == "M"),
+            ("lookalike_name", lookalike_names[i]),
+        ):
+            if drawn:
+                other = _lookalike(gen, series, kind)
+                if other is not None:
+                    hard.append((person["person_ref"], add_national(_record(other)), other["kind"]))
 
     background = gen.people(max(0, national_size - len(national_rows)), 0, 95)
     start = len(national_rows)
@@ -591,8 +717,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--national", type=int, default=20_000, help="national records")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", required=True, help="folder to write the files to")
+    parser.add_argument(
+        "--mode", choices=sorted(MODES), default="standard", help="error rates and look-alikes"
+    )
     args = parser.parse_args(argv)
-    files = generate(args.out, args.workforce, args.national, args.seed)
+    files = generate(args.out, args.workforce, args.national, args.seed, mode=args.mode)
     print(f"Wrote {files.workforce}, {files.national}, {files.truth}, {files.hard_non_matches}")
 
 

@@ -205,11 +205,11 @@ def test_rule_outs_on_rule_twins_out_and_off_learns_them_and_the_run_records_whi
     runs = {Path(run.out_file).name: run for run in DataWashRun.objects.all()}
     assert runs["on.csv"].rule_outs and runs["on.csv"].summary["rule_outs"] is True
     assert not runs["off.csv"].rule_outs and runs["off.csv"].summary["rule_outs"] is False
-    # On: a wholly different first name and birth dates over ten years apart are fixed as all but
+    # On: a wholly different first name and birth dates ten years or more apart are fixed as all but
     # conclusive, so no twin or father and son is a candidate.
     assert fixed_m_levels(runs["on.csv"].summary["model"]) == [
         "forenames: different ({l}/{r})",
-        "dob: more than 10 years apart ({l}/{r})",
+        "dob: 10 or more years apart ({l}/{r})",
     ]
     assert not {(r["person_ref"], r["record_id"]) for r in read(on)} & hard
     # Off: both are learned like any other level.

@@ -47,16 +47,25 @@ def test_an_overseas_postcode_is_compared_by_the_addresss_parts(tmp_path):
     files = generate(tmp_path, workforce_size=200, national_size=3_000, seed=13)
     truth = pd.read_csv(files.truth, dtype=str, keep_default_na=False)
     national = pd.read_csv(files.national, dtype=str, keep_default_na=False)
-    clean = truth[truth["errors"] == ""].head(10)
-    assert len(clean) == 10
+    workforce = pd.read_csv(files.workforce, dtype=str, keep_default_na=False)
+    clean = truth[truth["errors"] == ""].head(20)
+    assert len(clean) == 20
+    at_home, shared = clean.head(10), clean.tail(10)
     abroad = national["record_id"].isin(clean["record_id"])
     # The same house written by a system abroad: a foreign postcode and an extra locality line.
     national.loc[abroad, "postcode"] = "75011"
     parts = national.loc[abroad, "address"].str.split(", ", n=1, expand=True)
     national.loc[abroad, "address"] = parts[0] + ", Old Town, " + parts[1]
+    # For ten of them the workforce record gives that foreign postcode too (a person who lived
+    # there): a postcode that is not a UK unit covers a whole suburb, so the same house number
+    # and street in it is the stronger evidence, and is what the reasons say.
+    workforce.loc[workforce["person_ref"].isin(shared["person_ref"]), "postcode"] = "75011"
     national.to_csv(files.national, index=False)
+    workforce.to_csv(files.workforce, index=False)
 
     run_datawash(files.workforce, files.national, tmp_path / "out.csv")
-    out = pd.read_csv(tmp_path / "out.csv", dtype=str).merge(clean, on=["person_ref", "record_id"])
-    assert len(out) >= 9
-    assert out["reasons"].str.contains(r"address: same house number and street \(").all()
+    out = pd.read_csv(tmp_path / "out.csv", dtype=str)
+    for pairs in (at_home, shared):
+        found = out.merge(pairs, on=["person_ref", "record_id"])
+        assert len(found) >= 9
+        assert found["reasons"].str.contains(r"address: same house number and street \(").all()

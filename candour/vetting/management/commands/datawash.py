@@ -72,10 +72,11 @@ class Command(BaseCommand):
             choices=["on", "off"],
             default=None,
             help=(
-                "on (default, or as the --model was trained): a wholly different first name, or dates of birth over ten years "
-                "apart, rule a match out (twins, fathers and sons: a UK household prior); off: "
-                "they count against a match by a learned amount, for data without such "
-                "households (FEBRL4)."
+                "on (default, or as the --model was trained): a wholly different first name, "
+                "or dates of birth ten or more years apart (unless only the decade was "
+                "mistyped, away from home), rule a match out (twins, fathers and sons: a UK "
+                "household prior); off: they count against a match by a learned amount, for "
+                "data without such households (FEBRL4)."
             ),
         )
         parser.add_argument(
