@@ -33,7 +33,9 @@ def test_the_lookalike_mode_writes_other_files_with_three_more_kinds_of_lookalik
     for row in hard[hard["kind"] == "namesake"].itertuples():
         w, n = workforce.loc[row.person_ref], national.loc[row.record_id]
         assert (w.forenames.split()[0], w.surname) == (n.forenames.split()[0], n.surname)
-        assert w.date_of_birth[:4] == n.date_of_birth[:4] != "" and w.date_of_birth != n.date_of_birth
+        assert (
+            w.date_of_birth[:4] == n.date_of_birth[:4] != "" and w.date_of_birth != n.date_of_birth
+        )
     for row in hard[hard["kind"].str.startswith("same_birthday")].itertuples():
         w, n = workforce.loc[row.person_ref], national.loc[row.record_id]
         # (A few workforce records have no address, as HR records do.)
@@ -74,8 +76,10 @@ def test_a_decade_apart_is_a_typo_away_from_home_and_a_father_and_son_at_home(tm
     out["match_probability"] = out["match_probability"].astype(float)
     found = out.merge(clean, on=["person_ref", "record_id"])
     assert len(found) >= 9
-    assert found["reasons"].str.contains(
-        r"dob: one digit different in the decade, at another address \("
-    ).all()
+    assert (
+        found["reasons"]
+        .str.contains(r"dob: one digit different in the decade, at another address \(")
+        .all()
+    )
     relatives = set(zip(men["person_ref"], fathers["record_id"], strict=True))
     assert not relatives & pairs(tmp_path / "out.csv")
