@@ -23,6 +23,7 @@ NAV = [
     NavItem("Vetting", "vetting:queue", Capability.VIEW_VETTING),
     NavItem("Early warning", "integrity:queue", Capability.VIEW_INTELLIGENCE),
     NavItem("Statistics", "transparency:statistics", Capability.VIEW_STATISTICS),
+    NavItem("Compare forces", "transparency:compare", Capability.VIEW_STATISTICS),
     NavItem("FOI answers", "transparency:foi", Capability.ANSWER_FOI),
     NavItem("IOPC return", "transparency:iopc_return", Capability.REPORT_TO_IOPC),
     NavItem("StreetSafe", "streetsafe:police", Capability.VIEW_STREETSAFE),

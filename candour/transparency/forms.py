@@ -11,6 +11,7 @@ from django import forms
 
 from candour.core.forms import DateInputField
 from candour.core.models import Force
+from candour.transparency.comparison import COUNTS, Question, forces_with_figures
 from candour.transparency.stats import CASES, SOURCES, StatsQuery
 from candour.transparency.stats.declaration import Source
 
@@ -189,3 +190,65 @@ class IopcReturnForm(forms.Form):
             return Quarter.parse(self.cleaned_data["quarter"])
         except StatsUsageError as exc:
             raise forms.ValidationError(str(exc)) from None
+
+
+class ComparisonForm(forms.Form):
+    """Which figure to compare across which forces (``comparison.Question``). Every force may
+    be chosen: the figures are those the public pages give, small numbers withheld."""
+
+    count = forms.ChoiceField(
+        label="What to count",
+        choices=[(code, CASES.count[code].label or code.capitalize()) for code in COUNTS],
+        initial="officers",
+        widget=forms.RadioSelect,
+    )
+    flags = forms.MultipleChoiceField(
+        label="Only allegations with any of these themes (optional)",
+        choices=[(code, CASES.dimension["flag"].labels[code]) for code in CASES.tags.codes]
+        if CASES.tags
+        else [],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    date_from = DateInputField(
+        label="From", noun="the start date", required=False, help_text="For example, 1 1 2021"
+    )
+    date_to = DateInputField(
+        label="To (inclusive)",
+        noun="the end date",
+        required=False,
+        help_text="For example, 31 12 2025",
+    )
+    forces = forms.ModelMultipleChoiceField(
+        label="Forces to compare",
+        queryset=Force.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave empty for every force Candour holds figures for.",
+    )
+
+    def __init__(self, *args: Any, own: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.own = own
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end of the period must be on or after its start.")
+        return data
+
+    def to_question(self) -> Question:
+        data = self.cleaned_data
+        chosen = tuple(sorted(f.code for f in data.get("forces") or []))
+        if not chosen:
+            chosen = tuple(sorted({*forces_with_figures(), *self.own}))
+        return Question(
+            count=data["count"],
+            flags=tuple(data.get("flags") or ()),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            forces=chosen,
+            own=self.own,
+        )

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from candour.core import audit, scoping
 from candour.core.models import Force, User
 from candour.core.roles import Capability
+from candour.transparency.comparison import Comparison, Question, compare_forces
 from candour.transparency.models import FoiAnswer
 from candour.transparency.stats import StatsQuery, StatsResult, compute
 from candour.transparency.stats.output import to_json_with_margins
@@ -174,3 +175,22 @@ def export_foi_answer(user: User, pk: int, fmt: str, *, channel: str = "web") ->
     answer = foi_answer_for(user, pk)
     audit.record(user, "export", answer, channel=channel, detail={"format": fmt})
     return answer
+
+
+def compare_for(
+    user: User | None, question: Question, *, fmt: str = "", channel: str = "web"
+) -> Comparison:
+    """Forces compared (``comparison.compare_forces``) at the publishing threshold for everyone:
+    other forces' figures are given as the public pages give them, and so are the user's own
+    beside them (exact figures of one's own force are on the Statistics page). A signed-in
+    request is audited, as an export when a file ``fmt`` is asked for."""
+    comparison = compare_forces(question, threshold=int(settings.SUPPRESSION_THRESHOLD))
+    if user is not None and user.is_authenticated:
+        audit.record(
+            user,
+            "export" if fmt else "view",
+            object_type="transparency.comparison",
+            channel=channel,
+            detail={**question.to_json(), "format": fmt},
+        )
+    return comparison

@@ -7,11 +7,12 @@ disclosure control lets out: the public pages and FOI answers always withhold sm
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +21,15 @@ from candour.core import reference, scoping
 from candour.core.models import Force, User
 from candour.core.permissions import capability_required
 from candour.core.roles import Capability
+from candour.transparency import comparison as comparison_module
 from candour.transparency import iopc, letters, services
-from candour.transparency.forms import FoiForm, IopcReturnForm, StatisticsForm, source_of
+from candour.transparency.forms import (
+    ComparisonForm,
+    FoiForm,
+    IopcReturnForm,
+    StatisticsForm,
+    source_of,
+)
 from candour.transparency.models import FoiAnswer
 from candour.transparency.stats import CASES, StatsQuery, StatsResult, compute
 from candour.transparency.stats.cache import cached_compute, fingerprint
@@ -31,6 +39,8 @@ from candour.transparency.stats.output import (
     crosstab,
     from_json,
     human_rows,
+    rows_to_csv,
+    sheets_to_xlsx,
 )
 from candour.transparency.stats.output import (
     render as render_file,
@@ -430,3 +440,74 @@ def published_figures(force: Force, version: str, *, with_own: bool = True) -> l
             }
         )
     return out
+
+
+# ------------------------------------------------------------------------------------------
+# Forces compared: the PCC's office signed in (its forces first), and anyone on the public pages.
+
+COMPARISON_DOWNLOADS = ("csv", "xlsx")
+
+
+def comparison_defaults(today: dt.date | None = None) -> QueryDict:
+    """The question a first visit answers: officers, over the five complete calendar years
+    before today, for every force Candour holds figures for."""
+    year = (today or timezone.localdate()).year
+    defaults = QueryDict(mutable=True)
+    defaults.update(
+        {"count": "officers", "date_from": f"{year - 5}-01-01", "date_to": f"{year - 1}-12-31"}
+    )
+    return defaults
+
+
+def _comparison_page(request: HttpRequest, *, own: tuple[str, ...], public: bool) -> HttpResponse:
+    user = None if public else request.user
+    data = request.GET if "count" in request.GET else comparison_defaults()
+    form = ComparisonForm(data, own=own)
+    context: dict[str, Any] = {"form": form, "public": public}
+    if form.is_valid():
+        fmt = request.GET.get("format", "")
+        fmt = fmt if fmt in COMPARISON_DOWNLOADS else ""
+        comparison = services.compare_for(user, form.to_question(), fmt=fmt)  # type: ignore[arg-type]
+        if fmt:
+            return _comparison_download(comparison, fmt)
+        query_string = data.copy()
+        links = []
+        for name in COMPARISON_DOWNLOADS:
+            query_string["format"] = name
+            links.append((name.upper(), f"?{query_string.urlencode()}"))
+        context.update(
+            {
+                "comparison": comparison,
+                "headers": comparison_module.HEADERS,
+                "numeric_columns": [3, 4, 5],
+                "rows": comparison_module.table_rows(comparison),
+                "bars": comparison_module.chart_bars(comparison),
+                "download_links": links,
+                "threshold": threshold(),
+            }
+        )
+    return render(request, "transparency/compare.html", context)
+
+
+def _comparison_download(comparison: comparison_module.Comparison, fmt: str) -> HttpResponse:
+    rows = comparison_module.file_rows(comparison)
+    if fmt == "csv":
+        body: bytes = rows_to_csv(comparison_module.FILE_HEADERS, rows).encode()
+    else:
+        body = sheets_to_xlsx(
+            [("comparison", list(comparison_module.FILE_HEADERS), rows)],
+            comparison_module.about_rows(comparison),
+        )
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="candour-forces-compared.{fmt}"'
+    return response
+
+
+@capability_required(Capability.VIEW_STATISTICS)
+def compare_forces(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    return _comparison_page(request, own=tuple(user.force_codes()), public=False)
+
+
+def public_compare_forces(request: HttpRequest) -> HttpResponse:
+    return _comparison_page(request, own=(), public=True)

@@ -188,14 +188,26 @@ def tables_to_csv(named: list[tuple[str, StatsResult]]) -> str:
 
 def tables_to_xlsx(named: list[tuple[str, StatsResult]], about: list[list[str]]) -> bytes:
     """One sheet per result (its name at most 31 characters, as Excel allows), and ``about``."""
+    return sheets_to_xlsx([(name, *table_rows(result)) for name, result in named], about)
+
+
+def rows_to_csv(headers: list[str] | tuple[str, ...], rows: list[list[Any]]) -> str:
+    """Any table as CSV, with formula-looking text quoted (docs/interchange.md)."""
+    return _csv(list(headers), rows)
+
+
+def sheets_to_xlsx(
+    sheets: list[tuple[str, list[str], list[list[Any]]]], about: list[list[str]]
+) -> bytes:
+    """A workbook of (name, headers, rows) sheets and an ``about`` sheet; text that a
+    spreadsheet could run as a formula is quoted, numbers stay numbers."""
     from openpyxl import Workbook
 
     book = Workbook()
     book.remove(book.active)
-    for name, result in named:
+    for name, headers, rows in sheets:
         sheet = book.create_sheet(name[:31])
-        headers, rows = table_rows(result)
-        sheet.append(neutralise_values(headers))
+        sheet.append(neutralise_values(list(headers)))
         for row in rows:
             sheet.append(neutralise_values(row))
     notes = book.create_sheet("about")
@@ -333,15 +345,22 @@ def crosstab(result: StatsResult) -> tuple[list[str], list[list[str]]]:
 
 
 def chart_data(result: StatsResult) -> dict[str, Any]:
-    """Labels and series for Chart.js; withheld values are gaps (null), never numbers."""
+    """Labels and series for Chart.js; withheld values are gaps (null), never numbers. A
+    result with rates (``per``) plots the rates, not the counts: a large force's count says
+    nothing about how often its people are investigated."""
     labeller = Labeller(result.query.by, result.query.declared)
     by = result.query.by
+    per = result.per
     title = result.query.count.capitalize()
+    if per is not None:
+        title = f"{title} per {per:,} in post"
     if not by:
         return {"labels": [], "datasets": [], "title": title}
 
-    def value(cell: Cell) -> int | None:
-        return None if cell.suppressed else cell.value
+    def value(cell: Cell) -> float | int | None:
+        if cell.suppressed:
+            return None
+        return cell.rate if per is not None else cell.value
 
     first = result.values_of(0)
     labels = [labeller.label(by[0], v) for v in first]
@@ -356,4 +375,7 @@ def chart_data(result: StatsResult) -> dict[str, Any]:
             for c in result.values_of(1)
         ]
     kind = "line" if result.query.dimensions[by[0]].is_period and len(first) > 2 else "bar"
-    return {"labels": labels, "datasets": datasets, "title": title, "type": kind}
+    out: dict[str, Any] = {"labels": labels, "datasets": datasets, "title": title, "type": kind}
+    if per is not None:
+        out["per"] = per
+    return out

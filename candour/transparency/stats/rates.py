@@ -13,6 +13,8 @@ when none is named). A rate is withheld with its count and left empty when no on
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
@@ -66,6 +68,39 @@ def _force_of(result: StatsResult, key: tuple[Any, ...]) -> str | None:
     return None
 
 
+def workforce_in_post(
+    periods: Iterable[Period], forces: Iterable[str] = ()
+) -> dict[Period, dict[str, int]]:
+    """How many people of the workforce file were in post at some time in each period, by
+    force (``forces``, or every force when empty): one query for them all."""
+    names = {
+        p: f"p{i}" for i, p in enumerate(sorted(set(periods), key=lambda p: (str(p[0]), str(p[1]))))
+    }
+    people = Person.objects.filter(in_workforce_file=True)
+    codes = list(forces)
+    if codes:
+        people = people.filter(force_id__in=codes)
+    counts = {name: Count("id", filter=in_post(*period)) for period, name in names.items()}
+    rows: list[dict[str, Any]] = (
+        [dict(row) for row in people.values("force_id").annotate(**counts).order_by()]
+        if names
+        else []
+    )
+    return {
+        period: {row["force_id"]: int(row[name]) for row in rows} for period, name in names.items()
+    }
+
+
+def rate(
+    value: float | int | Decimal | None, workforce: int | None, per: int = 1000
+) -> float | None:
+    """``value`` per ``per`` people in post, to one decimal place; None when there is no
+    value (withheld or not given) or no one in post."""
+    if value is None or not workforce:
+        return None
+    return round(float(value) * per / workforce, 1)
+
+
 def add_rates(result: StatsResult, per: int = 1000) -> StatsResult:
     """Fill ``rate`` and ``workforce`` on every cell and the total (one query for them all)."""
     result.per = per
@@ -74,23 +109,10 @@ def add_rates(result: StatsResult, per: int = 1000) -> StatsResult:
         for key, cell in result.cells.items()
     ]
     targets.append((result.total, None, (result.query.date_from, result.query.date_to)))
-    periods = sorted({p for _, _, p in targets}, key=lambda p: (str(p[0]), str(p[1])))
-    names = {p: f"p{i}" for i, p in enumerate(periods)}
-    people = Person.objects.filter(in_workforce_file=True)
-    if result.query.forces:
-        people = people.filter(force_id__in=result.query.forces)
-    counts = {name: Count("id", filter=in_post(*period)) for period, name in names.items()}
-    by_force: dict[str, dict[str, Any]] = {
-        row["force_id"]: dict(row)
-        for row in people.values("force_id").annotate(**counts).order_by()
-    }
+    in_post_by = workforce_in_post((p for _, _, p in targets), result.query.forces)
     for cell, force, period in targets:
-        name = names[period]
-        if force is None:
-            workforce = sum(int(row[name]) for row in by_force.values())
-        else:
-            workforce = int(by_force.get(force, {}).get(name, 0))
+        by_force = in_post_by[period]
+        workforce = sum(by_force.values()) if force is None else by_force.get(force, 0)
         cell.workforce = workforce
-        if cell.value is not None and workforce:
-            cell.rate = round(cell.value * per / workforce, 1)
+        cell.rate = rate(cell.value, workforce, per)
     return result

@@ -92,6 +92,14 @@ def test_the_public_page_draws_its_charts(page) -> None:  # type: ignore[no-unty
     page.locator("canvas[data-chart-ready='true']").first.wait_for()
     assert page.locator("canvas[data-chart-ready='true']").count() >= 3
     assert axe_violations(page) == []
+    # Forces compared (rates per 1,000, a server-drawn chart): axe-clean, and no sideways
+    # scroll of the page on a phone.
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto("/transparency/public/compare/?count=officers&date_from=2016-01-01")
+        assert page.get_by_test_id("comparison-chart").locator("li").count() >= 1
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
+        assert axe_violations(page) == [], width
     assert page.csp_violations == []
 
 

@@ -152,3 +152,16 @@ def test_a_breakdown_with_no_rows_ends_its_sentence_cleanly() -> None:
     assert sentences(result) == [
         "In all the records held, 0 cases in Norfolk Constabulary were recorded."
     ]
+
+
+def test_the_per_1000_charts_plot_rates_not_counts(client, records):  # type: ignore[no-untyped-def]
+    import json
+
+    html = client.get("/transparency/public/").content.decode()
+    found = re.search(
+        r'<script id="officers-by-force" type="application/json">(.*?)</script>', html
+    )
+    assert found is not None
+    chart = json.loads(found.group(1))
+    assert chart["per"] == 1000 and chart["title"] == "Officers per 1,000 in post"
+    assert chart["datasets"][0]["data"] == [375.0]  # 15 officers, 40 in post; not 15

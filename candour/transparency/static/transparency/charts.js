@@ -22,7 +22,8 @@
         animation: false,
         spanGaps: false,
         plugins: { legend: { display: data.datasets.length > 1 } },
-        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+        // Counts are whole numbers; rates per 1,000 (data.per) are not.
+        scales: { y: { beginAtZero: true, ticks: data.per ? {} : { precision: 0 } } },
       },
     });
     canvas.setAttribute("data-chart-ready", "true");
