@@ -26,7 +26,14 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from candour.cases.models import AllegationSubject, Case, CaseType, Complainant
+from candour.cases.models import (
+    Allegation,
+    AllegationSubject,
+    Case,
+    CaseType,
+    Category,
+    Complainant,
+)
 from candour.core import reference
 from candour.core.models import Person
 from candour.integrity.models import AccessEvent, RecordType
@@ -262,7 +269,10 @@ def case_cluster(
 
 def _theme(code: str) -> Q:
     """An allegation is of a theme when flagged with it or when its category carries it."""
-    return Q(allegation__flags__code=code) | Q(allegation__category__default_flags__code=code)
+    # Two subqueries, not a join through both many-to-many tables (which multiplies rows).
+    flagged = Allegation.objects.filter(flags__code=code).values("pk")
+    carried = Category.objects.filter(default_flags__code=code).values("pk")
+    return Q(allegation__in=flagged) | Q(allegation__category__in=carried)
 
 
 def repeated_theme(
@@ -439,9 +449,13 @@ MOST_LISTED = 20
 
 
 def _events(people: QuerySet[Person], as_of: dt.date, limits: Thresholds) -> QuerySet[AccessEvent]:
+    # A range of moments, not the date of each (which SQLite works out row by row in Python).
+    start = dt.datetime.combine(limits.access_start(as_of), dt.time.min)
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min)
     return AccessEvent.objects.filter(
         person__in=people.values("pk"),
-        accessed_at__date__range=(limits.access_start(as_of), as_of),
+        accessed_at__gte=timezone.make_aware(start),
+        accessed_at__lt=timezone.make_aware(end),
     )
 
 
@@ -553,7 +567,12 @@ def access_own_case(
     ).values_list("case_id", "name"):
         if normalised := _normalised(name):
             names[case_id].append((normalised, case_id))
-    events = _events(people, as_of, limits).filter(person__in=list(theirs))
+    a_case = Case.objects.filter(force_id=OuterRef("force_id"), ref=OuterRef("record_ref"))
+    events = (
+        _events(people, as_of, limits)
+        .filter(person__in=list(theirs))
+        .filter(Exists(a_case) | ~Q(search_term=""))
+    )
     found: dict[Person, list[tuple[AccessEvent, str]]] = defaultdict(list)
     for event in (
         events.select_related("person").order_by("accessed_at", "id").iterator(chunk_size=5000)
