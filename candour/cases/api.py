@@ -187,6 +187,8 @@ class ActionIn(Schema):
     former_officer: bool | None = None
     special_conditions_certified: bool | None = None
     hearing_date: date | None = None
+    referral_notice_on: date | None = None
+    officer_response_on: date | None = None
     panel: list[PanelSeatIn] | None = None
     public: bool | None = None
     anonymised: bool | None = None
@@ -241,6 +243,8 @@ def case_out(case: Case, user: User) -> dict[str, Any]:
                         "public": hearing.public,
                         "anonymised": hearing.anonymised,
                         "restrictions": hearing.restrictions,
+                        "referral_notice_on": hearing.referral_notice_on,
+                        "officer_response_on": hearing.officer_response_on,
                     },
                 }
             )

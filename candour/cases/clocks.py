@@ -44,6 +44,14 @@ NOTICE_RESPONSE = ClockRule(
     "written or oral statement",
     "unconfirmed",
 )
+OFFICER_RESPONSE = ClockRule(
+    "referral_response",
+    "Officer's answer to the notice of referral to misconduct proceedings",
+    "Police (Conduct) Regulations 2020 reg 31(1): 15 working days beginning with the first working "
+    "day after the documents are supplied under reg 30(1), unless the chair extends it; the "
+    "written notice of whether the officer accepts the conduct and their account (reg 31(2))",
+    "primary",
+)
 HEARING_NOTICE = ClockRule(
     "public_hearing_notice",
     "Publish the notice of a public misconduct hearing",
@@ -65,7 +73,14 @@ REVIEW_WINDOW = ClockRule(
     "after the complainant is told the outcome",
     "primary",
 )
-CLOCK_RULES = (TWELVE_MONTHS, NOTICE_RESPONSE, HEARING_NOTICE, APPEAL_WINDOW, REVIEW_WINDOW)
+CLOCK_RULES = (
+    TWELVE_MONTHS,
+    NOTICE_RESPONSE,
+    OFFICER_RESPONSE,
+    HEARING_NOTICE,
+    APPEAL_WINDOW,
+    REVIEW_WINDOW,
+)
 
 
 @dataclass(frozen=True)
@@ -182,6 +197,16 @@ def clocks_for(case: Case, on: date | None = None) -> list[Clock]:
             if response_due >= on:
                 clocks.append(_clock(NOTICE_RESPONSE, response_due, on, part.pk, ref))
         hearing = getattr(part, "hearing", None)
+        if (
+            hearing is not None
+            and hearing.referral_notice_on is not None
+            and hearing.officer_response_on is None
+            and hearing.forum != "accelerated_hearing"  # Part 5 sets its own periods
+            and not part.outcome
+        ):
+            answer_due = add_working_days(hearing.referral_notice_on, 15)
+            if answer_due >= on:
+                clocks.append(_clock(OFFICER_RESPONSE, answer_due, on, part.pk, ref))
         if (
             hearing is not None
             and hearing.public

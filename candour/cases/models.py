@@ -419,6 +419,15 @@ class Hearing(models.Model):
     public = models.BooleanField(default=False)
     anonymised = models.BooleanField(default=False, help_text="The chair ordered anonymity.")
     restrictions = models.TextField(blank=True, help_text="The chair's reporting restrictions.")
+    referral_notice_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the notice of referral and its documents were supplied to the officer "
+        "(Conduct Regs reg 30); the officer's 15 working days to answer run from it (reg 31).",
+    )
+    officer_response_on = models.DateField(
+        null=True, blank=True, help_text="When the officer gave the reg 31(2) written notice."
+    )
 
     def __str__(self) -> str:
         return f"{self.get_forum_display()} for {self.part}"

@@ -164,6 +164,9 @@ def _choices(enum: Any, only: Iterable[str] | None = None) -> tuple[tuple[str, s
 
 
 SUBJECT = Param("subject", "subject", "Subject", required=True)
+REFERRAL_NOTICE = Param(
+    "referral_notice_on", "date", "Date the notice of referral and documents were supplied (reg 30)"
+)
 REASON = Param("reason", "text", "Reason")
 
 
@@ -442,6 +445,32 @@ def _check_proceedings(case: Case, part: Any, v: dict[str, Any]) -> Errors:
     hearing_date = v.get("hearing_date")
     if hearing_date is not None and hearing_date < case.received_date:
         errors.append(("hearing_date", "The hearing cannot be before the matter was received."))
+    return errors + _check_referral_dates(case, None, v)
+
+
+def _check_referral_dates(case: Case, hearing: Hearing | None, v: dict[str, Any]) -> Errors:
+    """The notice of referral (reg 30) and the officer's answer to it (reg 31), as recorded."""
+    errors: Errors = []
+    notice = v.get("referral_notice_on") or (hearing.referral_notice_on if hearing else None)
+    response = v.get("officer_response_on")
+    if notice is not None and notice < case.received_date:
+        errors.append(
+            (
+                "referral_notice_on",
+                "The notice of referral cannot be before the matter was received.",
+            )
+        )
+    if response is not None and notice is None:
+        errors.append(
+            (
+                "officer_response_on",
+                "Record when the notice of referral was supplied (referral_notice_on) first.",
+            )
+        )
+    elif response is not None and notice is not None and response < notice:
+        errors.append(
+            ("officer_response_on", "The officer's answer cannot be before the notice of referral.")
+        )
     return errors
 
 
@@ -472,10 +501,15 @@ def _effect_proceedings(case: Case, part: Any, v: dict[str, Any], ctx: Context) 
         public=forum.public_by_default if public is None else public,
         anonymised=bool(v.get("anonymised")),
         restrictions=v.get("restrictions") or "",
+        referral_notice_on=v.get("referral_notice_on"),
     )
     set_subject(ctx, part, proceedings=v["forum"])
     case.stage = Stage.PROCEEDINGS
-    return {"forum": v["forum"], "hearing_date": v.get("hearing_date")}
+    return {
+        "forum": v["forum"],
+        "hearing_date": v.get("hearing_date"),
+        "referral_notice_on": v.get("referral_notice_on"),
+    }
 
 
 def _hearing_details_guard(case: Case, part: AllegationSubject) -> str | None:
@@ -486,13 +520,22 @@ def _hearing_details_guard(case: Case, part: AllegationSubject) -> str | None:
 
 def _check_hearing_details(case: Case, part: Any, v: dict[str, Any]) -> Errors:
     forum = forums.forum_rules(case.rules, part.hearing.forum)
-    return check_panel(forum, v.get("panel") or []) if forum is not None else []
+    errors = check_panel(forum, v.get("panel") or []) if forum is not None else []
+    return errors + _check_referral_dates(case, part.hearing, v)
 
 
 def _effect_hearing_details(case: Case, part: Any, v: dict[str, Any], ctx: Context) -> dict:
     hearing = part.hearing
     changed = {}
-    for name in ("hearing_date", "panel", "public", "anonymised", "restrictions"):
+    for name in (
+        "hearing_date",
+        "panel",
+        "public",
+        "anonymised",
+        "restrictions",
+        "referral_notice_on",
+        "officer_response_on",
+    ):
         if v.get(name) is not None:
             setattr(hearing, name, v[name])
             changed[name] = v[name]
@@ -947,6 +990,7 @@ ACTIONS_LIST: tuple[Action, ...] = (
                 choices=_choices(Proceedings, forums.PROCEEDINGS_FORUMS),
             ),
             Param("hearing_date", DATE, "Date of the meeting or hearing"),
+            REFERRAL_NOTICE,
             Param("panel", "panel", "Panel"),
             Param("public", "bool", "Held in public"),
             Param("anonymised", "bool", "Officer anonymised by the chair"),
@@ -969,6 +1013,8 @@ ACTIONS_LIST: tuple[Action, ...] = (
         params=(
             SUBJECT,
             Param("hearing_date", DATE, "Date of the meeting or hearing"),
+            REFERRAL_NOTICE,
+            Param("officer_response_on", DATE, "Date the officer answered the notice (reg 31)"),
             Param("panel", "panel", "Panel"),
             Param("public", "bool", "Held in public"),
             Param("anonymised", "bool", "Officer anonymised by the chair"),

@@ -264,3 +264,48 @@ def test_the_twelve_month_clock_appears_and_goes_overdue(client, officers) -> No
         case = investigator.act(case, "record_progress_report")
         clock = next(c for c in case["clocks"] if c["name"] == "twelve_month_report")
         assert (clock["due"], clock["overdue"]) == ("2027-03-01", False)
+
+
+def test_the_officer_s_15_working_days_to_answer_the_referral(at_a_misconduct_meeting) -> None:
+    # Conduct Regs reg 31(1): 15 working days from the first working day after the documents
+    # are supplied (reg 30). Supplied on Thursday 2 April 2026: Good Friday and Easter Monday
+    # are bank holidays, so the first working day after is Tuesday 7 April and the 15th is
+    # Monday 27 April.
+    authority, case, part = at_a_misconduct_meeting
+    case = authority.act(
+        case, "record_hearing_details", subject=part, referral_notice_on="2026-04-02"
+    )
+    clocks = {clock["name"]: clock for clock in case["clocks"]}
+    assert "referral_response" not in clocks  # past already: a window, shown while open
+    status, body = authority.post(
+        f"/api/cases/{case['id']}/actions",
+        {
+            "action": "record_hearing_details",
+            "version": case["version"],
+            "subject": part,
+            "referral_notice_on": "2099-04-03",
+            "officer_response_on": "2099-04-01",
+        },
+    )
+    assert status == 422
+    assert body["errors"][0]["field"] == "officer_response_on"
+    from candour.cases import clocks as rules
+    from candour.cases.models import Hearing
+
+    assert rules.add_working_days(dt.date(2026, 4, 2), 15) == dt.date(2026, 4, 27)
+    hearing = Hearing.objects.get(part_id=part)
+    due = [
+        clock
+        for clock in rules.clocks_for(hearing.part.allegation.case, dt.date(2026, 4, 20))
+        if clock.name == "referral_response"
+    ]
+    assert [(clock.due, clock.overdue) for clock in due] == [(dt.date(2026, 4, 27), False)]
+    case = authority.act(
+        case, "record_hearing_details", subject=part, officer_response_on="2026-04-20"
+    )
+    assert Hearing.objects.get(part_id=part).officer_response_on == dt.date(2026, 4, 20)
+    assert not [
+        clock
+        for clock in rules.clocks_for(hearing.part.allegation.case, dt.date(2026, 4, 20))
+        if clock.name == "referral_response"
+    ]
