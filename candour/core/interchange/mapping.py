@@ -229,25 +229,48 @@ def _getter(
         raw = _builder(rule.template or "", index, ordinal, template=True)
         where = f"'{rule.template}'"
 
+    convert = _converter(rule)
+    # A file holds few distinct texts a column: each is converted once (up to CACHED of them).
+    done: dict[str, tuple[str, str | None]] = {}
+
     def get(number: int, cells: list[str], report: Report) -> str:
         if group:
             key = tuple(next((cells[p] for p in part if p >= 0 and cells[p]), "") for part in group)
             ordinal[0] = seen[key] = seen.get(key, 0) + 1
         text = raw(cells)
+        result = done.get(text)
+        if result is None:
+            result = convert(text)
+            if len(done) < CACHED:
+                done[text] = result
+        value, problem = result
+        if problem is not None:
+            unmapped.add((number, rule.target))
+            report(number, where, problem)
+        return value
+
+    return get
+
+
+CACHED = 100_000
+
+
+def _converter(rule: ColumnRule) -> Callable[[str], tuple[str, str | None]]:
+    """The text of a cell (or template) as Candour's value, or "" and the sentence saying why
+    the mapping cannot translate it: ``extract``, ``default``, ``split``, ``values``,
+    ``patterns``, ``otherwise`` and ``date_format``, in that order."""
+
+    def convert(text: str) -> tuple[str, str | None]:
         if text and rule.extract is not None:
             found = rule.extract.search(text)
             if found is None:
-                unmapped.add((number, rule.target))
-                report(
-                    number,
-                    where,
+                return "", (
                     f"'{text}' does not hold the part columns.{rule.target}.extract looks for "
-                    f"('{rule.extract.pattern}').",
+                    f"('{rule.extract.pattern}')."
                 )
-                return ""
             text = (found.group(1) if rule.extract.groups else found.group(0)).strip()
         if text == "":
-            return rule.default or ""
+            return rule.default or "", None
         parts = [p.strip() for p in text.split(rule.split)] if rule.split else [text]
         out: list[str] = []
         for part in parts:
@@ -255,32 +278,24 @@ def _getter(
                 continue
             value = _translate(rule, part)
             if value is None:
-                unmapped.add((number, rule.target))
-                report(
-                    number,
-                    where,
+                return "", (
                     f"'{part}' has no mapping to a {rule.target} value; add it under "
                     f"columns.{rule.target}.values (or a pattern, or set 'otherwise') in the "
-                    "mapping file.",
+                    "mapping file."
                 )
-                return ""
             if rule.date_formats and value:
                 parsed = _parse_date(value, rule.date_formats)
                 if parsed is None:
-                    unmapped.add((number, rule.target))
-                    report(
-                        number,
-                        where,
-                        f"'{value}' is not a date in the form {' or '.join(rule.date_formats)}.",
+                    return "", (
+                        f"'{value}' is not a date in the form {' or '.join(rule.date_formats)}."
                     )
-                    return ""
                 value = parsed
             for piece in value.split(";") if rule.split else [value]:
                 if piece and piece not in out:
                     out.append(piece)
-        return ";".join(out)
+        return ";".join(out), None
 
-    return get
+    return convert
 
 
 def _first_of(items: list[Callable[[list[str]], str]]) -> Callable[[list[str]], str]:
