@@ -22,6 +22,9 @@ class IntegrityConfig(AppConfig):
             "integrity.accessevent",
             Scope((Capability.VIEW_INTELLIGENCE,), force="force", own="person"),
         )
+        # Integrity-line reports: the counter-corruption analysts of the force they were sent to.
+        register("integrity.integrityreport", Scope((Capability.VIEW_INTELLIGENCE,), force="force"))
+        register("integrity.integritymessage", Scope(via="report"))
         from candour.core.interchange import importers
         from candour.integrity.access import import_access_log
 

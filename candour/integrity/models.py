@@ -96,3 +96,40 @@ class AccessEvent(models.Model):
         return (
             f"{self.user_ref} {self.action} {self.record_type} {self.record_ref} on {self.system}"
         )
+
+
+class IntegrityReport(models.Model):
+    """A concern about a colleague sent through the anonymous integrity line
+    (docs/early-warning.md, "The integrity line"). Nothing identifying the reporter is kept: no
+    account, address, user agent, cookie or time of sending, only the day; their name only when
+    they choose to give it. ``reference`` and the passphrase (kept as a salted hash) let them
+    add information and read replies later."""
+
+    force = models.ForeignKey("core.Force", on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=16, unique=True)
+    passphrase_hash = models.CharField(max_length=128)
+    about = models.CharField(max_length=300, help_text="Who the concern is about.")
+    concern = models.TextField()
+    reporter_name = models.CharField(max_length=200, blank=True)
+    received_on = models.DateField(help_text="The day only: a time could single the sender out.")
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Integrity report {self.reference}"
+
+
+class IntegrityMessage(models.Model):
+    """More information from the reporter, or a reply from the counter-corruption unit."""
+
+    report = models.ForeignKey(IntegrityReport, on_delete=models.CASCADE, related_name="messages")
+    from_reporter = models.BooleanField()
+    text = models.TextField()
+    written_on = models.DateField()
+
+    class Meta:
+        ordering = ["report", "id"]
+
+    def __str__(self) -> str:
+        return f"{'reporter' if self.from_reporter else 'reply'} on {self.report.reference}"

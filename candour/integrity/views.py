@@ -10,13 +10,16 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 
 from candour.core import audit, scoping
-from candour.core.models import Person
+from candour.core.models import Force, Person
 from candour.core.permissions import capability_required
 from candour.core.roles import Capability
-from candour.integrity import services
-from candour.integrity.forms import FlagDecisionForm
+from candour.integrity import line, services
+from candour.integrity.forms import FlagDecisionForm, FollowUpForm, IntegrityReportForm, ReplyForm
+from candour.integrity.models import IntegrityReport
 from candour.integrity.rules import BY_CODE
 
 ANALYSTS = capability_required(Capability.VIEW_INTELLIGENCE)
@@ -99,4 +102,82 @@ def flag_detail(request: HttpRequest, pk: int, fingerprint: str) -> HttpResponse
             "decision": decision,
             "form": form,
         },
+    )
+
+
+# --- The integrity line ---------------------------------------------------------------------
+# Public pages: no sign-in, no session, no CSRF cookie (a token needs a cookie, and there is no
+# signed-in user whose authority a forged form could borrow), nothing read from the request but
+# the form; never cached. Nothing here looks at request.user, so a member of staff signed in to
+# Candour is not recorded either.
+
+
+def _public(view: Any) -> Any:
+    return never_cache(csrf_exempt(view))
+
+
+def _forces() -> list[tuple[str, str]]:
+    return [("", "Choose your force"), *Force.objects.order_by("name").values_list("code", "name")]
+
+
+@_public
+def line_report(request: HttpRequest) -> HttpResponse:
+    form = IntegrityReportForm(request.POST or None, forces=_forces())
+    if request.method == "POST" and form.is_valid():
+        receipt = line.send_report(
+            force=form.cleaned_data["force"],
+            about=form.cleaned_data["about"],
+            concern=form.cleaned_data["concern"],
+            reporter_name=form.cleaned_data["reporter_name"],
+        )
+        return render(request, "integrity/line_sent.html", {"receipt": receipt})
+    return render(request, "integrity/line_report.html", {"form": form})
+
+
+@_public
+def line_follow_up(request: HttpRequest) -> HttpResponse:
+    form = FollowUpForm(request.POST or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = line.open_report(form.cleaned_data["reference"], form.cleaned_data["passphrase"])
+        if report is None:
+            form.add_error(None, "No report matches that reference and passphrase.")
+        elif form.cleaned_data["text"].strip():
+            line.add_information(report, form.cleaned_data["text"])
+    return render(
+        request,
+        "integrity/line_follow_up.html",
+        {
+            "form": form,
+            "report": report,
+            "messages_list": list(report.messages.all()) if report else [],
+        },
+    )
+
+
+@ANALYSTS
+def line_reports(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    reports = list(scoping.visible_to(user, IntegrityReport).select_related("force"))
+    audit.record(user, "list", object_type="integrity.integrityreport", detail={"n": len(reports)})
+    return render(request, "integrity/line_reports.html", {"reports": reports})
+
+
+@ANALYSTS
+def line_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    try:
+        report = scoping.get_visible(user, IntegrityReport.objects.select_related("force"), pk=pk)
+    except IntegrityReport.DoesNotExist:
+        raise Http404("No integrity report with that number is in your forces.") from None
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        line.reply(user, report.pk, form.cleaned_data["text"])
+        messages.success(request, f"Reply sent on {report.reference}.")
+        return redirect("integrity:line_report_detail", pk=report.pk)
+    audit.record(user, "view", report, force_code=report.force_id)
+    return render(
+        request,
+        "integrity/line_report_detail.html",
+        {"report": report, "form": form, "messages_list": list(report.messages.all())},
     )
