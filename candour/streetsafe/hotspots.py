@@ -307,8 +307,18 @@ def one_sided_p(z: np.ndarray) -> np.ndarray:
     """P-values for "more reports than chance" (hot, not cold, spots): 1 - Phi(z), as
     scipy.stats.norm.sf (held to it by a test; scipy itself takes longer to import than the
     whole count takes)."""
-    upper = np.frompyfunc(lambda value: 0.5 * math.erfc(value / math.sqrt(2)), 1, 1)
+    upper = np.frompyfunc(_normal_tail, 1, 1)
     return np.asarray(upper(z), dtype=float)
+
+
+_MAX_LOG = 709.782712893384  # log of the largest double: beyond it exp(-x^2) underflows
+
+
+def _normal_tail(z: float) -> float:
+    x = z / math.sqrt(2)
+    # As scipy (Cephes) does: 0 where the tail is below the smallest normal double, not a
+    # subnormal number (so q is printed as 0, as before).
+    return 0.0 if x * x > _MAX_LOG and x > 0 else 0.5 * math.erfc(x)
 
 
 def false_discovery_rate(p: np.ndarray) -> np.ndarray:
