@@ -122,6 +122,7 @@ def test_a_wide_cross_table_scrolls_in_its_own_region_not_the_page(page) -> None
         assert region.evaluate("r => r.scrollWidth > r.clientWidth"), width  # it scrolls itself
         region.focus()  # keyboard users reach it, and scroll it with the arrow keys
         page.keyboard.press("ArrowRight")
-        assert region.evaluate("r => r.scrollLeft > 0"), width
+        # The browser may scroll smoothly: wait (up to 5 s) for the region to have moved.
+        page.wait_for_function("r => r.scrollLeft > 0", arg=region.element_handle(), timeout=5000)
         assert axe_violations(page) == [], width
     assert page.csp_violations == []
