@@ -205,6 +205,24 @@ def get_visible(user: Any, rows: type[M] | QuerySet[M], **lookup: Any) -> M:
     return visible_to(user, rows).get(**lookup)
 
 
+def own_person(user: Any) -> Any:
+    """The user's own workforce record, or None: for the pages about oneself (one's own
+    declarations), the one exception to "never a row about the user themselves"."""
+    if not _active(user) or user.person_id is None:
+        return None
+    return user.person
+
+
+def own_records(user: Any, rows: Any) -> Any:
+    """The rows of a model about the user's own workforce record (through its scope's ``own``
+    lookup), whatever their role; none for a user with no workforce record."""
+    queryset = rows if isinstance(rows, QuerySet) else rows._default_manager.all()
+    scope = scope_of(queryset.model)
+    if not _active(user) or user.person_id is None or not scope.own:
+        return queryset.none()
+    return queryset.filter(**{scope.own: user.person_id})
+
+
 def can_see(user: Any, obj: models.Model) -> bool:
     return visible_to(user, type(obj)).filter(pk=obj.pk).exists()
 
@@ -256,6 +274,8 @@ __all__ = [
     "is_scoped",
     "may_read",
     "outside_forces",
+    "own_person",
+    "own_records",
     "register",
     "scope_of",
     "visible_to",

@@ -25,6 +25,12 @@ class IntegrityConfig(AppConfig):
         # Integrity-line reports: the counter-corruption analysts of the force they were sent to.
         register("integrity.integrityreport", Scope((Capability.VIEW_INTELLIGENCE,), force="force"))
         register("integrity.integritymessage", Scope(via="report"))
+        # Declarations: the analysts of the person's force, never their own (which they read
+        # on their own page, scoping.own_records).
+        register(
+            "integrity.declaration",
+            Scope((Capability.VIEW_INTELLIGENCE,), force="person__force", own="person"),
+        )
         from candour.core.interchange import importers
         from candour.integrity.access import import_access_log
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from candour.integrity.models import Decision
+from candour.integrity.models import Decision, DeclarationKind
 
 
 class FlagDecisionForm(forms.Form):
@@ -68,4 +68,20 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=20000,
         error_messages={"required": "Write the reply."},
+    )
+
+
+class DeclarationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What are you declaring?",
+        choices=DeclarationKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you are declaring."},
+    )
+    details = forms.CharField(
+        label="Details",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        help_text="Who or what, since when, and how you are connected.",
+        error_messages={"required": "Give the details."},
     )

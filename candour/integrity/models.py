@@ -133,3 +133,27 @@ class IntegrityMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{'reporter' if self.from_reporter else 'reply'} on {self.report.reference}"
+
+
+class DeclarationKind(models.TextChoices):
+    ASSOCIATION = "association", "Notifiable association"
+    BUSINESS_INTEREST = "business_interest", "Business interest or secondary employment"
+    GIFT_HOSPITALITY = "gift_hospitality", "Gift or hospitality"
+
+
+class Declaration(models.Model):
+    """What a member of staff declares (College of Policing APP on vetting and the Code of
+    Ethics: notifiable associations, business interests and secondary employment, gifts and
+    hospitality), with the day it is next to be reviewed."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="declarations")
+    kind = models.CharField(max_length=20, choices=DeclarationKind.choices)
+    details = models.TextField()
+    declared_on = models.DateField()
+    review_on = models.DateField(help_text="When the declaration is next to be reviewed.")
+
+    class Meta:
+        ordering = ["review_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.person.ref}"

@@ -10,4 +10,6 @@ urlpatterns = [
     path("line/follow-up/", views.line_follow_up, name="line_follow_up"),
     path("reports/", views.line_reports, name="line_reports"),
     path("reports/<int:pk>/", views.line_report_detail, name="line_report_detail"),
+    path("declarations/", views.declaration_register, name="declarations"),
+    path("declarations/mine/", views.my_declarations, name="my_declarations"),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,9 +18,15 @@ from candour.core import audit, scoping
 from candour.core.models import Force, Person
 from candour.core.permissions import capability_required
 from candour.core.roles import Capability
-from candour.integrity import line, services
-from candour.integrity.forms import FlagDecisionForm, FollowUpForm, IntegrityReportForm, ReplyForm
-from candour.integrity.models import IntegrityReport
+from candour.integrity import declarations, line, services
+from candour.integrity.forms import (
+    DeclarationForm,
+    FlagDecisionForm,
+    FollowUpForm,
+    IntegrityReportForm,
+    ReplyForm,
+)
+from candour.integrity.models import Declaration, IntegrityReport
 from candour.integrity.rules import BY_CODE
 
 ANALYSTS = capability_required(Capability.VIEW_INTELLIGENCE)
@@ -180,4 +187,46 @@ def line_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "integrity/line_report_detail.html",
         {"report": report, "form": form, "messages_list": list(report.messages.all())},
+    )
+
+
+# --- Declarations ---------------------------------------------------------------------------
+
+
+@login_required
+def my_declarations(request: HttpRequest) -> HttpResponse:
+    """Anyone signed in: their own declarations, and a form to make one."""
+    user: Any = request.user
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            declarations.declare(
+                user, kind=form.cleaned_data["kind"], details=form.cleaned_data["details"]
+            )
+        except declarations.DeclarationRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Declaration recorded.")
+            return redirect("integrity:my_declarations")
+    return render(
+        request,
+        "integrity/my_declarations.html",
+        {
+            "form": form,
+            "linked": scoping.own_person(user) is not None,
+            "declarations": list(scoping.own_records(user, Declaration)),
+        },
+    )
+
+
+@ANALYSTS
+def declaration_register(request: HttpRequest) -> HttpResponse:
+    """The analyst's register: every declaration of their forces, reviews due first."""
+    user: Any = request.user
+    rows = list(scoping.visible_to(user, Declaration).select_related("person__force"))
+    audit.record(user, "list", object_type="integrity.declaration", detail={"n": len(rows)})
+    return render(
+        request,
+        "integrity/declaration_register.html",
+        {"declarations": rows, "today": timezone.localdate()},
     )
