@@ -168,7 +168,9 @@ def run_datawash(
             if save_model is not None:
                 models.write(trained, Path(save_model))
             report(6)
-            predictions, estimated_comparisons = _score(linker, threshold, national_rows)
+            predictions, estimated_comparisons = _score(
+                linker, threshold, national_rows, workforce_rows
+            )
             report(7)
             written = _write(predictions, out_path)
             parts = weight_parts(predictions)
@@ -413,9 +415,18 @@ def _train(
     return comparisons.remove_matches_from_u(model, prepared.u_pairs)
 
 
-def _score(linker: Linker, threshold: float, national_rows: int) -> tuple[pd.DataFrame, int]:
+# Above this many possible pairs the summary's count of comparisons is estimated from a 5% sample
+# of the records (Splink makes the pairs to count them: counted in full, a 100,000-record delta
+# against 307,452 people would be blocked twice).
+COUNT_IN_FULL_PAIRS = 2e9
+
+
+def _score(
+    linker: Linker, threshold: float, national_rows: int, workforce_rows: int = 1
+) -> tuple[pd.DataFrame, int]:
+    full = workforce_rows * national_rows <= COUNT_IN_FULL_PAIRS
     estimate = linker.blocking_analysis.count_comparisons_from_blocking_rules(
-        record_sample_proportion=1.0 if national_rows <= 200_000 else 0.05
+        record_sample_proportion=1.0 if full else 0.05
     )
     estimated_comparisons = int(estimate[-1]["cumulative_comparison_count"]) if estimate else 0
     chunks = max(1, -(-national_rows // NATIONAL_ROWS_PER_CHUNK))
