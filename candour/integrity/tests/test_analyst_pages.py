@@ -93,3 +93,20 @@ def test_the_person_page_shows_the_co_accused_network_to_the_analyst_only(
     assert "P600 and P601: 2 cases together" in page
     assert f'href="{reverse("cases:person", args=[colleague.pk])}"' in page
     assert "Cluster of cases in 12 months" in page
+    assert "Complaint CAM/W/3 received" in page  # the timeline
+
+
+def test_the_timeline_holds_the_persons_declarations(client, signed_in, cluster):
+    from candour.integrity.models import Declaration
+
+    person = cluster[0]
+    Declaration.objects.create(
+        person=person,
+        kind="gift_hospitality",
+        details="Match tickets",
+        declared_on=days_ago(5),
+        review_on=days_ago(-360),
+    )
+    signed_in(Role.CCU_ANALYST, ["cambridgeshire"])
+    page = client.get(reverse("cases:person", args=[person.pk])).content.decode()
+    assert "Declared: gift or hospitality" in page
