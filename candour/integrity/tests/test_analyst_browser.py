@@ -1,6 +1,6 @@
 """The analyst's journey in Chromium: sign in with two-factor authentication, open the queue of
 flags, read one and decide it, see it leave the queue, and read the person's co-accused network;
-every page passes axe-core, at desktop and phone widths, and breaks no Content-Security-Policy
+send a report through the integrity line and open it again; every page passes axe-core, at desktop and phone widths, and breaks no Content-Security-Policy
 rule."""
 
 import datetime as dt
@@ -50,9 +50,32 @@ def test_an_analyst_decides_a_flag_and_reads_the_co_accused_network(page) -> Non
     network = page.get_by_test_id("co-accused-network")
     assert network.is_visible() and network.locator("circle").count() == 2
     assert "P701" in page.get_by_test_id("co-accused-table").inner_text()
+    page.goto("/integrity/line/")
+    page.get_by_role("button", name="Send the report").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page) == [], "integrity line with errors"
+    page.get_by_label("Your force").select_option("cambridgeshire")
+    page.get_by_label("Who is your concern about?").fill("PC 99, response team")
+    page.get_by_label("What is your concern?").fill("Searches an ex-partner on Niche.")
+    page.get_by_role("button", name="Send the report").click()
+    reference = page.get_by_test_id("reference").inner_text()
+    passphrase = page.get_by_test_id("passphrase").inner_text()
+    assert axe_violations(page) == [], "integrity line sent"
+    page.get_by_role("link", name="Add information or read replies").click()
+    page.get_by_label("Reference").fill(reference)
+    page.get_by_label("Passphrase").fill(passphrase)
+    page.get_by_role("button", name="Open the report").click()
+    assert "No messages yet." in page.get_by_test_id("line-messages").inner_text()
+    assert axe_violations(page) == [], "integrity line follow-up"
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 800})
-        for path in ["/integrity/", f"/cases/people/{person.pk}/"]:
+        for path in [
+            "/integrity/",
+            f"/cases/people/{person.pk}/",
+            "/integrity/reports/",
+            "/integrity/declarations/",
+            "/integrity/declarations/mine/",
+        ]:
             page.goto(path)
             assert axe_violations(page) == [], (width, path)
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
