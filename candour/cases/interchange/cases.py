@@ -99,6 +99,10 @@ def _import_cases(job: ImportJob) -> ImportResult:
             plan = make_plan(checked, dry_run, progress)
         finally:
             checked.db.close()  # the plan is in pyarrow tables: free DuckDB's memory now
+        if job.source is not None and job.source.dropped:
+            plan.result.note_dropped(
+                job.source.dropped
+            )  # before the audit entry, which counts them
         if not dry_run:
             write(plan, progress)
             job.record(

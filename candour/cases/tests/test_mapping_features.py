@@ -5,6 +5,7 @@ exact duplicate rows dropped with a report, and the mapping file's own checks.""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -188,6 +189,11 @@ def test_exact_duplicate_rows_are_dropped_and_reported_when_the_mapping_says_so(
     ) in out
     assert Allegation.objects.count() == 2
     assert Case.objects.count() == 1
+    from candour.core.models import AuditEntry  # noqa: PLC0415
+
+    detail = json.loads(AuditEntry.objects.filter(action="import").latest("id").detail)
+    assert detail["exact_duplicate_rows_dropped"] == 2  # the audit entry counts them too
+    assert detail["rows_read"] == 4
 
 
 @pytest.mark.parametrize(

@@ -165,8 +165,9 @@ def file_importer(kind: str) -> Callable[[Callable[[ImportJob], ImportResult]], 
                 channel=channel,
             )
             result = body(job)
-            if job.source is not None and job.source.dropped:
-                result.note_dropped(job.source.dropped)
+            dropped = job.source.dropped if job.source is not None else []
+            if dropped and "exact_duplicate_rows_dropped" not in result.details:
+                result.note_dropped(dropped)
             return result
 
         return run
