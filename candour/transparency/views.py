@@ -506,7 +506,7 @@ def _comparison_download(comparison: comparison_module.Comparison, fmt: str) -> 
 @capability_required(Capability.VIEW_STATISTICS)
 def compare_forces(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    return _comparison_page(request, own=tuple(user.force_codes()), public=False)
+    return _comparison_page(request, own=tuple(scoping.force_codes(user)), public=False)
 
 
 def public_compare_forces(request: HttpRequest) -> HttpResponse:
