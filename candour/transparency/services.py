@@ -7,6 +7,7 @@ Views and the API call these; each records its audit entry here, and reads FOI a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -194,3 +195,50 @@ def compare_for(
             detail={**question.to_json(), "format": fmt},
         )
     return comparison
+
+
+def add_published_figures(
+    rows: Sequence[dict[str, Any]], *, by: User | None = None, channel: str = "web"
+) -> int:
+    """Store figures others published (interchange §4) that are not held yet (by their key);
+    returns how many were added. Audited as an import. Files come in through
+    ``candour import figures``; this is for figures made in code (the demo)."""
+    from candour.transparency.models import PublishedFigure
+
+    held = set(
+        PublishedFigure.objects.values_list(
+            "force_id", "source", "period_start", "period_end", "measure", "breakdown"
+        )
+    )
+    new = [
+        PublishedFigure(
+            force_id=row["force"],
+            source=row["source"],
+            period_start=row["period_start"],
+            period_end=row["period_end"],
+            measure=row["measure"],
+            breakdown=row.get("breakdown", ""),
+            value=row.get("value"),
+            note=row.get("note", ""),
+        )
+        for row in rows
+        if (
+            row["force"],
+            row["source"],
+            row["period_start"],
+            row["period_end"],
+            row["measure"],
+            row.get("breakdown", ""),
+        )
+        not in held
+    ]
+    PublishedFigure.objects.bulk_create(new)
+    if new:
+        audit.record(
+            by,
+            "import",
+            object_type="transparency.publishedfigure",
+            channel=channel,
+            detail={"created": len(new), "forces": sorted({f.force_id for f in new})},
+        )
+    return len(new)

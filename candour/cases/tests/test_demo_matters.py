@@ -15,7 +15,7 @@ from candour.core.models import User
 @pytest.fixture
 def demo(db, settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return load_demo(scale=0.02)
+    return load_demo(scale=0.02, first_work=False)
 
 
 def test_the_live_matters_cover_every_stage(demo) -> None:

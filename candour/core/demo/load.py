@@ -73,6 +73,10 @@ class DemoResult:
     subjects_created: int = 0
     already_loaded: bool = False
     logins: list[LoginResult] = field(default_factory=list)
+    vetting: dict[str, int] = field(default_factory=dict)
+    candidates: int = 0
+    foi_answers: int = 0
+    published_figures: int = 0
 
     @property
     def changed_anything(self) -> bool:
@@ -82,11 +86,18 @@ class DemoResult:
 
 
 def load_demo(
-    *, scale: float = 1.0, seed: int = F.SEED, progress: Progress | None = None
+    *,
+    scale: float = 1.0,
+    seed: int = F.SEED,
+    progress: Progress | None = None,
+    first_work: bool = True,
 ) -> DemoResult:
     """Load the demo data set and the demo logins. Once a load is on record a second run
     adds nothing, whatever its scale or seed. ``scale`` shrinks or grows the workforce and
-    case volumes together (1.0 gives about 12,500 people and 10,000 allegations)."""
+    case volumes together (1.0 gives about 12,500 people and 10,000 allegations).
+    ``first_work`` adds the work the case history gives no login (core/demo/work.py: vetting,
+    a data wash, FOI answers, published figures; about 5 s of the load); tests of the case
+    data leave it out."""
     say = progress or (lambda message: None)
     result = DemoResult(already_loaded=demo_already_loaded())
     with transaction.atomic():
@@ -108,6 +119,8 @@ def load_demo(
             )
             result.cases_created += len(live)
             refresh_stat_rows()
+            if first_work:
+                _first_work(result, say)
         if result.changed_anything:
             audit.record(
                 None,
@@ -124,6 +137,23 @@ def load_demo(
                 },
             )
     return result
+
+
+def _first_work(result: DemoResult, say: Progress) -> None:
+    """Work for the logins the case history gives none (core/demo/work.py)."""
+    from django.utils import timezone
+
+    from candour.core.demo import work
+
+    say("Giving the vetting officer clearances to renew and applications to decide")
+    result.vetting = work.add_vetting_work(
+        User.objects.get(username="vetting"), timezone.localdate()
+    )
+    say("Running a data wash of Norfolk's workforce against a synthetic national file")
+    result.candidates = work.run_demo_data_wash()
+    say("Saving the FOI officer's answers and other bodies' published figures")
+    result.published_figures = work.add_published_figures()
+    result.foi_answers = work.add_foi_answers(User.objects.get(username="foi"))
 
 
 def demo_already_loaded() -> bool:

@@ -63,7 +63,7 @@ def fast_passwords(settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def demo(db, fast_passwords):  # type: ignore[no-untyped-def]
-    return load_demo(scale=SMALL)
+    return load_demo(scale=SMALL, first_work=False)
 
 
 def table_counts() -> dict[str, int]:
@@ -104,7 +104,7 @@ def test_the_full_workforce_is_in_proportion_to_the_real_forces(db):
 
 def test_running_it_twice_changes_nothing(demo):
     before = table_counts()
-    again = load_demo(scale=SMALL)
+    again = load_demo(scale=SMALL, first_work=False)
     assert not again.changed_anything
     assert table_counts() == before
     assert before["cases"] > 0 and before["people"] > 0
@@ -112,7 +112,7 @@ def test_running_it_twice_changes_nothing(demo):
 
 def test_a_loaded_demo_is_not_loaded_again_at_another_scale(demo):
     before = table_counts()
-    again = load_demo(scale=SMALL * 2)
+    again = load_demo(scale=SMALL * 2, first_work=False)
     assert again.already_loaded and not again.changed_anything
     assert table_counts() == before
 
@@ -277,13 +277,13 @@ def test_every_role_has_a_login_scoped_to_its_forces(demo):
 
 def test_the_demo_password_comes_from_the_setting(db, fast_passwords, settings):
     settings.DEMO_PASSWORD = "another-demo-secret"  # CANDOUR_DEMO_PASSWORD
-    load_demo(scale=0.02)
+    load_demo(scale=0.02, first_work=False)
     assert User.objects.get(username="foi").check_password("another-demo-secret")
 
 
 def test_an_existing_account_is_left_as_it_was(db, fast_passwords):
     User.objects.create_user("admin", password="someone-elses-password", role="foi_officer")
-    result = load_demo(scale=0.02)
+    result = load_demo(scale=0.02, first_work=False)
     admin = User.objects.get(username="admin")
     assert admin.role == "foi_officer"
     assert admin.check_password("someone-elses-password")
@@ -310,7 +310,10 @@ def test_the_demo_command_refuses_a_bad_port(db):
 
 
 @pytest.mark.slow
-def test_the_demo_command_loads_the_full_data_set_and_prints_the_logins(db, fast_passwords):
+def test_the_demo_command_loads_the_full_data_set_and_prints_the_logins(
+    db, fast_passwords, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path  # the demo data wash's files
     out = io.StringIO()
     call_command("demo", "--no-serve", stdout=out)
     text = out.getvalue()
@@ -318,6 +321,11 @@ def test_the_demo_command_loads_the_full_data_set_and_prints_the_logins(db, fast
     for username in ("admin", "investigator", "authority", "vetting", "analyst", "foi", "pcc"):
         assert f"  {username} | " in text
     assert "http://127.0.0.1:8000/" in text
+    assert "First work: " in text and "data-wash candidates to review" in text
+    from candour.vetting import services as vetting
+
+    queue = vetting.vetting_queue(User.objects.get(username="vetting"))
+    assert queue["overdue"] and queue["due"] and queue["pending_candidates"]
     counts = table_counts()
 
     out = io.StringIO()

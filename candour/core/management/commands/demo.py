@@ -20,7 +20,8 @@ HOST = "127.0.0.1"
 class Command(BaseCommand):
     help = (
         "Create or upgrade the database, load the synthetic demo data set (six forces, "
-        "2015 to October 2026; running it again changes nothing), print one login per role "
+        "2015 to October 2026, with first work for every login; running it again changes "
+        "nothing), print one login per role "
         "and serve Candour at http://127.0.0.1:PORT/. The demo password is "
         "CANDOUR_DEMO_PASSWORD, or 'candour-demo' when that is not set."
     )
@@ -64,6 +65,15 @@ class Command(BaseCommand):
                 f"{result.cases_created:,} cases, {result.allegations_created:,} allegations, "
                 f"{result.subjects_created:,} subject records."
             )
+            if result.vetting:
+                self.stdout.write(
+                    f"First work: {sum(result.vetting.values()):,} vetting applications "
+                    f"({result.vetting['overdue']} overdue, {result.vetting['due']} due for "
+                    f"renewal, {result.vetting['awaiting']} awaiting a decision), "
+                    f"{result.candidates:,} data-wash candidates to review, "
+                    f"{result.foi_answers} saved FOI answers, "
+                    f"{result.published_figures} published figures to compare."
+                )
         else:
             self.stdout.write("The demo data set was already loaded; nothing changed.")
 
