@@ -18,7 +18,7 @@ from django.db.models import DateField, Func
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from candour.cases.models import AllegationSubject, Case
+    from candour.cases.models import AllegationSubject, Case, Hearing
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,9 @@ TWELVE_MONTHS = ClockRule(
 NOTICE_RESPONSE = ClockRule(
     "notice_response",
     "Subject's response to the regulation 17 notice",
-    "Police (Conduct) Regulations 2020 reg 18: 10 working days after the notice to give a "
-    "written or oral statement",
-    "unconfirmed",
+    "Police (Conduct) Regulations 2020 reg 18: 10 working days starting with the first working "
+    "day after the regulation 17 notice to give the investigator a written or oral statement",
+    "secondary",
 )
 OFFICER_RESPONSE = ClockRule(
     "referral_response",
@@ -56,7 +56,8 @@ HEARING_NOTICE = ClockRule(
     "public_hearing_notice",
     "Publish the notice of a public misconduct hearing",
     "Police (Conduct) Regulations 2020 reg 36: notice published at least 5 working days before "
-    "the hearing",
+    "the hearing (not for an accelerated hearing: reg 53(2) has its notice published as soon as "
+    "practicable after the notice of the hearing, with no fixed period)",
     "unconfirmed",
 )
 APPEAL_WINDOW = ClockRule(
@@ -73,6 +74,24 @@ REVIEW_WINDOW = ClockRule(
     "after the complainant is told the outcome",
     "primary",
 )
+ACCELERATED_HEARING = ClockRule(
+    "accelerated_hearing",
+    "Hold the accelerated misconduct hearing within 15 working days of the notice of referral",
+    "Police (Conduct) Regulations 2020 reg 52(1): the appropriate authority must specify a date "
+    "for the accelerated misconduct hearing not less than 10 and not more than 15 working days "
+    "after the notice under reg 51(1) is given; reg 48: the periods of Part 5 may be reduced by "
+    "agreement",
+    "primary",
+)
+ACCELERATED_REPORT = ClockRule(
+    "accelerated_report",
+    "Report of the accelerated misconduct hearing's finding",
+    "Police (Conduct) Regulations 2020 reg 63(1): the person conducting or chairing the "
+    "accelerated misconduct hearing must submit the report (finding, reasons, disciplinary "
+    "action) to the appropriate authority before the end of 5 working days beginning with the "
+    "first working day after the hearing is completed",
+    "primary",
+)
 CLOCK_RULES = (
     TWELVE_MONTHS,
     NOTICE_RESPONSE,
@@ -80,6 +99,8 @@ CLOCK_RULES = (
     HEARING_NOTICE,
     APPEAL_WINDOW,
     REVIEW_WINDOW,
+    ACCELERATED_HEARING,
+    ACCELERATED_REPORT,
 )
 
 
@@ -197,31 +218,8 @@ def clocks_for(case: Case, on: date | None = None) -> list[Clock]:
             if response_due >= on:
                 clocks.append(_clock(NOTICE_RESPONSE, response_due, on, part.pk, ref))
         hearing = getattr(part, "hearing", None)
-        if (
-            hearing is not None
-            and hearing.referral_notice_on is not None
-            and hearing.officer_response_on is None
-            and hearing.forum != "accelerated_hearing"  # Part 5 sets its own periods
-            and not part.outcome
-        ):
-            answer_due = add_working_days(hearing.referral_notice_on, 15)
-            if answer_due >= on:
-                clocks.append(_clock(OFFICER_RESPONSE, answer_due, on, part.pk, ref))
-        if (
-            hearing is not None
-            and hearing.public
-            and hearing.hearing_date is not None
-            and not part.outcome
-        ):
-            clocks.append(
-                _clock(
-                    HEARING_NOTICE,
-                    subtract_working_days(hearing.hearing_date, 5),
-                    on,
-                    part.pk,
-                    ref,
-                )
-            )
+        if hearing is not None and not part.outcome:
+            clocks += _hearing_clocks(hearing, on, part.pk, ref)
         forum = forums.forum_rules(rules, part.proceedings) if part.proceedings else None
         if (
             forum is not None
@@ -239,9 +237,46 @@ def clocks_for(case: Case, on: date | None = None) -> list[Clock]:
     return clocks
 
 
+ACCELERATED = "accelerated_hearing"  # Proceedings.ACCELERATED_HEARING
+
+
+def accelerated_hearing_by(hearing: Hearing) -> date | None:
+    """The last day reg 52(1) allows for an accelerated misconduct hearing: the 15th working day
+    after the notice of referral (reg 51(1)) was given, or None before it is recorded."""
+    if hearing.forum != ACCELERATED or hearing.referral_notice_on is None:
+        return None
+    return add_working_days(hearing.referral_notice_on, 15)
+
+
+def _hearing_clocks(hearing: Hearing, on: date, part_id: int, ref: str | None) -> list[Clock]:
+    """The clocks of arranged proceedings whose outcome is not yet recorded."""
+    clocks: list[Clock] = []
+    if hearing.forum == ACCELERATED:
+        # Part 5 sets its own periods: the hearing by the 15th working day after the notice
+        # (reg 52(1)), until a date within that is recorded; then the report of the finding
+        # 5 working days after the hearing (reg 63(1)), until the outcome is recorded.
+        by = accelerated_hearing_by(hearing)
+        if by is not None and (hearing.hearing_date is None or hearing.hearing_date > by):
+            clocks.append(_clock(ACCELERATED_HEARING, by, on, part_id, ref))
+        if hearing.hearing_date is not None:
+            report_due = add_working_days(hearing.hearing_date, 5)
+            clocks.append(_clock(ACCELERATED_REPORT, report_due, on, part_id, ref))
+        return clocks
+    if hearing.referral_notice_on is not None and hearing.officer_response_on is None:
+        answer_due = add_working_days(hearing.referral_notice_on, 15)
+        if answer_due >= on:
+            clocks.append(_clock(OFFICER_RESPONSE, answer_due, on, part_id, ref))
+    if hearing.public and hearing.hearing_date is not None:
+        notice_due = subtract_working_days(hearing.hearing_date, 5)
+        clocks.append(_clock(HEARING_NOTICE, notice_due, on, part_id, ref))
+    return clocks
+
+
 # The clocks that are the force's own duty, and so can go overdue (the others are windows for
 # the subject or the complainant, shown only while open).
-DUTIES = frozenset({TWELVE_MONTHS.name, HEARING_NOTICE.name})
+DUTIES = frozenset(
+    {TWELVE_MONTHS.name, HEARING_NOTICE.name, ACCELERATED_HEARING.name, ACCELERATED_REPORT.name}
+)
 
 
 def next_due(case: Case) -> date | None:

@@ -423,7 +423,9 @@ class Hearing(models.Model):
         null=True,
         blank=True,
         help_text="When the notice of referral and its documents were supplied to the officer "
-        "(Conduct Regs reg 30); the officer's 15 working days to answer run from it (reg 31).",
+        "(Conduct Regs reg 30); the officer's 15 working days to answer run from it (reg 31). "
+        "For an accelerated hearing, the notice under reg 51(1): the hearing falls 10 to 15 "
+        "working days after it (reg 52(1)).",
     )
     officer_response_on = models.DateField(
         null=True, blank=True, help_text="When the officer gave the reg 31(2) written notice."

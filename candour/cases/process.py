@@ -165,7 +165,10 @@ def _choices(enum: Any, only: Iterable[str] | None = None) -> tuple[tuple[str, s
 
 SUBJECT = Param("subject", "subject", "Subject", required=True)
 REFERRAL_NOTICE = Param(
-    "referral_notice_on", "date", "Date the notice of referral and documents were supplied (reg 30)"
+    "referral_notice_on",
+    "date",
+    "Date the notice of referral and documents were supplied (reg 30; reg 51(1) for an "
+    "accelerated hearing)",
 )
 REASON = Param("reason", "text", "Reason")
 
@@ -977,7 +980,8 @@ ACTIONS_LIST: tuple[Action, ...] = (
         "Arrange misconduct proceedings",
         DECIDE,
         frozenset({S.DETERMINATION, S.PROCEEDINGS}),
-        "Conduct Regs regs 23, 28, 30, 35, 36, 49 (referral, panel, notices, accelerated hearings)",
+        "Conduct Regs regs 23, 28, 30, 35, 36, 49, 51, 52 (referral, panel, notices, accelerated "
+        "hearings)",
         _effect_proceedings,
         per_subject=True,
         params=(

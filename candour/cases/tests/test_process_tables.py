@@ -152,3 +152,23 @@ def test_working_days_skip_weekends_and_bank_holidays() -> None:
     assert not is_working_day(dt.date(2025, 12, 27))
     assert add_working_days(dt.date(2025, 12, 24), 1) == dt.date(2025, 12, 29)
     assert add_working_days(dt.date(2026, 3, 2), 10) == dt.date(2026, 3, 16)
+
+
+def test_every_clock_is_a_row_of_the_time_limits_table_with_how_sure_we_are() -> None:
+    from pathlib import Path
+
+    from candour.cases.clocks import CLOCK_RULES, DUTIES
+
+    docs = Path(__file__).resolve().parents[3] / "docs" / "cases.md"
+    section = docs.read_text().split("## Time limits")[1].split("\n## ")[0]
+    rows = {
+        cells[1].strip("` "): cells
+        for line in section.splitlines()
+        if line.startswith("| `")
+        for cells in [line.split("|")]
+    }
+    assert set(rows) == {rule.name for rule in CLOCK_RULES}
+    for rule in CLOCK_RULES:
+        kind, source = rows[rule.name][2].strip(), rows[rule.name][5]
+        assert kind == ("duty" if rule.name in DUTIES else "window"), rule.name
+        assert rule.confirmed in source, (rule.name, rule.confirmed)
