@@ -245,6 +245,7 @@ def case_out(case: Case, user: User) -> dict[str, Any]:
                         "restrictions": hearing.restrictions,
                         "referral_notice_on": hearing.referral_notice_on,
                         "officer_response_on": hearing.officer_response_on,
+                        "notice_published_on": hearing.notice_published_on,
                     },
                 }
             )

@@ -266,10 +266,86 @@ def _hearing_clocks(hearing: Hearing, on: date, part_id: int, ref: str | None) -
         answer_due = add_working_days(hearing.referral_notice_on, 15)
         if answer_due >= on:
             clocks.append(_clock(OFFICER_RESPONSE, answer_due, on, part_id, ref))
-    if hearing.public and hearing.hearing_date is not None:
-        notice_due = subtract_working_days(hearing.hearing_date, 5)
-        clocks.append(_clock(HEARING_NOTICE, notice_due, on, part_id, ref))
+    if hearing.public and hearing.hearing_date is not None and hearing.notice_published_on is None:
+        # Candour publishes the notice itself once a public hearing has a date
+        # (workflow.public_hearing_notices, recorded as notice_published_on), so this runs only
+        # for a hearing whose publication is not recorded. A late one is a fact: late_notices.
+        clocks.append(
+            _clock(HEARING_NOTICE, hearing_notice_due(hearing.hearing_date), on, part_id, ref)
+        )
     return clocks
+
+
+def hearing_notice_due(hearing_date: date) -> date:
+    """The last day for the notice of a public hearing: 5 working days before it (reg 36)."""
+    return subtract_working_days(hearing_date, 5)
+
+
+def working_days_between(start: date, end: date) -> int:
+    """The working days from ``start`` up to, not including, ``end`` (0 when ``end`` is not
+    later): a notice published on Monday for a hearing on Friday came 4 working days before."""
+    count, day = 0, start
+    while day < end:
+        if is_working_day(day):
+            count += 1
+        day += timedelta(days=1)
+    return count
+
+
+@dataclass(frozen=True)
+class LateNotice:
+    """A public hearing's notice published after reg 36's last day: a fact to show, not a duty
+    that can still be met."""
+
+    part_id: int
+    subject_ref: str | None
+    published_on: date
+    hearing_date: date
+    due: date
+
+    @property
+    def working_days_before(self) -> int:
+        return working_days_between(self.published_on, self.hearing_date)
+
+    @property
+    def message(self) -> str:
+        published = _day(self.published_on)
+        if self.published_on > self.hearing_date:
+            when = f"after the hearing on {_day(self.hearing_date)}"
+        elif self.published_on == self.hearing_date:
+            when = "on the day of the hearing"
+        else:
+            days = self.working_days_before
+            when = f"{days} working day{'' if days == 1 else 's'} before the hearing"
+        return f"Notice published on {published}, {when}; reg 36 asks for at least 5."
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def late_notices(case: Case) -> list[LateNotice]:
+    """The public hearings on ``case`` whose notice was published later than 5 working days
+    before the hearing (reg 36; not an accelerated hearing, whose reg 53(2) has no fixed period),
+    whether or not the outcome is recorded yet."""
+    late = []
+    for part in case.parts():
+        hearing = getattr(part, "hearing", None)
+        if (
+            hearing is None
+            or hearing.forum == ACCELERATED
+            or not hearing.public
+            or hearing.hearing_date is None
+            or hearing.notice_published_on is None
+        ):
+            continue
+        due = hearing_notice_due(hearing.hearing_date)
+        if hearing.notice_published_on > due:
+            ref = part.subject.ref if part.subject is not None else None
+            late.append(
+                LateNotice(part.pk, ref, hearing.notice_published_on, hearing.hearing_date, due)
+            )
+    return late
 
 
 # The clocks that are the force's own duty, and so can go overdue (the others are windows for

@@ -430,6 +430,14 @@ class Hearing(models.Model):
     officer_response_on = models.DateField(
         null=True, blank=True, help_text="When the officer gave the reg 31(2) written notice."
     )
+    notice_published_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the notice of this public hearing, with its date, went on the force's "
+        "public pages (workflow.public_hearing_notices): set when the hearing is made public with "
+        "a date or given a new date, cleared when it is made private. Reg 36 asks for the notice "
+        "at least 5 working days before the hearing.",
+    )
 
     def __str__(self) -> str:
         return f"{self.get_forum_display()} for {self.part}"

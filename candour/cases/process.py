@@ -495,16 +495,20 @@ def check_panel(forum: forums.Forum, panel: list[dict[str, str]]) -> Errors:
 def _effect_proceedings(case: Case, part: Any, v: dict[str, Any], ctx: Context) -> dict:
     forum = forums.forum_rules(case.rules, v["forum"])
     assert forum is not None
-    public = v.get("public")
+    public = forum.public_by_default if v.get("public") is None else v["public"]
+    # A public hearing with a date is on the force's public pages from now on
+    # (workflow.public_hearing_notices): its notice (reg 36) is published today.
+    published = ctx.today if public and v.get("hearing_date") is not None else None
     Hearing.objects.create(
         part=part,
         forum=v["forum"],
         hearing_date=v.get("hearing_date"),
         panel=v.get("panel") or [],
-        public=forum.public_by_default if public is None else public,
+        public=public,
         anonymised=bool(v.get("anonymised")),
         restrictions=v.get("restrictions") or "",
         referral_notice_on=v.get("referral_notice_on"),
+        notice_published_on=published,
     )
     set_subject(ctx, part, proceedings=v["forum"])
     case.stage = Stage.PROCEEDINGS
@@ -512,6 +516,8 @@ def _effect_proceedings(case: Case, part: Any, v: dict[str, Any], ctx: Context) 
         "forum": v["forum"],
         "hearing_date": v.get("hearing_date"),
         "referral_notice_on": v.get("referral_notice_on"),
+        "public": public,
+        "notice_published_on": published,
     }
 
 
@@ -529,6 +535,7 @@ def _check_hearing_details(case: Case, part: Any, v: dict[str, Any]) -> Errors:
 
 def _effect_hearing_details(case: Case, part: Any, v: dict[str, Any], ctx: Context) -> dict:
     hearing = part.hearing
+    was = (hearing.public, hearing.hearing_date)
     changed = {}
     for name in (
         "hearing_date",
@@ -542,6 +549,17 @@ def _effect_hearing_details(case: Case, part: Any, v: dict[str, Any], ctx: Conte
         if v.get(name) is not None:
             setattr(hearing, name, v[name])
             changed[name] = v[name]
+    # The public pages show a public hearing with its date (workflow.public_hearing_notices): made
+    # public with a date, or given a new one, its notice (reg 36) is published today; made private
+    # (the chair's order), it leaves the pages and has no notice.
+    published = hearing.notice_published_on
+    if not hearing.public or hearing.hearing_date is None:
+        published = None
+    elif was != (True, hearing.hearing_date):
+        published = ctx.today
+    if published != hearing.notice_published_on:
+        hearing.notice_published_on = published
+        changed["notice_published_on"] = published
     hearing.save()
     return changed
 

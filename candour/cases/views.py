@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from candour.cases import forums, letters, process, search, services, workflow
-from candour.cases.clocks import clocks_for
+from candour.cases.clocks import clocks_for, late_notices
 from candour.cases.forms import (
     ActionForm,
     AllegationForm,
@@ -149,6 +149,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "stage_label": process.STAGES.get(case.stage, case.stage),
         "clocks": clocks_for(case),
+        "late_notices": late_notices(case),
         "case_actions": case_actions,
         "may_add_allegation": user.can(Capability.EDIT_CASES)  # type: ignore[union-attr]
         and case.stage in process.OPEN_FOR_ALLEGATIONS,

@@ -56,3 +56,16 @@ def test_the_bulk_history_is_placed_closed_or_open(demo) -> None:
     closed = history.filter(stage=Stage.CLOSED)
     assert closed.exists()
     assert not AllegationSubject.objects.filter(allegation__case__in=closed, outcome="").exists()
+
+
+def test_the_demo_s_late_notice_is_a_fact_on_the_page_not_an_overdue_duty(demo) -> None:
+    from candour.cases.clocks import clocks_for, late_notices
+    from candour.cases.workflow import load_case
+
+    case = Case.objects.get(summary__contains="its notice published late")
+    loaded = load_case(User.objects.get(username="investigator"), case.pk)
+    [late] = late_notices(loaded)
+    assert late.working_days_before < 5
+    assert late.message.startswith("Notice published on ")
+    assert "public_hearing_notice" not in {clock.name for clock in clocks_for(loaded)}
+    assert case.next_due is None

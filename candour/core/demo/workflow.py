@@ -2,8 +2,9 @@
 
 The generated history (``generate.py``) is closed matters written in bulk, as an import would
 write them. These are the live work: matters at every stage of the statutory process in the
-joint PSD's forces, some with clocks overdue (investigations past 12 months with no report, a
-public hearing whose notice is late), so each role's first look shows real work. Every step goes
+joint PSD's forces, some with clocks overdue (investigations past 12 months with no report) and
+a public hearing whose notice went out late (its date recorded 3 days before it), so each role's
+first look shows real work. Every step goes
 through ``take_action`` as the demo investigator or appropriate authority, so each has its
 timeline, audit entries and version, exactly as if a person had taken it.
 """
@@ -88,7 +89,7 @@ WALKS: tuple[Walk, ...] = (
         (*INVESTIGATE, ("record_investigation_report", {})),
     ),
     Walk(
-        "public hearing coming, notice overdue",
+        "public hearing coming, its notice published late",
         "conduct_matter",
         11,
         (
