@@ -145,6 +145,7 @@ def subtract_working_days(end: date, count: int) -> date:
 
 
 INVESTIGATING = ("referred", "investigation")
+FIRST_REPORT_MONTHS = 12  # the first report on an investigation not finished within 12 months
 
 
 def twelve_month_due(case: Case) -> date | None:
@@ -152,7 +153,7 @@ def twelve_month_due(case: Case) -> date | None:
     Each report covers a period; one recorded for the current period moves the clock on 6 months."""
     if case.stage not in INVESTIGATING:
         return None
-    due = case.received_date + relativedelta(months=12)
+    due = case.received_date + relativedelta(months=FIRST_REPORT_MONTHS)
     from candour.cases.models import loaded
 
     reported = {report.period_end for report in loaded(case, "progress_reports")}
@@ -164,14 +165,15 @@ def twelve_month_due(case: Case) -> date | None:
 class TwelveMonthsAfter(Func):
     """A date column 12 months on, in the database, as ``relativedelta(months=12)`` counts it
     (29 February gives 28 February): the 12-month mark of matters placed in bulk, where working
-    it out row by row in Python would be too slow (workflow.place_imported_matters)."""
+    it out row by row in Python would be too slow (placement.place_imported_matters; the
+    import's plan uses ``twelve_months_after_duckdb``, the same count in DuckDB)."""
 
     arity = 1
     output_field = DateField()
 
     def as_postgresql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
         # A date plus an interval of months keeps the day, or the month's last day.
-        template = "((%(expressions)s) + interval '12 months')::date"
+        template = f"((%(expressions)s) + interval '{FIRST_REPORT_MONTHS} months')::date"
         return self.as_sql(compiler, connection, template=template, **extra)
 
     def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
@@ -179,10 +181,17 @@ class TwelveMonthsAfter(Func):
         # strftime pattern's percent is doubled for the template, then for the driver.
         template = (
             "CASE WHEN strftime('%%%%m-%%%%d', %(expressions)s) = '02-29' "
-            "THEN date(%(expressions)s, '+12 months', '-1 day') "
-            "ELSE date(%(expressions)s, '+12 months') END"
+            f"THEN date(%(expressions)s, '+{FIRST_REPORT_MONTHS} months', '-1 day') "
+            f"ELSE date(%(expressions)s, '+{FIRST_REPORT_MONTHS} months') END"
         )
         return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def twelve_months_after_duckdb(iso_date: str) -> str:
+    """``TwelveMonthsAfter`` in DuckDB, for the import's plan: ``iso_date`` is an SQL expression
+    giving ISO date text, and so is the result. DuckDB adds months as PostgreSQL does, keeping
+    the day or taking the month's last (29 February gives 28 February)."""
+    return f"strftime(CAST({iso_date} AS DATE) + INTERVAL {FIRST_REPORT_MONTHS} MONTH, '%Y-%m-%d')"
 
 
 def appeal_window_end(part: AllegationSubject) -> date | None:

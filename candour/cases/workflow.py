@@ -19,11 +19,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from candour.cases import process, services
-from candour.cases.clocks import Clock, TwelveMonthsAfter, clocks_for, next_due
+from candour.cases.clocks import Clock, clocks_for, next_due
 from candour.cases.models import (
     Allegation,
     AllegationSubject,
@@ -34,11 +34,9 @@ from candour.cases.models import (
     Complainant,
     Flag,
     Hearing,
-    Investigation,
-    ProgressReport,
     Stage,
 )
-from candour.cases.rules import RULES_VERSIONS, RulesVersion, rules_version_for
+from candour.cases.rules import rules_version_for
 from candour.core import audit, changes, scoping
 from candour.core.forces import unknown_force_message
 from candour.core.models import Force, Person, User
@@ -402,48 +400,6 @@ def identify_subject(
             ) from None
         _bump(case, seen, by, "identify_subject", part, "", {"person_ref": person_ref}, channel)
     return load_case(by, case.pk, channel=channel, audited=False)
-
-
-INVESTIGATED = (Investigation.LOCAL, Investigation.DIRECTED, Investigation.INDEPENDENT)
-
-
-def place_imported_matters(cases: QuerySet[Case]) -> int:
-    """Give imported matters their rules version and a stage from what the file recorded: closed
-    (finalised on the latest outcome date) when every subject has an outcome, under
-    investigation (within Schedule 3) when an investigation is recorded. Under investigation, the
-    12-month clock runs from the date received (clocks.py), so that mark is stored as the next
-    due date and the matter goes overdue in lists and queues like any other (worked out in the
-    database: row by row in Python would be too slow for a large file). A matter with a timeline
-    is run by the workflow, so an import never moves its stage."""
-    cases = cases.exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"))))
-    parts = AllegationSubject.objects.filter(allegation__case=OuterRef("pk"))
-    cases.filter(Exists(parts)).exclude(Exists(parts.filter(outcome=""))).exclude(
-        stage=Stage.CLOSED
-    ).update(stage=Stage.CLOSED)
-    # With no timeline, a closed matter was finalised on its subjects' latest outcome date.
-    latest = parts.order_by().values("allegation__case").annotate(last=Max("outcome_date"))
-    cases.filter(stage=Stage.CLOSED).update(finalised_on=Subquery(latest.values("last")[:1]))
-    cases.exclude(stage=Stage.CLOSED).exclude(finalised_on=None).update(finalised_on=None)
-    cases.filter(stage=Stage.RECEIVED).filter(
-        Exists(parts.filter(investigation__in=INVESTIGATED))
-    ).update(stage=Stage.INVESTIGATION, schedule_3=True)
-    cases.filter(stage=Stage.INVESTIGATION, next_due__isnull=True).exclude(
-        Exists(ProgressReport.objects.filter(case=OuterRef("pk")))
-    ).update(next_due=TwelveMonthsAfter("received_date"))
-    placed = 0
-    for version in RULES_VERSIONS:
-        placed += (
-            cases.filter(rules_version="", received_date__gte=version.in_force_from)
-            .exclude(received_date__gte=_next_version_start(version))
-            .update(rules_version=version.code)
-        )
-    cases.filter(rules_version="").update(rules_version=RULES_VERSIONS[0].code)
-    return placed
-
-
-def _next_version_start(version: RulesVersion) -> date:
-    later = [v.in_force_from for v in RULES_VERSIONS if v.in_force_from > version.in_force_from]
-    return min(later) if later else date.max
 
 
 # ---- the statutory actions ---------------------------------------------------------------------

@@ -390,8 +390,10 @@ def update_table(
     table: pa.Table,
     step: Callable[[int], None] | None = None,
     raise_by_one: Sequence[str] = (),
+    unchanged: Sequence[str] = (),
 ) -> int:
-    """``update`` with the rows of a pyarrow table (new values of ``columns``, then the key)."""
+    """``update`` with the rows of a pyarrow table (new values of ``columns``, then the key,
+    then the values ``unchanged`` columns must still hold)."""
     if table.num_rows == 0:
         return 0
     written = update(
@@ -399,6 +401,7 @@ def update_table(
         columns,
         zip(*(c.to_pylist() for c in table.columns), strict=True),
         raise_by_one=raise_by_one,
+        unchanged=unchanged,
     )
     if step:
         step(written)
@@ -410,20 +413,25 @@ def update(
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
     raise_by_one: Sequence[str] = (),
+    unchanged: Sequence[str] = (),
 ) -> int:
     """Update rows by primary key: each tuple holds the new values of ``columns``, then the key.
-    Columns named in ``raise_by_one`` (e.g. a record's ``version``) go up by one."""
+    Columns named in ``raise_by_one`` (e.g. a record's ``version``) go up by one. With
+    ``unchanged`` (e.g. ``version``), each tuple ends with the values those columns held when
+    the update was planned, and a row whose values have changed since is left alone; the
+    number returned is then that of the rows the database updated."""
     quote = connection.ops.quote_name
     assignments = [f"{quote(c)} = %s" for c in columns] + [
         f"{quote(c)} = {quote(c)} + 1" for c in raise_by_one
     ]
-    sql = f"UPDATE {_table(model)} SET {', '.join(assignments)} WHERE {quote(_pk(model))} = %s"
+    where = " AND ".join(f"{quote(c)} = %s" for c in (_pk(model), *unchanged))
+    sql = f"UPDATE {_table(model)} SET {', '.join(assignments)} WHERE {where}"
     written = 0
     iterator = iter(rows)
     with connection.cursor() as cursor:
         while batch := list(islice(iterator, BATCH)):
             cursor.executemany(sql, batch)
-            written += len(batch)
+            written += cursor.rowcount if unchanged else len(batch)
     return written
 
 

@@ -10,7 +10,8 @@ by column (``columnar``: pyarrow arrays and an in-memory DuckDB database):
    bad, ``report_problems`` reads the file again row by row to name each bad row, column and
    why, and the import stops before the database is touched;
 2. **plan** the changes by joining the file's people, cases, allegations and rows with what the
-   database holds for the file's forces (``make_plan``);
+   database holds for the file's forces (``make_plan``), placing each matter in the process
+   from its subjects' rows as it goes (candour/cases/placement.py);
 3. **write** the plan with bulk inserts and updates (``bulk``), in one transaction, and refresh
    the derived data of the file's forces (the statistics store) in it (``changes.bulk_written``).
 """
@@ -18,8 +19,10 @@ by column (``columnar``: pyarrow arrays and an in-memory DuckDB database):
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+import pyarrow as pa
 
 from candour.cases.interchange import bulk, columnar
 from candour.cases.interchange.layout import (
@@ -39,6 +42,7 @@ from candour.core.interchange.columns import DateParser, Rows, codes_list
 from candour.core.interchange.importers import ImportJob, file_importer
 from candour.core.interchange.report import (
     ErrorLog,
+    ImportInterrupted,
     ImportResult,
     Progress,
 )
@@ -381,16 +385,20 @@ PERSON_COLUMNS = (
     "left_date",
     "in_workforce_file",
 )
+# Where the matter is in the process, from the file's rows (candour/cases/placement.py).
+CASE_PLACEMENT = ("stage", "rules_version", "schedule_3", "finalised_on", "next_due")
 CASE_INSERT = (
     "id",
     "force_id",
     "ref",
     "case_type",
     "received_date",
+    *CASE_PLACEMENT,
     "version",
     "created_at",
     "updated_at",
 )
+CASE_UPDATE = ("case_type", "received_date", *CASE_PLACEMENT, "updated_at")
 ALLEGATION_INSERT = ("id", "case_id", "ref", "category_id")
 SUBJECT_INSERT = ("allegation_id", "subject_id", *SUBJECT_FIELDS)
 
@@ -408,13 +416,7 @@ def write(plan: Plan, progress: Progress) -> None:
         bulk.insert_table(Person, PERSON_COLUMNS, part("people_new"), step)
         bulk.update_table(Person, ("role", "sex", "rank"), part("people_completed"), step)
         bulk.insert_table(Case, CASE_INSERT, part("cases_new"), step)
-        bulk.update_table(
-            Case,
-            ("case_type", "received_date", "updated_at"),
-            part("cases_changed"),
-            step,
-            raise_by_one=("version",),
-        )
+        _update_cases(part("cases_changed"), step)
         bulk.insert_table(Allegation, ALLEGATION_INSERT, part("allegations_new"), step)
         bulk.update_table(Allegation, ("category_id",), part("allegations_changed"), step)
         replaced = part("flags_replaced")
@@ -424,3 +426,20 @@ def write(plan: Plan, progress: Progress) -> None:
         bulk.insert_table(AllegationSubject, SUBJECT_INSERT, part("subjects_new"), step)
         bulk.update_table(AllegationSubject, SUBJECT_FIELDS, part("subjects_changed"), step)
     bulk.analyze(tables, plan.size())
+
+
+def _update_cases(changed: pa.Table, step: Callable[[int], None]) -> None:
+    """Update the known cases the plan changes (new values, key, and the version the plan read),
+    each only if its version is still the one read: a step taken in Candour meanwhile
+    (PostgreSQL; SQLite's import holds the write lock throughout) may have given the matter a
+    timeline, and its placement is then the workflow's. If any was changed, nothing is
+    imported."""
+    written = bulk.update_table(
+        Case, CASE_UPDATE, changed, step, raise_by_one=("version",), unchanged=("version",)
+    )
+    if written != changed.num_rows:
+        raise ImportInterrupted(
+            f"{changed.num_rows - written} of the {changed.num_rows} known cases this file "
+            "changes were changed in Candour while it was being imported, so nothing was "
+            "imported. Import the file again: it will be compared with them as they are now."
+        )

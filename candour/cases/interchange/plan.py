@@ -8,7 +8,9 @@ time, parents first (``plan_people``, ``plan_cases``, ``plan_allegations``,
 ``plan_subjects``). Each step leaves the keys of its records (``person_keys``, ``case_keys``,
 ``allegation_keys``) for the next, and drops what no later step reads (a million-row file makes
 several tables of a million rows). New records get keys reserved up front, so children point at
-parents without reading anything back.
+parents without reading anything back. The cases are planned last (``place_cases``): a matter's
+stage, rules version and clocks follow from all its subjects' rows, those of the file and those
+the database keeps (candour/cases/placement.py), so its row is written placed, once.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from django.utils import timezone
 from candour.cases.interchange import bulk, columnar
 from candour.cases.interchange.columnar import ID, TEXT
 from candour.cases.interchange.layout import SUBJECT_CODES, SUBJECT_FIELDS
-from candour.cases.models import Allegation, AllegationSubject, Case
+from candour.cases.models import Allegation, AllegationSubject, Case, CaseEvent, ProgressReport
+from candour.cases.placement import ImportPlacement
 from candour.core.interchange.report import ImportResult, Progress
 from candour.core.models import Person
 
@@ -55,6 +58,7 @@ def make_plan(checked: columnar.CheckedColumns, dry_run: bool, progress: Progres
     planner.plan_cases()
     allegations_updated = planner.plan_allegations()
     planner.plan_subjects()
+    planner.place_cases()
     parts = planner.plan.parts
     result.details = {
         "cases_created": parts["cases_new"].num_rows,
@@ -129,7 +133,9 @@ class Planner:
         held = set(Case.objects.order_by().values_list("force_id", flat=True).distinct())
         everything_is_ours = held <= set(forces)
         quote = connection.ops.quote_name
-        person, case, allegation = (m._meta.db_table for m in (Person, Case, Allegation))
+        person, case, allegation, event, report = (
+            m._meta.db_table for m in (Person, Case, Allegation, CaseEvent, ProgressReport)
+        )
         through = Allegation.flags.through._meta.db_table
         subject = AllegationSubject._meta.db_table
         marks = ", ".join(["%s"] * len(forces))
@@ -160,11 +166,33 @@ class Planner:
                 list(forces),
                 ("force", "ref", "id", "role", "sex", "rank"),
             ),
+            # With its placement, whether the workflow runs it (a timeline) and whether a
+            # progress report is recorded (which moves its 12-month clock on).
             "known_cases": (
-                f"SELECT force_id, ref, id, case_type, {date('received_date')} "
-                f"FROM {quote(case)} WHERE force_id IN ({marks})",
+                f"SELECT c.force_id, c.ref, c.id, c.case_type, {date('c.received_date')}, "
+                f"c.version, c.stage, c.rules_version, CAST(c.schedule_3 AS INTEGER), "
+                f"{date('c.finalised_on')}, {date('c.next_due')}, "
+                f"CASE WHEN EXISTS (SELECT 1 FROM {quote(event)} e WHERE e.case_id = c.id) "
+                "THEN 1 ELSE 0 END, "
+                f"CASE WHEN EXISTS (SELECT 1 FROM {quote(report)} r WHERE r.case_id = c.id) "
+                "THEN 1 ELSE 0 END "
+                f"FROM {quote(case)} c WHERE c.force_id IN ({marks})",
                 list(forces),
-                ("force", "ref", "id", "case_type", "received"),
+                (
+                    "force",
+                    "ref",
+                    "id",
+                    "case_type",
+                    "received",
+                    "version",
+                    "stage",
+                    "rules_version",
+                    "schedule_3",
+                    "finalised_on",
+                    "next_due",
+                    "run",
+                    "reported",
+                ),
             ),
             "known_allegations": (
                 f"SELECT a.case_id, a.ref, a.id, a.category_id FROM {quote(allegation)} a{tail_a}",
@@ -183,7 +211,19 @@ class Planner:
                 ("allegation_id", "subject", "id", "signature"),
             ),
         }
-        types = {"id": ID, "case_id": ID, "allegation_id": ID, "subject": ID}
+        types = {
+            name: ID
+            for name in (
+                "id",
+                "case_id",
+                "allegation_id",
+                "subject",
+                "version",
+                "schedule_3",
+                "run",
+                "reported",
+            )
+        }
         for name, (sql, params, columns) in known.items():
             table = bulk.fetch_table(sql, params, columns, [types.get(c, TEXT) for c in columns])
             self.db.register(f"{name}_arrow", table)
@@ -239,7 +279,9 @@ class Planner:
         self.drop("file_people", "people_new_ids", "known_people")
 
     def plan_cases(self) -> None:
-        """New cases and changed ones, by (force, case_ref)."""
+        """Keys for new cases, by (force, case_ref), and for each case of the file whether it is
+        new or its type or date changed, and what the database holds of its placement (the
+        rows themselves are planned by ``place_cases``, once its subjects are known)."""
         self.db.execute(
             """CREATE TEMP TABLE cases_new AS
             SELECT fc.*, row_number() OVER (ORDER BY fc.force, fc.case_ref) - 1 AS n
@@ -248,23 +290,21 @@ class Planner:
             WHERE k.id IS NULL"""
         )
         self.number_new("cases_new", Case)
-        self.plan.parts["cases_new"] = self.query(
-            f"""SELECT id, force, case_ref, case_type, received, 1 AS version,
-                      {self.now} AS created_at, {self.now} AS updated_at
-            FROM cases_new_ids ORDER BY id"""
-        )
         self.db.execute(
             """CREATE TEMP TABLE case_keys AS
-            SELECT fc.force, fc.case_ref, k.id, fc.case_type, fc.received,
+            SELECT fc.force, fc.case_ref, k.id, fc.case_type, fc.received, false AS new,
                    k.case_type IS DISTINCT FROM fc.case_type
-                       OR k.received IS DISTINCT FROM fc.received AS changed
+                       OR k.received IS DISTINCT FROM fc.received AS changed,
+                   k.version AS known_version, k.stage AS known_stage,
+                   k.rules_version AS known_rules,
+                   CASE k.schedule_3 WHEN 1 THEN true WHEN 0 THEN false END AS known_schedule_3,
+                   k.finalised_on AS known_finalised, k.next_due AS known_due,
+                   k.run = 1 AS run, k.reported = 1 AS reported
             FROM file_cases fc JOIN known_cases k ON k.force = fc.force AND k.ref = fc.case_ref
             UNION ALL
-            SELECT force, case_ref, id, case_type, received, false FROM cases_new_ids"""
-        )
-        self.plan.parts["cases_changed"] = self.query(
-            f"""SELECT case_type, received, {self.now} AS updated_at, id
-            FROM case_keys WHERE changed ORDER BY id"""
+            SELECT force, case_ref, id, case_type, received, true, false,
+                   NULL, NULL, NULL, NULL, NULL, NULL, false, false
+            FROM cases_new_ids"""
         )
         self.drop("file_cases", "cases_new_ids", "known_cases")
 
@@ -300,11 +340,11 @@ class Planner:
         )
         self.db.execute(
             """CREATE TEMP TABLE allegation_keys AS
-            SELECT force, case_ref, allegation_ref, known_id AS id, case_changed,
+            SELECT force, case_ref, allegation_ref, known_id AS id, case_id, case_changed,
                    category_changed OR flags_changed AS changed
             FROM allegations_matched WHERE known_id IS NOT NULL
             UNION ALL
-            SELECT force, case_ref, allegation_ref, id, case_changed, false
+            SELECT force, case_ref, allegation_ref, id, case_id, case_changed, false
             FROM allegations_new_ids"""
         )
         parts["allegations_changed"] = self.query(
@@ -325,6 +365,10 @@ class Planner:
         updated = self.count(
             "SELECT count(*) FROM allegations_matched WHERE category_changed OR flags_changed"
         )
+        # The cases of the subjects the database keeps, for placing the cases.
+        self.db.execute(
+            "CREATE TEMP TABLE known_allegation_cases AS SELECT id, case_id FROM known_allegations"
+        )
         self.drop(
             "allegations_matched",
             "file_allegations",
@@ -332,7 +376,6 @@ class Planner:
             "known_allegation_flags",
             "known_allegations",
             "known_flags",
-            "case_keys",
         )
         return updated
 
@@ -346,7 +389,7 @@ class Planner:
         fields = ", ".join(f"f.{name}" for name in SUBJECT_FIELDS)
         self.db.execute(
             f"""CREATE TEMP TABLE subjects_matched AS
-            SELECT f.ord, ak.id AS allegation_id, pk.id AS subject_id, {fields},
+            SELECT f.ord, ak.case_id, ak.id AS allegation_id, pk.id AS subject_id, {fields},
                    k.id AS known_id,
                    k.id IS NOT NULL AND k.signature IS DISTINCT FROM ({signature})
                        AS fields_changed,
@@ -378,3 +421,77 @@ class Planner:
         ).fetchall()[0]
         result = self.plan.result
         result.created, result.updated, result.unchanged = (int(n or 0) for n in counted)
+
+    def place_cases(self) -> None:
+        """New cases and changed ones, placed in the process by the rule of
+        candour/cases/placement.py from all their subjects' rows after the write: the file's,
+        and those the database keeps that the file does not name. A known case with a timeline
+        keeps its placement (the workflow owns it); one without is placed again from the file.
+        A known case changes when its type, date or placement does."""
+        rule = ImportPlacement
+        # A kept subject's values, from the signature its row was read as (codes, then the
+        # outcome date; DuckDB's lists count from 1).
+        position = {name: n + 1 for n, name in enumerate(SUBJECT_CODES)}
+        last = len(SUBJECT_CODES) + 1
+        self.db.execute(
+            f"""CREATE TEMP TABLE case_subjects AS
+            SELECT case_id, count(*) AS subjects, count(*) FILTER (WHERE outcome = '') AS open,
+                   max(outcome_date) AS last_outcome, bool_or({rule.investigated}) AS investigated
+            FROM (
+                SELECT case_id, investigation, outcome, outcome_date FROM subjects_matched
+                UNION ALL
+                SELECT case_id, v[{position["investigation"]}], v[{position["outcome"]}],
+                       nullif(v[{last}], '')
+                FROM (
+                    SELECT kc.case_id, string_split(k.signature, '|') AS v
+                    FROM known_subjects k
+                    JOIN known_allegation_cases kc ON kc.id = k.allegation_id
+                    SEMI JOIN case_keys ck ON ck.id = kc.case_id
+                    ANTI JOIN subjects_matched m ON m.known_id = k.id))
+            GROUP BY case_id"""
+        )
+        self.db.execute(
+            f"""CREATE TEMP TABLE cases_placed AS
+            SELECT force, case_ref, id, case_type, received, new, changed, known_version,
+                   known_stage, known_rules, known_schedule_3, known_finalised, known_due,
+                   CASE WHEN run THEN known_stage ELSE stage END AS stage,
+                   CASE WHEN run THEN known_rules ELSE rules_version END AS rules_version,
+                   CASE WHEN run THEN known_schedule_3 ELSE {rule.schedule_3("stage")} END
+                       AS schedule_3,
+                   CASE WHEN run THEN known_finalised ELSE {rule.finalised_on("stage")} END
+                       AS finalised_on,
+                   CASE WHEN run THEN known_due ELSE {rule.next_due("stage", "received")} END
+                       AS next_due
+            FROM (
+                SELECT *, {rule.stage} AS stage, {rule.rules_version("received")} AS rules_version
+                FROM (
+                    SELECT ck.*, coalesce(s.subjects, 0) AS subjects, coalesce(s.open, 0) AS open,
+                           s.last_outcome, coalesce(s.investigated, false) AS investigated
+                    FROM case_keys ck LEFT JOIN case_subjects s ON s.case_id = ck.id))"""
+        )
+        placed = "stage, rules_version, schedule_3, finalised_on, next_due"
+        self.plan.parts["cases_new"] = self.query(
+            f"""SELECT id, force, case_ref, case_type, received, {placed}, 1 AS version,
+                      {self.now} AS created_at, {self.now} AS updated_at
+            FROM cases_placed WHERE new ORDER BY id"""
+        )
+        self.plan.parts["cases_changed"] = self.query(
+            f"""SELECT case_type, received, {placed}, {self.now} AS updated_at, id,
+                   known_version
+            FROM cases_placed
+            WHERE NOT new AND (changed
+                OR stage IS DISTINCT FROM known_stage
+                OR rules_version IS DISTINCT FROM known_rules
+                OR schedule_3 IS DISTINCT FROM known_schedule_3
+                OR finalised_on IS DISTINCT FROM known_finalised
+                OR next_due IS DISTINCT FROM known_due)
+            ORDER BY id"""
+        )
+        self.drop(
+            "case_subjects",
+            "cases_placed",
+            "case_keys",
+            "known_subjects",
+            "known_allegation_cases",
+            "subjects_matched",
+        )

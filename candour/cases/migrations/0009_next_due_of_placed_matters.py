@@ -1,7 +1,7 @@
 """Matters that migration 0006 placed under investigation (from their files) got no next due
 date, so they never went overdue in the case list or a work queue although their 12-month
 clock runs. Give them the 12-month mark from the date received, as an import now does
-(workflow.place_imported_matters); only matters with no timeline and no progress report."""
+(placement.place_imported_matters); only matters with no timeline and no progress report."""
 
 from django.db import migrations
 from django.db.models import Exists, OuterRef

@@ -19,7 +19,7 @@ from django.db import transaction
 
 from candour.cases import services
 from candour.cases.models import Case, Category, Flag
-from candour.cases.workflow import place_imported_matters
+from candour.cases.placement import place_imported_matters
 from candour.core import audit, changes
 from candour.core.demo import figures as F
 from candour.core.demo.generate import DemoData, Reference, generate

@@ -139,6 +139,11 @@ class ErrorLog:
         return self.total > 0
 
 
+class ImportInterrupted(Exception):
+    """Records the import planned to change were changed by someone else before it wrote them;
+    nothing was written. The message says which, and to import the file again."""
+
+
 class ImportRejected(Exception):
     """The file had bad rows (or a bad header); nothing was written."""
 

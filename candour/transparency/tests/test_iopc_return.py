@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from candour.cases import workflow
+from candour.cases import placement, workflow
 from candour.cases.models import Case
 from candour.core.models import User
 from candour.core.roles import Role
@@ -329,6 +329,6 @@ def test_imported_matters_closed_on_placement_are_finalised_on_their_latest_outc
                 outcome=outcome,
                 outcome_date=dt.date(2025, 3, 10 + n) if outcome else None,
             )
-    workflow.place_imported_matters(Case.objects.all())
+    placement.place_imported_matters(Case.objects.all())
     assert Case.objects.get(pk=done.pk).finalised_on == dt.date(2025, 3, 11)
     assert Case.objects.get(pk=open_.pk).finalised_on is None

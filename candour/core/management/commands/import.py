@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from candour.core.interchange.importers import IMPORTERS
 from candour.core.interchange.mapping import MappingError
 from candour.core.interchange.readers import UnreadableFile
-from candour.core.interchange.report import ImportRejected
+from candour.core.interchange.report import ImportInterrupted, ImportRejected
 from candour.core.interchange.terminal import progress_for
 
 # Kinds named by docs/cli.md that another part of Candour will provide (none left).
@@ -56,6 +56,8 @@ class Command(BaseCommand):
             for line in rejected.lines():
                 self.stderr.write(line)
             raise CommandError(rejected.summary(), returncode=1) from rejected
+        except ImportInterrupted as exc:
+            raise CommandError(str(exc), returncode=1) from exc
         self.stdout.write(result.summary())
         if result.details:
             self.stdout.write(result.detail_line())
