@@ -7,7 +7,14 @@ import datetime as dt
 import factory
 from factory.django import DjangoModelFactory
 
-from candour.cases.models import Allegation, AllegationSubject, Case, Category, Flag
+from candour.cases.models import (
+    Allegation,
+    AllegationSubject,
+    Case,
+    Category,
+    Flag,
+    refresh_allegation_pairs,
+)
 from candour.core.models import Force, Person, User
 from candour.core.roles import Role
 from candour.streetsafe.cells import finest_cell
@@ -73,6 +80,7 @@ class AllegationFactory(DjangoModelFactory):
     def flags(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
         if extracted:
             self.flags.set(Flag.objects.filter(code__in=extracted))
+            refresh_allegation_pairs([self.case_id])  # as the services do
 
 
 class AllegationSubjectFactory(DjangoModelFactory):

@@ -198,6 +198,15 @@ class Case(models.Model):
         help_text="The day the matter was closed (the IOPC's 'finalised'); empty while it is "
         "open or reopened by an upheld review (docs/statistics.md, 'The IOPC quarterly return').",
     )
+    allegation_pairs = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Each category and flag that one allegation of the case carries together, as "
+        "'category flag', sorted (pair_key): the case list's category + flag filter reads it "
+        "from the case row on PostgreSQL. Kept by the services and the import "
+        "(refresh_allegation_pairs); never edited by hand.",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Raised by every change.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -288,6 +297,36 @@ class Allegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.ref}/{self.ref}"
+
+
+def pair_key(category: str, flag: str) -> str:
+    """How ``Case.allegation_pairs`` writes one allegation's category with one of its flags (a
+    category or flag code never holds a space: docs/categories.md). The import's plan writes the
+    same text in SQL (candour/cases/interchange/plan.py), held to this by its tests."""
+    return f"{category} {flag}"
+
+
+def allegation_pairs_of(case_ids: Iterable[int]) -> dict[int, list[str]]:
+    """What ``Case.allegation_pairs`` should hold for each of ``case_ids``, read from the
+    allegations and their flags."""
+    ids = list(case_ids)
+    pairs: dict[int, set[str]] = {pk: set() for pk in ids}
+    rows = Allegation.flags.through.objects.filter(allegation__case_id__in=ids).values_list(
+        "allegation__case_id", "allegation__category_id", "flag_id"
+    )
+    for case_id, category, flag in rows.iterator(chunk_size=5000):
+        pairs[case_id].add(pair_key(category, flag))
+    return {pk: sorted(found) for pk, found in pairs.items()}
+
+
+def refresh_allegation_pairs(case_ids: Iterable[int]) -> None:
+    """Store each case's category and flag pairs after its allegations or their flags change
+    (every service that changes them calls this; the import writes them in its plan)."""
+    ids = sorted(set(case_ids))
+    for start in range(0, len(ids), 500):
+        found = allegation_pairs_of(ids[start : start + 500])
+        cases = [Case(pk=pk, allegation_pairs=pairs) for pk, pairs in found.items()]
+        Case.objects.bulk_update(cases, ["allegation_pairs"])
 
 
 # The coded fields of a subject's part in an allegation, in the order of the interchange §1

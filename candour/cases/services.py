@@ -41,6 +41,8 @@ from candour.cases.models import (
     Outcome,
     Proceedings,
     Severity,
+    pair_key,
+    refresh_allegation_pairs,
 )
 from candour.core import audit, changes
 from candour.core.forces import unknown_force_message
@@ -231,6 +233,7 @@ def add_allegation(
             )
         allegation = Allegation.objects.create(case=case, ref=ref, category_id=code)
         allegation.flags.set(Flag.objects.filter(code__in=themes))
+        refresh_allegation_pairs([case.pk])
         audit.record(
             by,
             "update",
@@ -255,6 +258,7 @@ def set_flags(
         _changing(allegation.case, version)
         before = sorted(allegation.flags.values_list("code", flat=True))
         allegation.flags.set(Flag.objects.filter(code__in=themes))
+        refresh_allegation_pairs([allegation.case_id])
         audit.record(
             by,
             "update",
@@ -538,6 +542,9 @@ def add_cases_in_bulk(
                     ref=c.ref,
                     case_type=c.case_type,
                     received_date=c.received_date,
+                    allegation_pairs=sorted(
+                        {pair_key(a.category, flag) for a in c.allegations for flag in a.flags}
+                    ),
                 )
                 for c in specs
             ],

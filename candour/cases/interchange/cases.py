@@ -397,6 +397,7 @@ CASE_INSERT = (
     "version",
     "created_at",
     "updated_at",
+    "allegation_pairs",
 )
 CASE_UPDATE = ("case_type", "received_date", *CASE_PLACEMENT, "updated_at")
 ALLEGATION_INSERT = ("id", "case_id", "ref", "category_id")
@@ -416,7 +417,10 @@ def write(plan: Plan, progress: Progress) -> None:
         bulk.insert_table(Person, PERSON_COLUMNS, part("people_new"), step)
         bulk.update_table(Person, ("role", "sex", "rank"), part("people_completed"), step)
         bulk.insert_table(Case, CASE_INSERT, part("cases_new"), step)
-        _update_cases(part("cases_changed"), step)
+        # The pairs first: both updates require the version the plan read, which the second
+        # raises.
+        _update_cases(part("case_pairs_changed"), ("allegation_pairs",), step, raise_version=False)
+        _update_cases(part("cases_changed"), CASE_UPDATE, step)
         bulk.insert_table(Allegation, ALLEGATION_INSERT, part("allegations_new"), step)
         bulk.update_table(Allegation, ("category_id",), part("allegations_changed"), step)
         replaced = part("flags_replaced")
@@ -428,14 +432,21 @@ def write(plan: Plan, progress: Progress) -> None:
     bulk.analyze(tables, plan.size())
 
 
-def _update_cases(changed: pa.Table, step: Callable[[int], None]) -> None:
+def _update_cases(
+    changed: pa.Table,
+    columns: Sequence[str],
+    step: Callable[[int], None],
+    *,
+    raise_version: bool = True,
+) -> None:
     """Update the known cases the plan changes (new values, key, and the version the plan read),
     each only if its version is still the one read: a step taken in Candour meanwhile
     (PostgreSQL; SQLite's import holds the write lock throughout) may have given the matter a
     timeline, and its placement is then the workflow's. If any was changed, nothing is
     imported."""
+    raised = ("version",) if raise_version else ()
     written = bulk.update_table(
-        Case, CASE_UPDATE, changed, step, raise_by_one=("version",), unchanged=("version",)
+        Case, columns, changed, step, raise_by_one=raised, unchanged=("version",)
     )
     if written != changed.num_rows:
         raise ImportInterrupted(

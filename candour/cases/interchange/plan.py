@@ -365,6 +365,7 @@ class Planner:
         updated = self.count(
             "SELECT count(*) FROM allegations_matched WHERE category_changed OR flags_changed"
         )
+        self.plan_allegation_pairs()
         # The cases of the subjects the database keeps, for placing the cases.
         self.db.execute(
             "CREATE TEMP TABLE known_allegation_cases AS SELECT id, case_id FROM known_allegations"
@@ -378,6 +379,54 @@ class Planner:
             "known_flags",
         )
         return updated
+
+    def plan_allegation_pairs(self) -> None:
+        """``Case.allegation_pairs`` of every case whose allegations this file adds or changes:
+        the pairs of its allegations after the import (the file's, and the known ones the file
+        does not name), as ``pair_key`` writes them, sorted. New cases are written with theirs;
+        known cases whose pairs change are updated."""
+        self.db.execute(
+            """CREATE TEMP TABLE touched_cases AS
+            SELECT DISTINCT case_id FROM allegations_matched
+            WHERE known_id IS NULL OR category_changed OR flags_changed"""
+        )
+        self.db.execute(
+            """CREATE TEMP TABLE case_pairs AS
+            WITH after_import AS (
+                SELECT m.case_id, m.category, m.flags FROM allegations_matched m
+                JOIN touched_cases USING (case_id)
+                UNION ALL
+                SELECT k.case_id, k.category, coalesce(kf.flags, '') FROM known_allegations k
+                JOIN touched_cases USING (case_id)
+                LEFT JOIN known_allegation_flags kf ON kf.allegation_id = k.id
+                WHERE NOT EXISTS (SELECT 1 FROM allegations_matched m WHERE m.known_id = k.id)
+            ), pairs AS (
+                SELECT case_id, category || ' ' || flag AS pair
+                FROM (SELECT case_id, category, unnest(string_split(flags, ';')) AS flag
+                      FROM after_import WHERE flags <> '')
+            )
+            SELECT t.case_id,
+                   coalesce(to_json(list_sort(list_distinct(list(p.pair))))::VARCHAR, '[]')
+                       AS pairs
+            FROM touched_cases t LEFT JOIN pairs p USING (case_id) GROUP BY t.case_id"""
+        )
+        self.db.execute(
+            """CREATE TEMP TABLE known_case_pairs AS
+            SELECT k.case_id, to_json(list_sort(list_distinct(list(k.category || ' ' || f.flag))))
+                       ::VARCHAR AS pairs
+            FROM known_allegations k JOIN touched_cases USING (case_id)
+            JOIN known_flags f ON f.allegation_id = k.id GROUP BY k.case_id"""
+        )
+        # New cases take theirs in place_cases; known ones are updated (if still at the version
+        # read) when theirs change.
+        self.plan.parts["case_pairs_changed"] = self.query(
+            """SELECT p.pairs AS allegation_pairs, p.case_id AS id, ck.known_version
+            FROM case_pairs p JOIN case_keys ck ON ck.id = p.case_id AND NOT ck.new
+            LEFT JOIN known_case_pairs k USING (case_id)
+            WHERE p.pairs IS DISTINCT FROM coalesce(k.pairs, '[]')
+            ORDER BY p.case_id"""
+        )
+        self.drop("touched_cases", "known_case_pairs")
 
     def plan_subjects(self) -> None:
         """New and changed subject rows, by (allegation, subject; an empty subject_ref is the
@@ -472,8 +521,10 @@ class Planner:
         placed = "stage, rules_version, schedule_3, finalised_on, next_due"
         self.plan.parts["cases_new"] = self.query(
             f"""SELECT id, force, case_ref, case_type, received, {placed}, 1 AS version,
-                      {self.now} AS created_at, {self.now} AS updated_at
-            FROM cases_placed WHERE new ORDER BY id"""
+                      {self.now} AS created_at, {self.now} AS updated_at,
+                      coalesce(p.pairs, '[]') AS allegation_pairs
+            FROM cases_placed LEFT JOIN case_pairs p ON p.case_id = cases_placed.id
+            WHERE new ORDER BY id"""
         )
         self.plan.parts["cases_changed"] = self.query(
             f"""SELECT case_type, received, {placed}, {self.now} AS updated_at, id,
@@ -488,6 +539,7 @@ class Planner:
             ORDER BY id"""
         )
         self.drop(
+            "case_pairs",
             "case_subjects",
             "cases_placed",
             "case_keys",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from candour.cases import forums
-from candour.cases.models import AllegationSubject, Case, CaseEvent, Stage
+from candour.cases.models import AllegationSubject, Case, CaseEvent, Stage, allegation_pairs_of
 from candour.cases.rules import rules_version_for
 from candour.cases.workflow import work_queue
 from candour.core.demo import load_demo
@@ -16,6 +16,13 @@ from candour.core.models import User
 def demo(db, settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return load_demo(scale=0.02, first_work=False)
+
+
+def test_every_demo_case_holds_its_allegation_pairs(demo) -> None:
+    # The generated history (bulk add) and the live matters (the services) both keep them.
+    stored = dict(Case.objects.values_list("pk", "allegation_pairs"))
+    assert any(stored.values())
+    assert stored == allegation_pairs_of(stored)
 
 
 def test_the_live_matters_cover_every_stage(demo) -> None:
