@@ -19,7 +19,7 @@ by column (``columnar``: pyarrow arrays and an in-memory DuckDB database):
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import pyarrow as pa
