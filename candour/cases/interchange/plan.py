@@ -159,6 +159,8 @@ class Planner:
         join_allegation = f" JOIN {quote(allegation)} a ON a.id = x.allegation_id" + join_case
         tail_a, params_a = of_forces(join_case)
         tail_x, params_x = of_forces(join_allegation)
+        tail_e, params_e = of_forces(f" JOIN {quote(case)} c ON c.id = e.case_id")
+        tail_r, params_r = of_forces(f" JOIN {quote(case)} c ON c.id = r.case_id")
         known = {
             "known_people": (
                 f"SELECT force_id, ref, id, role, sex, {quote('rank')} FROM {quote(person)} "
@@ -166,16 +168,11 @@ class Planner:
                 list(forces),
                 ("force", "ref", "id", "role", "sex", "rank"),
             ),
-            # With its placement, whether the workflow runs it (a timeline) and whether a
-            # progress report is recorded (which moves its 12-month clock on).
+            # With its version and placement.
             "known_cases": (
                 f"SELECT c.force_id, c.ref, c.id, c.case_type, {date('c.received_date')}, "
                 f"c.version, c.stage, c.rules_version, CAST(c.schedule_3 AS INTEGER), "
-                f"{date('c.finalised_on')}, {date('c.next_due')}, "
-                f"CASE WHEN EXISTS (SELECT 1 FROM {quote(event)} e WHERE e.case_id = c.id) "
-                "THEN 1 ELSE 0 END, "
-                f"CASE WHEN EXISTS (SELECT 1 FROM {quote(report)} r WHERE r.case_id = c.id) "
-                "THEN 1 ELSE 0 END "
+                f"{date('c.finalised_on')}, {date('c.next_due')} "
                 f"FROM {quote(case)} c WHERE c.force_id IN ({marks})",
                 list(forces),
                 (
@@ -190,9 +187,19 @@ class Planner:
                     "schedule_3",
                     "finalised_on",
                     "next_due",
-                    "run",
-                    "reported",
                 ),
+            ),
+            # The cases the workflow runs (with a timeline), and those with a progress report
+            # (which moves the 12-month clock on): read once each, not looked up per case.
+            "known_timelines": (
+                f"SELECT DISTINCT e.case_id FROM {quote(event)} e{tail_e}",
+                params_e,
+                ("case_id",),
+            ),
+            "known_reports": (
+                f"SELECT DISTINCT r.case_id FROM {quote(report)} r{tail_r}",
+                params_r,
+                ("case_id",),
             ),
             "known_allegations": (
                 f"SELECT a.case_id, a.ref, a.id, a.category_id FROM {quote(allegation)} a{tail_a}",
@@ -220,8 +227,6 @@ class Planner:
                 "subject",
                 "version",
                 "schedule_3",
-                "run",
-                "reported",
             )
         }
         for name, (sql, params, columns) in known.items():
@@ -299,14 +304,15 @@ class Planner:
                    k.rules_version AS known_rules,
                    CASE k.schedule_3 WHEN 1 THEN true WHEN 0 THEN false END AS known_schedule_3,
                    k.finalised_on AS known_finalised, k.next_due AS known_due,
-                   k.run = 1 AS run, k.reported = 1 AS reported
+                   k.id IN (SELECT case_id FROM known_timelines) AS run,
+                   k.id IN (SELECT case_id FROM known_reports) AS reported
             FROM file_cases fc JOIN known_cases k ON k.force = fc.force AND k.ref = fc.case_ref
             UNION ALL
             SELECT force, case_ref, id, case_type, received, true, false,
                    NULL, NULL, NULL, NULL, NULL, NULL, false, false
             FROM cases_new_ids"""
         )
-        self.drop("file_cases", "cases_new_ids", "known_cases")
+        self.drop("file_cases", "cases_new_ids", "known_cases", "known_timelines", "known_reports")
 
     def plan_allegations(self) -> int:
         """New allegations and changed ones (category, or flags compared as sorted lists), by
