@@ -67,6 +67,16 @@ APPEAL_WINDOW = ClockRule(
     "officer is given the outcome",
     "unconfirmed",
 )
+MEETING_APPEAL_WINDOW = ClockRule(
+    "meeting_appeal_window",
+    "Officer's appeal against a misconduct meeting's finding or disciplinary action",
+    "Police (Conduct) Regulations 2020 reg 45(1), (3)(a): an officer other than a senior officer "
+    "whose case was decided at a misconduct meeting commences an appeal by written notice to the "
+    "appropriate authority before the end of 7 working days beginning with the first working day "
+    "after the report is given to the officer under reg 43 (unless the appropriate authority "
+    "extends it for exceptional circumstances)",
+    "primary",
+)
 REVIEW_WINDOW = ClockRule(
     "review_window",
     "Complainant's application for a review",
@@ -98,6 +108,7 @@ CLOCK_RULES = (
     OFFICER_RESPONSE,
     HEARING_NOTICE,
     APPEAL_WINDOW,
+    MEETING_APPEAL_WINDOW,
     REVIEW_WINDOW,
     ACCELERATED_HEARING,
     ACCELERATED_REPORT,
@@ -200,6 +211,27 @@ def appeal_window_end(part: AllegationSubject) -> date | None:
     return add_working_days(part.outcome_date, 10)
 
 
+MEETING = "misconduct_meeting"  # Proceedings.MISCONDUCT_MEETING
+SENIOR_OFFICER = "chief_officer"  # Rank.CHIEF_OFFICER: reg 45(1) leaves senior officers out
+MEETING_APPEAL_DAYS = 7  # reg 45(3)(a)
+
+
+def meeting_appeal_window_end(part: AllegationSubject) -> date | None:
+    """The last day of reg 45(3)(a)'s 7 working days for the officer's appeal from a misconduct
+    meeting, or None when none runs: no outcome with a finding of misconduct recorded at a
+    meeting, or a senior officer (whose appeal goes to the Police Appeals Tribunal instead).
+    Candour does not record the day the reg 43 report reaches the officer; the outcome date
+    stands for it (docs/cases.md, "Time limits")."""
+    if (
+        part.proceedings != MEETING
+        or part.outcome_date is None
+        or part.finding not in ("misconduct", "gross_misconduct")
+        or part.subject_rank == SENIOR_OFFICER
+    ):
+        return None
+    return add_working_days(part.outcome_date, MEETING_APPEAL_DAYS)
+
+
 def review_window_end(case: Case) -> date | None:
     if case.complainant_informed_on is None:
         return None
@@ -239,6 +271,11 @@ def clocks_for(case: Case, on: date | None = None) -> list[Clock]:
             appeal_end = appeal_window_end(part)
             if appeal_end is not None and appeal_end >= on:
                 clocks.append(_clock(APPEAL_WINDOW, appeal_end, on, part.pk, ref))
+        meeting_end = meeting_appeal_window_end(part)
+        if meeting_end is not None and meeting_end >= on:
+            # Candour records no appeal from a meeting (lodge_appeal is the tribunal's), so only
+            # the end of the period stops this window.
+            clocks.append(_clock(MEETING_APPEAL_WINDOW, meeting_end, on, part.pk, ref))
     review_end = review_window_end(case)
     if review_end is not None and review_end >= on and case.stage != "review":
         clocks.append(_clock(REVIEW_WINDOW, review_end, on))
