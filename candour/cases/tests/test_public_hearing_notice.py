@@ -240,7 +240,9 @@ def test_the_backfill_replays_steps_that_did_not_record_publicity(to_hearing) ->
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_fills_existing_hearings_and_their_next_due_date(reference_data, to_hearing) -> None:  # type: ignore[no-untyped-def]
+def test_the_migration_fills_existing_hearings_and_their_next_due_date(
+    reference_data, to_hearing
+) -> None:  # type: ignore[no-untyped-def]
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
