@@ -50,8 +50,15 @@ class SubjectOut(Schema):
     proceedings: str
     outcome: str
     outcome_date: date | None
+    finding: str = Field(
+        description="What was found on the allegation (interchange §1: proven, not_proven, "
+        "unfounded, exonerated, no_finding); empty while open or not known."
+    )
     determination: str
-    finding: str
+    proceedings_finding: str = Field(
+        description="What the proceedings found (gross_misconduct, misconduct, neither, "
+        "not_proven): record_outcome's finding."
+    )
     notice_served_on: date | None
     appeal_status: str
     list_referral: str
@@ -228,7 +235,7 @@ def case_out(case: Case, user: User) -> dict[str, Any]:
                             *SUBJECT_PART_CODES,
                             "outcome_date",
                             "determination",
-                            "finding",
+                            "proceedings_finding",
                             "notice_served_on",
                             "appeal_status",
                             "list_referral",

@@ -8,7 +8,10 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from candour.cases import services, signals  # noqa: F401
-        from candour.core.interchange import importers
+        from candour.cases.interchange import layout, workforce
+        from candour.core.interchange import draft, importers
 
         importers.register("cases", services.import_cases)
         importers.register("workforce", services.import_workforce)
+        draft.register_layout(layout.draft_layout())
+        draft.register_layout(workforce.draft_layout())

@@ -225,7 +225,7 @@ def meeting_appeal_window_end(part: AllegationSubject) -> date | None:
     if (
         part.proceedings != MEETING
         or part.outcome_date is None
-        or part.finding not in ("misconduct", "gross_misconduct")
+        or part.proceedings_finding not in ("misconduct", "gross_misconduct")
         or part.subject_rank == SENIOR_OFFICER
     ):
         return None
@@ -265,7 +265,7 @@ def clocks_for(case: Case, on: date | None = None) -> list[Clock]:
         if (
             forum is not None
             and forum.appeal_to_tribunal
-            and part.finding in (forums.MISC, forums.GROSS)
+            and part.proceedings_finding in (forums.MISC, forums.GROSS)
             and not part.appeal_status
         ):
             appeal_end = appeal_window_end(part)

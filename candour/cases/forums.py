@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from candour.cases.models import Outcome, Proceedings
+from candour.cases.models import AllegationFinding, Outcome, Proceedings
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
@@ -94,6 +94,46 @@ GROSS = Finding.GROSS_MISCONDUCT.value
 MISC = Finding.MISCONDUCT.value
 NEITHER = Finding.NEITHER.value
 NOT_PROVEN = Finding.NOT_PROVEN.value
+
+# Outcomes that are disciplinary action: given only on a finding of misconduct or gross
+# misconduct (Conduct Regs reg 42(2), (3); reg 41(15) for one who would have been dismissed).
+DISCIPLINARY = frozenset(
+    {
+        Outcome.WRITTEN_WARNING,
+        Outcome.FINAL_WRITTEN_WARNING,
+        Outcome.REDUCTION_IN_RANK,
+        Outcome.DISMISSAL_WITH_NOTICE,
+        Outcome.DISMISSAL_WITHOUT_NOTICE,
+        Outcome.WOULD_HAVE_BEEN_DISMISSED,
+    }
+)
+
+
+def allegation_finding(outcome: str, proceedings_finding: str, current: str = "") -> str:
+    """The interchange §1 ``finding`` (``AllegationFinding``) of a subject's outcome as the
+    workflow records it, from the outcome and what the proceedings found (``Finding``); the one
+    home of the rule (docs/statistics.md, "Findings"). ``current`` is the finding already held
+    (imported, or set by hand), kept where the outcome and the proceedings say nothing.
+
+    - no outcome yet: no finding;
+    - ``not_proven``: not proven; ``no_case_to_answer`` or ``withdrawn``: closed without one;
+    - disciplinary action, or proceedings that found misconduct or gross misconduct: proven;
+    - proceedings that found neither, or not proven (reg 42(1)(b), reflective practice after a
+      hearing): not proven;
+    - otherwise (reflective practice or management action without proceedings, no further
+      action, resigned or retired, other): what was held, else closed without a finding."""
+    if not outcome:
+        return ""
+    if outcome == Outcome.NOT_PROVEN:
+        return AllegationFinding.NOT_PROVEN
+    if outcome in (Outcome.NO_CASE_TO_ANSWER, Outcome.WITHDRAWN):
+        return AllegationFinding.NO_FINDING
+    if outcome in DISCIPLINARY or proceedings_finding in (MISC, GROSS):
+        return AllegationFinding.PROVEN
+    if proceedings_finding in (NEITHER, NOT_PROVEN):
+        return AllegationFinding.NOT_PROVEN
+    return current or AllegationFinding.NO_FINDING
+
 
 R42 = "Police (Conduct) Regulations 2020, regulation 42"
 R62 = "Police (Conduct) Regulations 2020, regulation 62"

@@ -76,6 +76,18 @@ class Outcome(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class AllegationFinding(models.TextChoices):
+    """What was found on the allegation, apart from what was done about it (interchange §1
+    ``finding``, docs/formats.md): a US "sustained" is ``proven``, "not sustained" ``not_proven``.
+    The workflow records it from the proceedings (``forums.allegation_finding``)."""
+
+    PROVEN = "proven", "Proven"
+    NOT_PROVEN = "not_proven", "Not proven"
+    UNFOUNDED = "unfounded", "Unfounded (did not happen)"
+    EXONERATED = "exonerated", "Exonerated (happened, was lawful)"
+    NO_FINDING = "no_finding", "Closed without a finding"
+
+
 class Stage(models.TextChoices):
     """Where a matter is in the statutory process; the actions each stage allows are in
     ``candour/cases/process.py``."""
@@ -340,6 +352,7 @@ SUBJECT_PART_CODES = (
     "severity",
     "proceedings",
     "outcome",
+    "finding",
 )
 
 
@@ -362,11 +375,17 @@ class AllegationSubject(models.Model):
     proceedings = models.CharField(max_length=28, choices=Proceedings.choices, blank=True)
     outcome = models.CharField(max_length=28, choices=Outcome.choices, blank=True)
     outcome_date = models.DateField(null=True, blank=True)
+    finding = models.CharField(
+        max_length=12, choices=AllegationFinding.choices, blank=True, default="", db_default=""
+    )
     # The workflow's own record of this subject's path (the fields above are interchange §1).
     determination = models.CharField(
         max_length=32, choices=Determination.choices, blank=True, default="", db_default=""
     )
-    finding = models.CharField(
+    # What the person conducting the proceedings found (forums.Finding: misconduct, gross
+    # misconduct, neither, not proven), as the outcome was recorded; ``finding`` above is the
+    # interchange's coarser code, worked out from it by the workflow.
+    proceedings_finding = models.CharField(
         max_length=20, blank=True, default="", db_default="", help_text="Finding at proceedings."
     )
     notice_served_on = models.DateField(null=True, blank=True, help_text="Regulation 17 notice.")

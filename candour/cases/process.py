@@ -123,8 +123,11 @@ def set_subject(ctx: Context, part: AllegationSubject, **fields: str) -> None:
 
 
 def set_outcome(ctx: Context, part: AllegationSubject, outcome: str, on: date) -> None:
+    """Record the outcome with the finding it carries (``forums.allegation_finding``: from the
+    outcome and what the proceedings found, if any)."""
+    finding = forums.allegation_finding(outcome, part.proceedings_finding, part.finding)
     try:
-        services.record_outcome(part, outcome, on, by=ctx.by, channel=ctx.channel)
+        services.record_outcome(part, outcome, on, by=ctx.by, channel=ctx.channel, finding=finding)
     except services.CaseChangeRefused as refused:
         raise ParamError(str(refused)) from None
 
@@ -615,10 +618,14 @@ def _check_outcome(case: Case, part: Any, v: dict[str, Any]) -> Errors:
 
 
 def _effect_outcome(case: Case, part: Any, v: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    part.finding = v.get("finding") or infer_finding(part, v["outcome"])
-    part.save(update_fields=["finding"])
+    part.proceedings_finding = v.get("finding") or infer_finding(part, v["outcome"])
+    part.save(update_fields=["proceedings_finding"])
     set_outcome(ctx, part, v["outcome"], v.get("outcome_date") or ctx.today)
-    return {"outcome": part.outcome, "outcome_date": part.outcome_date, "finding": part.finding}
+    return {
+        "outcome": part.outcome,
+        "outcome_date": part.outcome_date,
+        "finding": part.proceedings_finding,
+    }
 
 
 # ---- appeals, reviews and lists ----------------------------------------------------------------
@@ -632,7 +639,7 @@ def _appeal_guard(case: Case, part: AllegationSubject) -> str | None:
             "those go to the Police Appeals Tribunal (PAT Rules rule 4; a meeting's appeal is "
             "internal, Conduct Regs reg 45)."
         )
-    if not part.outcome or part.finding not in (forums.MISC, forums.GROSS):
+    if not part.outcome or part.proceedings_finding not in (forums.MISC, forums.GROSS):
         return f"{_who(part)} has no finding of misconduct to appeal against."
     if part.appeal_status:
         return f"An appeal for {_who(part)} is already {part.get_appeal_status_display().lower()}."

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from candour.cases.models import (
     Allegation,
+    AllegationFinding,
     AllegationSubject,
     Case,
     CaseType,
@@ -60,6 +61,7 @@ SUBJECT_FIELDS: dict[str, type[TextChoices]] = {
     "investigation": Investigation,
     "severity": Severity,
     "proceedings": Proceedings,
+    "finding": AllegationFinding,
 }
 
 
@@ -374,25 +376,45 @@ def record_outcome(
     by: User | None,
     channel: str = "web",
     version: int | None = None,
+    finding: str | None = None,
 ) -> AllegationSubject:
     """Record one subject's outcome of an allegation and its date, or clear both (``outcome``
-    empty and ``outcome_date`` None) to reopen it. The date may not be before the case was
-    received, nor in the future. Which outcomes a forum may give is the workflow's rule
-    (``candour/cases/workflow.py``), checked before it calls this."""
+    empty and ``outcome_date`` None) to reopen it, which clears the finding too. The date may
+    not be before the case was received, nor in the future. ``finding`` (interchange §1,
+    ``AllegationFinding``), when given, is recorded with it; otherwise the finding held stays.
+    Which outcomes a forum may give is the workflow's rule (``candour/cases/workflow.py``),
+    checked before it calls this."""
     check_outcome(part, outcome, outcome_date)
+    if not outcome:
+        finding = ""
+    elif finding is not None:
+        finding = _one_of(finding, AllegationFinding, "finding")
     case = part.allegation.case
     with changes.deferred(changes.CASES):
         _changing(case, version)
-        before = {"outcome": part.outcome, "outcome_date": _date_text(part.outcome_date)}
+        before = {
+            "outcome": part.outcome,
+            "outcome_date": _date_text(part.outcome_date),
+            "finding": part.finding,
+        }
         part.outcome, part.outcome_date = outcome, outcome_date
-        part.save(update_fields=["outcome", "outcome_date"])
+        fields = ["outcome", "outcome_date"]
+        if finding is not None:
+            part.finding = finding
+            fields.append("finding")
+        part.save(update_fields=fields)
         audit.record(
             by,
             "update",
             part,
             channel=channel,
             force_code=case.force_id,
-            detail={"outcome": outcome, "outcome_date": _date_text(outcome_date), "from": before},
+            detail={
+                "outcome": outcome,
+                "outcome_date": _date_text(outcome_date),
+                "finding": part.finding,
+                "from": before,
+            },
         )
     return part
 
@@ -438,6 +460,8 @@ class SubjectRecord(Protocol):
     def outcome(self) -> str: ...
     @property
     def outcome_date(self) -> dt.date | None: ...
+    @property
+    def finding(self) -> str: ...
 
 
 class AllegationRecord(Protocol):
@@ -582,6 +606,7 @@ def add_cases_in_bulk(
                 proceedings=s.proceedings,
                 outcome=s.outcome,
                 outcome_date=s.outcome_date,
+                finding=s.finding,
             )
             for allegation, (_, spec) in zip(allegations, allegation_specs, strict=True)
             for s in spec.subjects

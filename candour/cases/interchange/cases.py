@@ -145,7 +145,7 @@ def report_problems(source: Rows, log: ErrorLog, progress: Progress) -> int:
     row of it; a row that is itself bad is not compared."""
     codes = load_codes()
     forces, categories, flags = codes.forces, codes.categories, codes.flags
-    roles, sexes, ranks, referrals, investigations, severities, proceedings, outcomes = (
+    roles, sexes, ranks, referrals, investigations, severities, proceedings, outcomes, findings = (
         allowed | {""} for _, allowed in ENUMERATIONS
     )
     iso = DateParser()
@@ -179,6 +179,7 @@ def report_problems(source: Rows, log: ErrorLog, progress: Progress) -> int:
             proceeding,
             outcome,
             outcome_date,
+            finding,
         ) = values
         received_iso = dates.get(received)
         if received_iso is None:
@@ -206,6 +207,7 @@ def report_problems(source: Rows, log: ErrorLog, progress: Progress) -> int:
             and severity in severities
             and proceeding in proceedings
             and outcome in outcomes
+            and finding in findings
             and (not outcome_date or (outcome_iso and outcome_iso >= received_iso))
         ):
             _diagnose(number, values, source, log, forces, categories, flags, flag_info[1], iso)

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import F
 
-from candour.cases.interchange.layout import COLUMNS, SUBJECT_FIELDS
+from candour.cases.interchange.layout import COLUMNS, SUBJECT_COLUMNS
 from candour.cases.models import Allegation, AllegationSubject
 from candour.core import audit
 from candour.core.interchange.report import NoProgress, Progress
@@ -61,6 +61,9 @@ def export_cases(
     return written
 
 
+OUTCOME_DATE = SUBJECT_COLUMNS.index("outcome_date")
+
+
 def _rows(subjects: Any, without_subjects: Any) -> Iterator[list[str]]:
     case = (
         "allegation__case__force_id",
@@ -76,7 +79,7 @@ def _rows(subjects: Any, without_subjects: Any) -> Iterator[list[str]]:
         "allegation__ref",
         F("subject__ref").asc(nulls_first=True),
         "id",
-    ).values_list("allegation_id", *case, "subject__ref", *SUBJECT_FIELDS)
+    ).values_list("allegation_id", *case, "subject__ref", *SUBJECT_COLUMNS)
     for batch in _batches(ordered.iterator(chunk_size=CHUNK)):
         flags = _flags(row[0] for row in batch)
         for (
@@ -88,9 +91,10 @@ def _rows(subjects: Any, without_subjects: Any) -> Iterator[list[str]]:
             allegation_ref,
             category,
             subject_ref,
-            *subject_codes,
-            outcome_date,
+            *subject_values,
         ) in batch:
+            outcome_date = subject_values[OUTCOME_DATE]
+            subject_values[OUTCOME_DATE] = outcome_date.isoformat() if outcome_date else ""
             yield [
                 force,
                 case_ref,
@@ -100,10 +104,9 @@ def _rows(subjects: Any, without_subjects: Any) -> Iterator[list[str]]:
                 category,
                 flags.get(allegation_id, ""),
                 subject_ref or "",
-                *subject_codes,
-                outcome_date.isoformat() if outcome_date else "",
+                *subject_values,
             ]
-    blank = [""] * len(SUBJECT_FIELDS)
+    blank = [""] * len(SUBJECT_COLUMNS)
     ordered_alone = without_subjects.order_by("case__force_id", "case__ref", "ref").values_list(
         "id",
         "case__force_id",

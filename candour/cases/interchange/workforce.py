@@ -15,14 +15,69 @@ from candour.cases.interchange.cases import STEP
 from candour.cases.interchange.layout import REF_LENGTH
 from candour.core import changes
 from candour.core.interchange.columns import RowChecks, codes, codes_list
+from candour.core.interchange.draft import Codes, Layout
 from candour.core.interchange.importers import ImportJob, file_importer
 from candour.core.interchange.report import ImportResult
-from candour.core.models import Person, PersonRole, Rank, Sex
+from candour.core.models import Force, Person, PersonRole, Rank, Sex
 
 COLUMNS = ("force", "person_ref", "role", "rank", "sex", "joined_date", "left_date")
 REQUIRED = ("force", "person_ref")
 FIELDS = ("role", "rank", "sex", "joined_date", "left_date")
 ENUMERATIONS = (("role", codes(PersonRole)), ("rank", codes(Rank)), ("sex", codes(Sex)))
+
+
+def draft_layout() -> Layout:
+    """The §2 layout for ``candour mapping draft`` (registered in ``CasesConfig.ready``)."""
+
+    def layout_codes() -> dict[str, Codes]:
+        return {
+            "force": dict(Force.objects.values_list("code", "name")),
+            "role": {str(v): str(label) for v, label in PersonRole.choices},
+            "rank": {str(v): str(label) for v, label in Rank.choices},
+            "sex": {str(v): str(label) for v, label in Sex.choices},
+        }
+
+    return Layout(
+        kind="workforce",
+        columns=COLUMNS,
+        required=REQUIRED,
+        codes=layout_codes,
+        dates=("joined_date", "left_date"),
+        names={
+            "force": ("force", "police force", "agency", "department"),
+            "person_ref": (
+                "person ref",
+                "officer id",
+                "employee id",
+                "staff id",
+                "collar number",
+                "warrant number",
+                "payroll number",
+                "subject ref",
+            ),
+            "role": ("role", "employee type", "staff type", "job type"),
+            "rank": ("rank", "grade"),
+            "sex": ("sex", "gender"),
+            "joined_date": (
+                "joined date",
+                "date joined",
+                "start date",
+                "joined",
+                "hire date",
+                "appointed",
+                "appointment date",
+            ),
+            "left_date": (
+                "left date",
+                "date left",
+                "leaving date",
+                "end date",
+                "left",
+                "termination date",
+                "separation date",
+            ),
+        },
+    )
 
 
 @file_importer("workforce")

@@ -117,6 +117,7 @@ class Part:
     proceedings: str = ""
     outcome: str = ""
     outcome_date: dt.date | None = None
+    finding: str = ""
 
 
 @dataclass

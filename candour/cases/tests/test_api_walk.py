@@ -114,6 +114,7 @@ def test_a_complaint_with_two_subjects_runs_from_intake_to_appeal(client, office
     case = authority.act(case, "refer_to_rprp", subject=b)
     assert subject_part(case, baker)["outcome"] == "reflective_practice"
     assert subject_part(case, baker)["proceedings"] == "rprp"
+    assert subject_part(case, baker)["finding"] == "no_finding"  # reflective practice: no finding
 
     case = authority.act(
         case,
@@ -137,11 +138,12 @@ def test_a_complaint_with_two_subjects_runs_from_intake_to_appeal(client, office
         outcome_date="2026-04-20",
     )
     part = subject_part(case, adams)
-    assert (part["outcome"], part["outcome_date"], part["finding"]) == (
+    assert (part["outcome"], part["outcome_date"], part["proceedings_finding"]) == (
         "dismissal_without_notice",
         "2026-04-20",
         "gross_misconduct",
     )
+    assert part["finding"] == "proven"  # interchange §1: what was found, apart from what was done
     assert "lodge_appeal" in case["allowed_actions"]
     case = investigator.act(case, "lodge_appeal", subject=a, lodged_on="2026-04-24")
     assert case["stage"] == "appeal"

@@ -72,6 +72,7 @@ SAMPLE = [
         "gross_misconduct_hearing",
         "dismissal_without_notice",
         "2022-01-10",
+        "proven",
     ],
     [
         "cambridgeshire",
@@ -91,6 +92,7 @@ SAMPLE = [
         "",
         "",
         "",
+        "",
     ],
     [
         "cambridgeshire",
@@ -99,6 +101,7 @@ SAMPLE = [
         "2021-05-04",
         "A2",
         "impolite_language",
+        "",
         "",
         "",
         "",
@@ -129,6 +132,7 @@ SAMPLE = [
         "none",
         "no_case_to_answer",
         "2016-02-29",
+        "no_finding",
     ],
 ]
 
@@ -222,7 +226,7 @@ def case_files(draw: st.DrawFn) -> list[list[str]]:
                 ";".join(draw(FLAGS)),
             ),
         )
-        enums = [draw(optional(allowed)) for _, allowed in ENUMERATIONS]
+        enums = {name: draw(optional(allowed)) for name, allowed in ENUMERATIONS}
         outcome_date = draw(
             st.one_of(
                 st.just(""), DATE.filter(lambda d, r=received_text: d.isoformat() >= r).map(str)
@@ -237,8 +241,9 @@ def case_files(draw: st.DrawFn) -> list[list[str]]:
             category,
             flags,
             subject_ref,
-            *enums,
+            *(enums[name] for name, _ in ENUMERATIONS if name != "finding"),
             outcome_date,
+            enums["finding"],
         ]
     return list(rows.values())
 

@@ -101,7 +101,15 @@ def test_a_row_pointing_nowhere_fails_when_the_foreign_keys_are_added_back():
             bulk.insert(
                 AllegationSubject,
                 ("allegation_id", "subject_id", *cases_module.SUBJECT_FIELDS),
-                [(allegation.pk + 1000, None, "", "", "", "", "", "", "", "", None)],
+                # Every code empty, then the outcome date (the last of SUBJECT_FIELDS).
+                [
+                    (
+                        allegation.pk + 1000,
+                        None,
+                        *[""] * (len(cases_module.SUBJECT_FIELDS) - 1),
+                        None,
+                    )
+                ],
             )
     assert AllegationSubject.objects.count() == 0
 

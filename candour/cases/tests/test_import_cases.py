@@ -37,6 +37,7 @@ BASE = {
     "proceedings": "gross_misconduct_hearing",
     "outcome": "dismissal_without_notice",
     "outcome_date": "2022-01-10",
+    "finding": "proven",
 }
 
 

@@ -68,7 +68,7 @@ def test_plain_csv_is_read_as_the_row_reader_reads_it(tmp_path):
     "text",
     [
         '"a, quoted cell"',  # quotes: the row reader's rules apply
-        "," * 17 + "x",  # a row wider than the header
+        "," * 18 + "x",  # a row wider than the header (19 cells, 18 columns)
         "short",  # a row narrower than the header (the row reader pads it)
     ],
 )

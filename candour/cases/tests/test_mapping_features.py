@@ -277,17 +277,31 @@ def test_a_second_file_joined_on_a_key_gives_each_row_its_columns(tmp_path):
     assert dict(Case.objects.values_list("ref", "received_date__year")) == {"C1": 2013, "C2": 2019}
 
 
-def test_a_key_the_joined_file_repeats_is_reported_and_nothing_is_written(tmp_path):
+def test_a_key_the_joined_file_repeats_with_other_values_is_a_conflict_and_nothing_is_written(
+    tmp_path,
+):
     path, mapping = join_files(tmp_path, "Complaint,Received\nC1,1/7/13\nC2,2/3/19\nC1,1/8/13\n")
 
     code, report = rejected(path, mapping)
 
     assert code == 1
     assert (
-        "Row 1, column header: complaints.csv gives the key Complaint 'C1' twice (rows 2 and 4)"
-        in report
+        "Row 1, column header: complaints.csv gives the key Complaint 'C1' twice with different "
+        "values (Received '1/7/13' in row 2, '1/8/13' in row 4)" in report
     )
     assert Case.objects.count() == 0
+
+
+def test_a_key_the_joined_file_repeats_with_the_same_values_is_read_once(tmp_path):
+    # Chicago's complaints file has a row per address of a complaint, each with its dates.
+    path, mapping = join_files(
+        tmp_path, "Complaint,Received\nC1,1/7/13\nC2,2/3/19\nC1,1/7/13\nC1,1/7/13\n"
+    )
+
+    out = run(path, mapping)
+
+    assert "3 rows read: 3 created" in out
+    assert dict(Case.objects.values_list("ref", "received_date__year")) == {"C1": 2013, "C2": 2019}
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,11 @@ def at(day: dt.date) -> time_machine.travel:
 def to_hearing():  # type: ignore[no-untyped-def]
     """A conduct matter against PC-ADAMS with a case to answer for gross misconduct, as of
     ARRANGED; returns (case, part id, the appropriate authority)."""
+    return matter_to_hearing()
+
+
+def matter_to_hearing():  # type: ignore[no-untyped-def]
+    """``to_hearing``'s matter, for other test modules' fixtures."""
     ivy = UserFactory(username="ivy", role=Role.INVESTIGATOR, forces=["cambridgeshire"])
     aaron = UserFactory(
         username="aaron", role=Role.APPROPRIATE_AUTHORITY, forces=["cambridgeshire"]

@@ -181,7 +181,9 @@ def test_the_api_s_appeal_result_moves_the_figure(client) -> None:  # type: igno
         # Heard at a misconduct hearing, which found misconduct and gave a written warning.
         Hearing.objects.create(part=part, forum="gross_misconduct_hearing", public=True)
         AllegationSubject.objects.filter(pk=part.pk).update(
-            proceedings="gross_misconduct_hearing", finding="misconduct", severity="misconduct"
+            proceedings="gross_misconduct_hearing",
+            proceedings_finding="misconduct",
+            severity="misconduct",
         )
         Case.objects.filter(pk=part.allegation.case_id).update(stage="proceedings")
         case_id = part.allegation.case_id
@@ -211,7 +213,9 @@ def test_the_appeal_result_form_moves_the_figure(client, signed_in) -> None:  # 
     case.stage = Stage.APPEAL
     case.save()
     AllegationSubject.objects.filter(pk=part.pk).update(
-        proceedings="gross_misconduct_hearing", finding="misconduct", appeal_status="lodged"
+        proceedings="gross_misconduct_hearing",
+        proceedings_finding="misconduct",
+        appeal_status="lodged",
     )
     Hearing.objects.create(part=part, forum="gross_misconduct_hearing", public=True)
     before = officers_by_outcome()  # builds the store

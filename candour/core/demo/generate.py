@@ -14,11 +14,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from candour.cases import forums
 from candour.core.demo import figures as F
 from candour.core.demo.handling import (
     decide_for_subject,
     handle_allegation,
     pick,
+    proceedings_finding,
     settle_for_leaver,
 )
 
@@ -52,6 +54,14 @@ class SubjectSpec:
     proceedings: str
     outcome: str
     outcome_date: dt.date | None
+
+    @property
+    def finding(self) -> str:
+        """The finding the workflow would record with this outcome (interchange §1)."""
+        found = ""
+        if self.proceedings in forums.PROCEEDINGS_FORUMS:  # a meeting or hearing found
+            found = proceedings_finding(self.severity, self.outcome)
+        return forums.allegation_finding(self.outcome, found)
 
 
 @dataclass

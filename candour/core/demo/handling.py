@@ -237,9 +237,7 @@ def lawful_outcome(
     forum = forums.forum_rules(version, proceedings)
     if forum is None:
         return outcome
-    finding = severity if severity in (forums.MISC, forums.GROSS) else forums.NEITHER
-    if outcome in ("not_proven", "no_further_action"):
-        finding = forums.NOT_PROVEN
+    finding = proceedings_finding(severity, outcome)
     if forums.check_outcome(version, proceedings, outcome, finding=finding) is None:
         return outcome
     allowed = {
@@ -251,6 +249,14 @@ def lawful_outcome(
     if weights:
         return pick(rng, weights)
     return sorted(allowed)[0] if allowed else outcome
+
+
+def proceedings_finding(severity: str, outcome: str) -> str:
+    """What the demo's proceedings found: misconduct or gross misconduct as assessed, neither
+    where the severity was lower, not proven where the outcome says so."""
+    if outcome in ("not_proven", "no_further_action"):
+        return forums.NOT_PROVEN
+    return severity if severity in (forums.MISC, forums.GROSS) else forums.NEITHER
 
 
 def settle_for_leaver(severity: str, proceedings: str, outcome: str) -> tuple[str, str]:

@@ -131,6 +131,9 @@ class Rows:
     unmapped: set[tuple[int, str]] = field(default_factory=set)
     # (row, the earlier row it copies): exact copies left out (a mapping's duplicate_rows: drop)
     dropped: list[tuple[int, int]] = field(default_factory=list)
+    # (row, Candour column, the column it may not be before): dates a mapping's not_before
+    # read as not known
+    cleared: list[tuple[int, str, str]] = field(default_factory=list)
 
     def where(self, column: str) -> str:
         return self.origin.get(column, column)
@@ -162,7 +165,8 @@ def read_rows(
         joined: Callable[[int, list[str]], list[str]] | None = None
         if mapping.join is not None:
             header, joined = _joined(Path(path), table.header, mapping.join, log)
-        row_values, origin, problems = mapping.compile(header, columns, unmapped)
+        cleared: list[tuple[int, str, str]] = []
+        row_values, origin, problems = mapping.compile(header, columns, unmapped, cleared)
         for problem in problems:
             log.add(1, "header", problem + ".")
         for column in required:
@@ -198,6 +202,7 @@ def read_rows(
             table.header,
             unmapped,
             dropped,
+            cleared,
         )
 
     index: dict[str, int] = {}
@@ -239,8 +244,10 @@ def _joined(
 ) -> tuple[list[str], Callable[[int, list[str]], list[str]]]:
     """The header with the second file's columns added, and the function that adds to a row of
     the first file the cells of the second file's row with the same key (empty cells where the
-    second file has none). The second file is read whole; a key it repeats, a key column
-    either file lacks, or a column named twice is reported as a header problem (row 1)."""
+    second file has none). The second file is read whole; a key it repeats with the same
+    values of the columns joined is read once; one it repeats with other values (a conflict), a
+    key column either file lacks, or a column named twice is reported as a header problem
+    (row 1)."""
     second_path = path.parent / join.file
     name = second_path.name
     read: set[str] = {join.on, *(join.columns or [])}
@@ -283,17 +290,28 @@ def _joined(
     first_row: dict[str, int] = {}
     for number, cells in second.rows:
         value = cells[key]
+        joined = [cells[p] for p in positions]
         if value in rows:
-            log.add(
-                1,
-                "header",
-                f"{name} gives the key {join.on} '{value}' twice (rows {first_row[value]} and "
-                f"{number}); the file joined must give each key once.",
-                problem=f"repeats a key of {name}; the file joined must give each key once.",
-                value=value,
-            )
+            # A key given again with the same values of the columns joined (one row per
+            # address of one complaint, say) is read once; with other values it is a conflict.
+            if joined != rows[value]:
+                differ = "; ".join(
+                    f"{column} '{before}' in row {first_row[value]}, '{now}' in row {number}"
+                    for column, before, now in zip(wanted, rows[value], joined, strict=True)
+                    if before != now
+                )
+                log.add(
+                    1,
+                    "header",
+                    f"{name} gives the key {join.on} '{value}' twice with different values "
+                    f"({differ}): the rows of one key must agree on the columns joined "
+                    "(join: columns: [...] names them).",
+                    problem=f"gives a key of {name} twice with different values of the "
+                    "columns joined.",
+                    value=value,
+                )
             continue
-        rows[value] = [cells[p] for p in positions]
+        rows[value] = joined
         first_row[value] = number
     at = header.index(join.on)
 

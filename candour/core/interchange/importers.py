@@ -168,6 +168,9 @@ def file_importer(kind: str) -> Callable[[Callable[[ImportJob], ImportResult]], 
             dropped = job.source.dropped if job.source is not None else []
             if dropped and "exact_duplicate_rows_dropped" not in result.details:
                 result.note_dropped(dropped)
+            cleared = job.source.cleared if job.source is not None else []
+            if cleared and not any(k.endswith("_read_as_not_known") for k in result.details):
+                result.note_cleared(cleared)
             return result
 
         return run

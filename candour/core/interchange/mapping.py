@@ -35,6 +35,7 @@ RULE_KEYS = {
     "default",
     "split",
     "date_format",
+    "not_before",
 }
 TOP_KEYS = {"kind", "description", "columns", "duplicate_rows", "join"}
 JOIN_KEYS = {"file", "on", "columns"}
@@ -84,6 +85,7 @@ class ColumnRule:
     default: str | None = None
     split: str | None = None
     date_formats: list[str] = field(default_factory=list)
+    not_before: str | None = None  # a Candour date column this date may not come before
 
     def sources(self) -> list[str]:
         if self.source is not None:
@@ -152,6 +154,7 @@ class Mapping:
         header: list[str],
         columns: tuple[str, ...],
         unmapped: set[tuple[int, str]] | None = None,
+        cleared: list[tuple[int, str, str]] | None = None,
     ) -> tuple[
         Callable[[int, list[str], Callable[[int, str, str], None]], list[str]],
         dict[str, str],
@@ -162,7 +165,9 @@ class Mapping:
         The row function turns a row of the foreign file into the values of ``columns``, calling
         ``report(row, column, message)`` for a value the mapping cannot translate (and adding
         (row, Candour column) to ``unmapped``). It keeps count of the rows of each group that
-        ``number_within`` names, so give it every row of the file, in order, once."""
+        ``number_within`` names, so give it every row of the file, in order, once. A date its
+        rule's ``not_before`` finds earlier than that column's date is read as not known and
+        added to ``cleared`` (row, column, the other column)."""
         index = _header_index(header)
         problems: list[str] = []
         getters: list[Callable[[int, list[str], Callable[[int, str, str], None]], str]] = []
@@ -185,10 +190,24 @@ class Mapping:
             getters.append(_getter(rule, index, set() if unmapped is None else unmapped))
             origin[column] = rule.describe()
 
+        position = {column: n for n, column in enumerate(columns)}
+        ordered = [
+            (position[column], position[rule.not_before], column, rule.not_before)
+            for column, rule in self.rules.items()
+            if rule.not_before is not None and rule.not_before in position
+        ]
+        log = cleared if cleared is not None else []
+
         def row_values(
             number: int, cells: list[str], report: Callable[[int, str, str], None]
         ) -> list[str]:
-            return [get(number, cells, report) for get in getters]
+            values = [get(number, cells, report) for get in getters]
+            for at, other, column, before in ordered:
+                date, floor = values[at], values[other]
+                if date and ISO_DAY.fullmatch(floor) and ISO_DAY.fullmatch(date) and date < floor:
+                    values[at] = ""
+                    log.append((number, column, before))
+            return values
 
         return row_values, origin, problems
 
@@ -253,6 +272,7 @@ def _getter(
 
 
 CACHED = 100_000
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _converter(rule: ColumnRule) -> Callable[[str], tuple[str, str | None]]:
@@ -380,7 +400,9 @@ def load_mapping(path: str | Path, kind: str, columns: tuple[str, ...]) -> Mappi
     text = path.read_text(encoding="utf-8")
     try:
         document = yaml.load(text, Loader=_TextLoader)  # noqa: S506 - a SafeLoader
-        top, by_column = _lines(yaml.compose(text, Loader=_TextLoader))  # noqa: S506 - the same
+        top, by_column, by_value = _lines(
+            yaml.compose(text, Loader=_TextLoader)  # noqa: S506 - the same
+        )
     except yaml.YAMLError as exc:
         raise MappingError(f"{path.name} is not valid YAML: {exc}") from exc
     if not isinstance(document, dict) or not isinstance(document.get("columns"), dict):
@@ -407,6 +429,7 @@ def load_mapping(path: str | Path, kind: str, columns: tuple[str, ...]) -> Mappi
     rules: dict[str, ColumnRule] = {}
     for target, spec in document["columns"].items():
         where = f"{path.name}, line {by_column.get(str(target), 1)}"
+        _unfilled(path.name, str(target), spec, by_column, by_value)
         rules[target] = _rule(where, str(target), spec, columns)
     where = f"{path.name}, line {top.get('join', 1)}"
     join = _join(where, document["join"]) if "join" in document else None
@@ -415,18 +438,67 @@ def load_mapping(path: str | Path, kind: str, columns: tuple[str, ...]) -> Mappi
     )
 
 
-def _lines(node: yaml.Node | None) -> tuple[dict[str, int], dict[str, int]]:
-    """The line (from 1) of each top-level key and of each entry under ``columns:``, so that a
-    message can name where the mistake is."""
+def _lines(
+    node: yaml.Node | None,
+) -> tuple[dict[str, int], dict[str, int], dict[tuple[str, str], int]]:
+    """The line (from 1) of each top-level key, of each entry under ``columns:`` and of each
+    source text under a column's ``values:``, so that a message can name where the mistake is."""
     top: dict[str, int] = {}
     by_column: dict[str, int] = {}
+    by_value: dict[tuple[str, str], int] = {}
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             top[str(key.value)] = key.start_mark.line + 1
             if key.value == "columns" and isinstance(value, yaml.MappingNode):
-                for column, _ in value.value:
+                for column, spec in value.value:
                     by_column[str(column.value)] = column.start_mark.line + 1
-    return top, by_column
+                    if not isinstance(spec, yaml.MappingNode):
+                        continue
+                    for option, entries in spec.value:
+                        if option.value == "values" and isinstance(entries, yaml.MappingNode):
+                            for text, _ in entries.value:
+                                by_value[str(column.value), str(text.value)] = (
+                                    text.start_mark.line + 1
+                                )
+    return top, by_column, by_value
+
+
+def _unfilled(
+    name: str,
+    target: str,
+    spec: Any,
+    by_column: dict[str, int],
+    by_value: dict[tuple[str, str], int],
+) -> None:
+    """Refuse a ``~`` (no value yet) a drafted mapping left (``candour mapping draft``), naming
+    the line of each: a column with no source, a constant with no value, a source text with no
+    code (``""`` is the way to say "no code")."""
+    line = by_column.get(target, 1)
+    if spec is None:
+        raise MappingError(
+            f"{name}, line {line}, columns.{target}: has no source yet (~): name the file's "
+            "column it comes from (or a template or constant), or remove the line."
+        )
+    if not isinstance(spec, dict):
+        return
+    if "constant" in spec and spec["constant"] is None:
+        raise MappingError(
+            f"{name}, line {line}, columns.{target}.constant: has no value yet (~): write it "
+            "(for the force, its code: candour forces list)."
+        )
+    values = spec.get("values")
+    if isinstance(values, dict):
+        missing = [str(text) for text, code in values.items() if code is None]
+        if missing:
+            lines = ", ".join(
+                f"line {by_value.get((target, text), line)} ({text!r})" for text in missing[:10]
+            )
+            more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+            raise MappingError(
+                f"{name}, columns.{target}.values: {len(missing)} source text"
+                f"{' has' if len(missing) == 1 else 's have'} no code yet (~): {lines}{more}. "
+                'Write the Candour code for each, or "" for none.'
+            )
 
 
 def _join(name: str, spec: Any) -> Join:
@@ -500,6 +572,18 @@ def _rule(name: str, target: str, spec: Any, columns: tuple[str, ...]) -> Column
         values = {_norm(str(k)): _text(v, f"{where}.values.{k}") for k, v in values.items()}
     date_format = spec.get("date_format") or []
     formats = [date_format] if isinstance(date_format, str) else [str(f) for f in date_format]
+    not_before = _opt(spec.get("not_before"))
+    if not_before is not None:
+        if not formats:
+            raise MappingError(
+                f"{where}.not_before: only a date (a column with a date_format) can be kept "
+                "from coming before another."
+            )
+        if not_before not in columns or not_before == target:
+            raise MappingError(
+                f"{where}.not_before: '{not_before}' is not another Candour column; use one of "
+                f"{', '.join(c for c in columns if c != target)}."
+            )
     rule = ColumnRule(
         target=target,
         source=_opt(spec.get("from")),
@@ -514,6 +598,7 @@ def _rule(name: str, target: str, spec: Any, columns: tuple[str, ...]) -> Column
         default=_text(spec["default"], where) if "default" in spec else None,
         split=_opt(spec.get("split")),
         date_formats=formats,
+        not_before=not_before,
     )
     if rule.template is not None and not rule.sources():
         raise MappingError(

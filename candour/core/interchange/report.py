@@ -195,6 +195,21 @@ class ImportResult:
             f"duplicate_rows: drop asks: {shown}{more}."
         )
 
+    def note_cleared(self, cleared: list[tuple[int, str, str]]) -> None:
+        """Dates a mapping's ``not_before`` read as not known: counted, named (the first few)."""
+        by_column: dict[tuple[str, str], list[int]] = {}
+        for row, column, before in cleared:
+            by_column.setdefault((column, before), []).append(row)
+        for (column, before), rows in by_column.items():
+            self.details[f"{column}_before_{before}_read_as_not_known"] = len(rows)
+            shown = ", ".join(f"row {row}" for row in rows[:10])
+            more = f", and {len(rows) - 10:,} more" if len(rows) > 10 else ""
+            self.notes.append(
+                f"{len(rows):,} {column} value{' was' if len(rows) == 1 else 's were'} before "
+                f"the row's {before} and read as not known, as the mapping's not_before asks: "
+                f"{shown}{more}."
+            )
+
     def summary(self) -> str:
         verb = "would be" if self.dry_run else ""
         counts = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from candour.core.interchange.columns import RowChecks
+from candour.core.interchange.draft import Layout
 from candour.core.interchange.importers import ImportJob, file_importer
 from candour.core.interchange.report import ImportResult
 from candour.transparency.models import PublishedFigure
@@ -21,6 +22,29 @@ LENGTHS: dict[str, int] = {
     name: int(getattr(PublishedFigure._meta.get_field(name), "max_length", 0))
     for name in ("source", "measure", "breakdown")
 }
+
+
+def draft_layout() -> Layout:
+    """The §4 layout for ``candour mapping draft`` (registered in ``TransparencyConfig.ready``)."""
+    from candour.core.models import Force
+
+    return Layout(
+        kind="figures",
+        columns=COLUMNS,
+        required=REQUIRED,
+        codes=lambda: {"force": dict(Force.objects.values_list("code", "name"))},
+        dates=("period_start", "period_end"),
+        names={
+            "force": ("force", "police force", "agency", "department"),
+            "source": ("source", "publisher", "published by"),
+            "period_start": ("period start", "start date", "from", "start"),
+            "period_end": ("period end", "end date", "to", "end"),
+            "measure": ("measure", "figure", "statistic", "indicator"),
+            "breakdown": ("breakdown", "category", "group"),
+            "value": ("value", "count", "number", "total"),
+            "note": ("note", "notes", "comment"),
+        },
+    )
 
 
 @file_importer("figures")

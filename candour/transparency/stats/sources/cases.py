@@ -12,6 +12,7 @@ from __future__ import annotations
 from candour.cases.models import (
     SUBJECT_PART_CODES,
     Allegation,
+    AllegationFinding,
     AllegationSubject,
     Case,
     CaseType,
@@ -235,6 +236,23 @@ CASES = Source(
             "Outcome",
             {**choices(Outcome), UNKNOWN: "Not known or still open"},
             "with outcome: {label_lower}",
+            unknown_label="Not known or still open",
+        ),
+        # What was found, apart from what was done (interchange §1 ``finding``;
+        # docs/statistics.md, "Findings"): a US "sustained" is proven.
+        _subject(
+            "finding",
+            "Finding",
+            {**choices(AllegationFinding), UNKNOWN: "Not known or still open"},
+            "{value_phrase}",
+            phrases={
+                AllegationFinding.PROVEN.value: "found proven",
+                AllegationFinding.NOT_PROVEN.value: "found not proven",
+                AllegationFinding.UNFOUNDED.value: "found unfounded",
+                AllegationFinding.EXONERATED.value: "exonerated",
+                AllegationFinding.NO_FINDING.value: "closed without a finding",
+                UNKNOWN: "with no finding known",
+            },
             unknown_label="Not known or still open",
         ),
     ),
