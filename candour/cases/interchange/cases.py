@@ -29,6 +29,7 @@ from candour.cases.interchange.layout import (
     CASE_TYPES,
     COLUMNS,
     ENUMERATIONS,
+    KEY,
     REF_LENGTH,
     REFERENCES,
     REQUIRED,
@@ -76,7 +77,7 @@ def _no_garbage_collection() -> Iterator[None]:
 
 
 def _import_cases(job: ImportJob) -> ImportResult:
-    source = job.open(COLUMNS, REQUIRED)
+    source = job.open(COLUMNS, REQUIRED, KEY)
     progress, dry_run, path = job.progress, job.dry_run, job.path
     step = progress.stage("Reading and checking rows", None)
     table = None
@@ -90,7 +91,7 @@ def _import_cases(job: ImportJob) -> ImportResult:
     checked = None if job.log else columnar.check_columns(table, load_codes())
     if checked is None:
         # Some row is bad (or the reader logged a problem): the row-by-row checker names each.
-        source = job.reopen(COLUMNS, REQUIRED)
+        source = job.reopen(COLUMNS, REQUIRED, KEY)
         job.refuse_if_any_bad(report_problems(source, job.log, progress))
         raise RuntimeError(
             "The column check rejected a file that the row check accepts; this is a bug in "
@@ -103,10 +104,13 @@ def _import_cases(job: ImportJob) -> ImportResult:
             plan = make_plan(checked, dry_run, progress)
         finally:
             checked.db.close()  # the plan is in pyarrow tables: free DuckDB's memory now
+        # Before the audit entry, which counts them.
         if job.source is not None and job.source.dropped:
-            plan.result.note_dropped(
-                job.source.dropped
-            )  # before the audit entry, which counts them
+            plan.result.note_dropped(job.source.dropped)
+        if job.source is not None and job.source.repeated:
+            plan.result.note_repeated(job.source.repeated, job.source.repeated_keys)
+        if job.source is not None and job.source.cleared:
+            plan.result.note_cleared(job.source.cleared)
         if not dry_run:
             write(plan, progress)
             job.record(
@@ -153,7 +157,10 @@ def report_problems(source: Rows, log: ErrorLog, progress: Progress) -> int:
     flag_sets: dict[str, tuple[str, list[str]]] = {}  # cell text -> (canonical, unknown flags)
     cases: dict[tuple[str, str], tuple[str, str, int]] = {}
     allegations: dict[tuple[str, str, str], tuple[str, str, int]] = {}
-    seen: dict[tuple[str, str, str, str], int] = {}
+    # The first row of each subject's allegation and its part's values (codes and the date,
+    # shared strings), to say what a repeat changes.
+    seen: dict[tuple[str, str, str, str], tuple[int, tuple[str, ...]]] = {}
+    shared: dict[str, str] = {}
     case_types, longest = CASE_TYPES, REF_LENGTH
     step = progress.stage("Finding the bad rows", None)
     count = 0
@@ -245,17 +252,50 @@ def report_problems(source: Rows, log: ErrorLog, progress: Progress) -> int:
                 log,
             )
             continue
-        first = seen.setdefault((force, case_ref, allegation_ref, subject_ref), number)
-        if first != number:
+        part: tuple[str, ...] = (role, sex, rank, referral, investigation, severity, proceeding)
+        part = (*part, outcome, outcome_date, finding)
+        held = seen.get((force, case_ref, allegation_ref, subject_ref))
+        if held is None:
+            shared_part = tuple(shared.setdefault(v, v) for v in part)
+            seen[force, case_ref, allegation_ref, subject_ref] = (number, shared_part)
+        else:
+            first, before = held
             who = f"subject {subject_ref}" if subject_ref else "the unidentified subject"
+            differ = [
+                f"{name} '{was}' there, '{now}' here"
+                for name, was, now in zip(PART_COLUMNS, before, part, strict=True)
+                if was != now
+            ]
+            how = (
+                f"with different values ({'; '.join(differ[:3])}{'; ...' if len(differ) > 3 else ''})"
+                if differ
+                else "with the same values"
+            )
             log.add(
                 number,
                 source.where("subject_ref"),
-                f"repeats row {first}: {who} of allegation {allegation_ref} in case {case_ref} appears twice.",
+                f"repeats row {first}: {who} of allegation {allegation_ref} in case {case_ref} "
+                f"appears twice, {how}. Keep one row; a mapping can keep the first or the last "
+                "of each (repeated_keys: first or last).",
                 problem="repeats the case, allegation and subject of an earlier row.",
             )
             continue
     return count
+
+
+# The subject's part of a row, in the order report_problems compares it.
+PART_COLUMNS = (
+    "subject_role",
+    "subject_sex",
+    "subject_rank",
+    "iopc_referral",
+    "investigation",
+    "severity",
+    "proceedings",
+    "outcome",
+    "outcome_date",
+    "finding",
+)
 
 
 def _flags(

@@ -29,6 +29,7 @@ SUBJECT_COLUMNS = (*(c for c in SUBJECT_CODES if c != "finding"), "outcome_date"
 assert sorted(SUBJECT_COLUMNS) == sorted(SUBJECT_FIELDS)
 COLUMNS = (*CASE_COLUMNS, *ALLEGATION_COLUMNS, "subject_ref", *SUBJECT_COLUMNS)
 REQUIRED = (*CASE_COLUMNS, "allegation_ref", "category")
+KEY = ("force", "case_ref", "allegation_ref", "subject_ref")  # a row: one subject's allegation
 REFERENCES = ("case_ref", "allegation_ref", "subject_ref")
 REF_LENGTH = 64  # Case.ref, Allegation.ref and Person.ref are CharField(max_length=64)
 

@@ -82,7 +82,7 @@ def draft_layout() -> Layout:
 
 @file_importer("workforce")
 def import_workforce(job: ImportJob) -> ImportResult:
-    source = job.open(COLUMNS, REQUIRED)
+    source = job.open(COLUMNS, REQUIRED, ("force", "person_ref"))
     check = RowChecks(job.log, source.where)
     where, log = source.where, job.log
     people: dict[tuple[str, str], tuple[str, ...]] = {}

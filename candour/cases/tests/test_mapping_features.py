@@ -342,3 +342,112 @@ def test_a_join_without_its_file_or_key_is_bad_usage(tmp_path):
     code, report = rejected(path, str(tmp_path / "map.yaml"))
     assert code == 2
     assert "map.yaml, line 1, join: name the second file and the key column" in report
+
+
+REPEATS = (
+    "case_ref,received_date,allegation_ref,category,subject_ref,Result\n"
+    "C1,2020-01-01,A1,use_of_force,P1,Open\n"
+    "C1,2020-01-01,A2,use_of_force,P1,Warned\n"
+    "C1,2020-01-01,A1,use_of_force,P1,Warned\n"  # A1 again for P1, now with an outcome
+    "C1,2020-01-01,A1,use_of_force,P1,Dismissed\n"  # and again, another
+)
+RESULT = (
+    "  outcome_date: {constant: 2020-06-01}\n"
+    "  outcome:\n    from: Result\n"
+    '    values: {Open: "", Warned: written_warning, Dismissed: dismissal_without_notice}\n'
+)
+
+
+def test_a_repeated_key_is_a_conflict_that_says_what_differs_by_default(tmp_path):
+    path, mapping = files(tmp_path, RESULT, REPEATS)
+
+    code, report = rejected(path, mapping)
+
+    assert code == 1
+    assert (
+        "Row 4, column subject_ref: repeats row 2: subject P1 of allegation A1 in case C1 "
+        "appears twice, with different values (outcome '' there, 'written_warning' here)"
+    ) in report
+    assert "repeated_keys: first or last" in report
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("policy", "kept", "note"),
+    [
+        ("first", "", "row 4 (row 2 kept), row 5 (row 2 kept)"),
+        ("last", "dismissal_without_notice", "row 2 (row 5 kept), row 4 (row 5 kept)"),
+    ],
+)
+def test_the_mapping_can_keep_the_first_or_the_last_row_of_a_key(tmp_path, policy, kept, note):
+    path, mapping = files(tmp_path, RESULT, REPEATS)
+    (tmp_path / "policy.yaml").write_text(
+        f"repeated_keys: {policy}\n" + (tmp_path / "map.yaml").read_text(), encoding="utf-8"
+    )
+
+    out = run(path, str(tmp_path / "policy.yaml"))
+
+    assert "4 rows read: 2 created, 0 updated, 0 unchanged." in out
+    assert "repeated key rows left out: 2" in out
+    assert (
+        f"2 rows gave the key of another row and were left out, the {policy} row of each key "
+        f"kept, as the mapping's repeated_keys: {policy} asks: {note}."
+    ) in out
+    assert outcomes() == {"A1": kept, "A2": "written_warning"}
+
+    again = run(path, str(tmp_path / "policy.yaml"))
+    assert "4 rows read: 0 created, 0 updated, 2 unchanged." in again
+
+
+def test_an_unknown_repeated_keys_policy_names_its_line(tmp_path):
+    path, _ = files(tmp_path, RESULT, REPEATS)
+    (tmp_path / "bad.yaml").write_text("repeated_keys: newest\n" + HEAD, encoding="utf-8")
+
+    code, report = rejected(path, str(tmp_path / "bad.yaml"))
+
+    assert code == 2
+    assert "bad.yaml, line 1, repeated_keys: 'newest' is not one of stop, first, last." in report
+
+
+def test_a_workforce_file_can_keep_the_last_row_of_each_person(tmp_path):
+    from candour.core.models import Person
+
+    (tmp_path / "staff.csv").write_text(
+        "person_ref,rank,left_date\nE1,constable,\nE2,sergeant,\nE1,sergeant,2022-06-30\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "map.yaml").write_text(
+        "kind: workforce\nrepeated_keys: last\ncolumns:\n  force: {constant: norfolk}\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    call_command(
+        "import",
+        "workforce",
+        str(tmp_path / "staff.csv"),
+        "--mapping",
+        str(tmp_path / "map.yaml"),
+        stdout=out,
+    )
+    assert "row 2 (row 4 kept)" in out.getvalue()
+    person = Person.objects.get(force_id="norfolk", ref="E1")
+    assert (person.rank, str(person.left_date)) == ("sergeant", "2022-06-30")
+
+
+@pytest.mark.parametrize("policy", ["stop", "last"])
+def test_a_mapped_row_wider_than_the_header_is_refused_once_whatever_the_policy(tmp_path, policy):
+    path, _ = files(
+        tmp_path,
+        "",
+        "case_ref,received_date,allegation_ref,category\n"
+        "C1,2020-01-01,A1,use_of_force\nC1,2020-01-01,A2,use_of_force,stray\n",
+    )
+    (tmp_path / "p.yaml").write_text(f"repeated_keys: {policy}\n" + HEAD, encoding="utf-8")
+
+    code, report = rejected(path, str(tmp_path / "p.yaml"))
+
+    assert code == 1
+    assert (
+        report.count("Row 3, column (beyond the header): has values under no heading ('stray')")
+        == 1
+    )

@@ -134,6 +134,9 @@ class Rows:
     # (row, Candour column, the column it may not be before): dates a mapping's not_before
     # read as not known
     cleared: list[tuple[int, str, str]] = field(default_factory=list)
+    # (row, the row of the same key kept): rows a mapping's repeated_keys left out
+    repeated: list[tuple[int, int]] = field(default_factory=list)
+    repeated_keys: str = "stop"  # the mapping's policy
 
     def where(self, column: str) -> str:
         return self.origin.get(column, column)
@@ -152,9 +155,14 @@ def read_rows(
     log: ErrorLog,
     mapping_path: str | Path | None = None,
     kind: str = "",
+    key: tuple[str, ...] = (),
 ) -> Rows:
     """Open ``path`` and return its rows in the order of ``columns``. Header problems (a missing
-    required column, a column the mapping names but the file lacks) go to ``log`` as row 1."""
+    required column, a column the mapping names but the file lacks) go to ``log`` as row 1.
+
+    ``key`` names the columns that identify a row of the layout; a mapping's ``repeated_keys:
+    first`` (or ``last``) keeps only the first (or last) row of each key, after the mapping,
+    and lists the others in ``Rows.repeated``. ``last`` reads the file twice."""
     table = open_table(path, log.add)  # a cell with a control character is a bad row
     width = len(table.header)
     if mapping_path is not None:
@@ -177,23 +185,67 @@ def read_rows(
         )
 
         drop = mapping.drop_duplicates
+        policy = mapping.repeated_keys if key else "stop"
+        key_at = [columns.index(c) for c in key] if policy != "stop" else []
+        repeated: list[tuple[int, int]] = []
 
-        def mapped() -> Iterator[tuple[int, list[str]]]:
+        def key_of(values: list[str]) -> bytes:
+            return hashlib.blake2b(
+                "\x1f".join(values[p] for p in key_at).encode(), digest_size=16
+            ).digest()
+
+        def converted(
+            rows: Iterable[tuple[int, list[str]]],
+            convert: Callable[[int, list[str], Callable[[int, str, str], None]], list[str]],
+            report: Callable[[int, str, str], None],
+            dropping: list[tuple[int, int]],
+            first_pass: bool = False,
+        ) -> Iterator[tuple[int, list[str]]]:
             # An exact copy is known by a 128-bit digest of its cells: 1,000,000 rows keep
             # about 100 MB of digests, not the rows.
             first: dict[bytes, int] = {}
-            for number, cells in table.rows:
+            for number, cells in rows:
                 if drop:
                     digest = hashlib.blake2b("\x1f".join(cells).encode(), digest_size=16).digest()
                     earlier = first.setdefault(digest, number)
                     if earlier != number:
-                        dropped.append((number, earlier))
+                        dropping.append((number, earlier))
                         continue
-                if len(cells) > width:
+                if len(cells) > width and not first_pass:
                     _too_long(log, number, cells, width)
                 if joined is not None:
                     cells = joined(number, cells)
-                yield number, row_values(number, cells, log.add)
+                yield number, convert(number, cells, report)
+
+        def last_rows() -> dict[bytes, int]:
+            """The last row of each key: a first pass over the file through a fresh copy of the
+            mapping (its row numbering starts again), reporting nothing."""
+            again = open_table(path, lambda *_: None)
+            convert, _, _ = mapping.compile(header, columns, set(), [])
+            last: dict[bytes, int] = {}
+            quiet = converted(again.rows, convert, lambda *_: None, [], first_pass=True)
+            for number, values in quiet:
+                last[key_of(values)] = number
+            return last
+
+        def mapped() -> Iterator[tuple[int, list[str]]]:
+            rows = converted(table.rows, row_values, log.add, dropped)
+            if policy == "stop":
+                yield from rows
+                return
+            kept: dict[bytes, int] = {}
+            last = last_rows() if policy == "last" else {}
+            for number, values in rows:
+                digest = key_of(values)
+                keep = (
+                    last.get(digest, number)
+                    if policy == "last"
+                    else kept.setdefault(digest, number)
+                )
+                if keep != number:
+                    repeated.append((number, keep))
+                    continue
+                yield number, values
 
         return Rows(
             mapped(),
@@ -203,6 +255,8 @@ def read_rows(
             unmapped,
             dropped,
             cleared,
+            repeated,
+            policy,
         )
 
     index: dict[str, int] = {}

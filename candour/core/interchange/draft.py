@@ -372,7 +372,10 @@ def _column(
         grouped[key] = (first, total + n)
     ordered = sorted(grouped.values(), key=lambda item: -item[1])
     chosen = {text: _code_for(text, codes[column]) for text, _ in ordered}
-    if ordered and all(code == text for text, code in chosen.items()):
+    if not ordered:
+        add(f"  {column}: {_q(name)}   # empty in every row of this file{also}")
+        return
+    if all(code == text for text, code in chosen.items()):
         add(f"  {column}: {_q(name)}   # every value is already a Candour code{also}")
         return
     allowed = ", ".join(sorted(codes[column]))

@@ -55,20 +55,26 @@ class ImportJob:
     log: ErrorLog = field(default_factory=ErrorLog)
     source: Rows | None = None  # the rows last opened
 
-    def open(self, columns: tuple[str, ...], required: tuple[str, ...]) -> Rows:
+    def open(
+        self, columns: tuple[str, ...], required: tuple[str, ...], key: tuple[str, ...] = ()
+    ) -> Rows:
         """The file's rows in ``columns`` order (through the mapping, if any). A wrong header
-        is reported once, not once per row: the file is refused before any row is checked."""
-        source = read_rows(self.path, columns, required, self.log, self.mapping, self.kind)
+        is reported once, not once per row: the file is refused before any row is checked.
+        ``key`` names the columns that identify a row (a mapping's ``repeated_keys`` policy
+        keeps one row of each)."""
+        source = read_rows(self.path, columns, required, self.log, self.mapping, self.kind, key=key)
         self.source = source
         if self.log:
             raise ImportRejected(self.log, sum(1 for _ in source.rows))
         return source
 
-    def reopen(self, columns: tuple[str, ...], required: tuple[str, ...]) -> Rows:
+    def reopen(
+        self, columns: tuple[str, ...], required: tuple[str, ...], key: tuple[str, ...] = ()
+    ) -> Rows:
         """Read the file again from the top with a fresh log (a second, slower pass that names
         each bad row after a quick check found one)."""
         self.log = ErrorLog()
-        return self.open(columns, required)
+        return self.open(columns, required, key)
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -171,6 +177,9 @@ def file_importer(kind: str) -> Callable[[Callable[[ImportJob], ImportResult]], 
             cleared = job.source.cleared if job.source is not None else []
             if cleared and not any(k.endswith("_read_as_not_known") for k in result.details):
                 result.note_cleared(cleared)
+            repeated = job.source.repeated if job.source is not None else []
+            if repeated and "repeated_key_rows_left_out" not in result.details:
+                result.note_repeated(repeated, job.source.repeated_keys)  # type: ignore[union-attr]
             return result
 
         return run

@@ -37,7 +37,8 @@ RULE_KEYS = {
     "date_format",
     "not_before",
 }
-TOP_KEYS = {"kind", "description", "columns", "duplicate_rows", "join"}
+TOP_KEYS = {"kind", "description", "columns", "duplicate_rows", "join", "repeated_keys"}
+REPEATED_KEYS = ("stop", "first", "last")
 JOIN_KEYS = {"file", "on", "columns"}
 SOURCE_KEYS = ("from", "first_of", "template", "constant")
 PATTERN_KEYS = ("prefix", "regex")
@@ -141,6 +142,7 @@ class Mapping:
         description: str,
         drop_duplicates: bool = False,
         join: Join | None = None,
+        repeated_keys: str = "stop",
     ):
         self.path = path
         self.kind = kind
@@ -148,6 +150,9 @@ class Mapping:
         self.description = description
         self.drop_duplicates = drop_duplicates  # duplicate_rows: drop
         self.join = join
+        # repeated_keys: rows that give the key of another row (with any values): stop the
+        # import (the default), or keep the first or the last row of each key
+        self.repeated_keys = repeated_keys
 
     def compile(
         self,
@@ -426,6 +431,12 @@ def load_mapping(path: str | Path, kind: str, columns: tuple[str, ...]) -> Mappi
             f"{path.name}, line {top.get('duplicate_rows', 1)}, duplicate_rows: '{duplicates}' "
             "is neither 'keep' nor 'drop'."
         )
+    repeated = document.get("repeated_keys", "stop")
+    if repeated not in REPEATED_KEYS:
+        raise MappingError(
+            f"{path.name}, line {top.get('repeated_keys', 1)}, repeated_keys: '{repeated}' is "
+            f"not one of {', '.join(REPEATED_KEYS)}."
+        )
     rules: dict[str, ColumnRule] = {}
     for target, spec in document["columns"].items():
         where = f"{path.name}, line {by_column.get(str(target), 1)}"
@@ -434,7 +445,13 @@ def load_mapping(path: str | Path, kind: str, columns: tuple[str, ...]) -> Mappi
     where = f"{path.name}, line {top.get('join', 1)}"
     join = _join(where, document["join"]) if "join" in document else None
     return Mapping(
-        path, kind, rules, str(document.get("description") or ""), duplicates == "drop", join
+        path,
+        kind,
+        rules,
+        str(document.get("description") or ""),
+        duplicates == "drop",
+        join,
+        repeated,
     )
 
 

@@ -195,6 +195,20 @@ class ImportResult:
             f"duplicate_rows: drop asks: {shown}{more}."
         )
 
+    def note_repeated(self, repeated: list[tuple[int, int]], policy: str) -> None:
+        """Rows left out because another row gave their key (a mapping's ``repeated_keys:
+        first`` or ``last``): counted among the rows read, named (the first few) in a note."""
+        self.rows_read += len(repeated)
+        self.details["repeated_key_rows_left_out"] = len(repeated)
+        shown = ", ".join(f"row {row} (row {kept} kept)" for row, kept in repeated[:10])
+        more = f", and {len(repeated) - 10:,} more" if len(repeated) > 10 else ""
+        which = "first" if policy == "first" else "last"
+        self.notes.append(
+            f"{len(repeated):,} row{' gave' if len(repeated) == 1 else 's gave'} the key of "
+            f"another row and {'was' if len(repeated) == 1 else 'were'} left out, the {which} "
+            f"row of each key kept, as the mapping's repeated_keys: {policy} asks: {shown}{more}."
+        )
+
     def note_cleared(self, cleared: list[tuple[int, str, str]]) -> None:
         """Dates a mapping's ``not_before`` read as not known: counted, named (the first few)."""
         by_column: dict[tuple[str, str], list[int]] = {}

@@ -49,7 +49,7 @@ def draft_layout() -> Layout:
 
 @file_importer("figures")
 def import_figures(job: ImportJob) -> ImportResult:
-    source = job.open(COLUMNS, REQUIRED)
+    source = job.open(COLUMNS, REQUIRED, tuple(c.removesuffix("_id") for c in KEY))
     check = RowChecks(job.log, source.where)
     where, log = source.where, job.log
     figures: dict[tuple[str, ...], tuple[Decimal | None, str]] = {}
