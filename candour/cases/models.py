@@ -341,19 +341,21 @@ def refresh_allegation_pairs(case_ids: Iterable[int]) -> None:
         Case.objects.bulk_update(cases, ["allegation_pairs"])
 
 
-# The coded fields of a subject's part in an allegation, in the order of the interchange §1
-# columns (docs/interchange.md): the file layout, the API and the statistics all take them here.
-SUBJECT_PART_CODES = (
-    "subject_role",
-    "subject_sex",
-    "subject_rank",
-    "iopc_referral",
-    "investigation",
-    "severity",
-    "proceedings",
-    "outcome",
-    "finding",
-)
+# The coded fields of a subject's part in an allegation and their codes, in the order of the
+# interchange §1 columns (docs/interchange.md): the file layout, the services, the API and the
+# statistics all take them here.
+SUBJECT_PART_CHOICES: dict[str, type[models.TextChoices]] = {
+    "subject_role": PersonRole,
+    "subject_sex": Sex,
+    "subject_rank": Rank,
+    "iopc_referral": IopcReferral,
+    "investigation": Investigation,
+    "severity": Severity,
+    "proceedings": Proceedings,
+    "outcome": Outcome,
+    "finding": AllegationFinding,
+}
+SUBJECT_PART_CODES = tuple(SUBJECT_PART_CHOICES)
 
 
 class AllegationSubject(models.Model):

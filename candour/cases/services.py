@@ -30,6 +30,7 @@ from django.db.models import F, Prefetch, TextChoices
 from django.utils import timezone
 
 from candour.cases.models import (
+    SUBJECT_PART_CHOICES,
     Allegation,
     AllegationFinding,
     AllegationSubject,
@@ -37,31 +38,20 @@ from candour.cases.models import (
     CaseType,
     Category,
     Flag,
-    Investigation,
-    IopcReferral,
     Outcome,
-    Proceedings,
-    Severity,
     pair_key,
     refresh_allegation_pairs,
 )
 from candour.core import audit, changes
 from candour.core.forces import unknown_force_message
-from candour.core.models import Force, Person, PersonRole, Rank, Sex, User
+from candour.core.models import Force, Person, User
 
 REF_LENGTH = 64  # Case.ref, Allegation.ref and Person.ref are CharField(max_length=64)
 
 # The fields of a subject's part that ``update_subject`` may change, with their codes. The
 # outcome and its date are recorded with ``record_outcome``.
 SUBJECT_FIELDS: dict[str, type[TextChoices]] = {
-    "subject_role": PersonRole,
-    "subject_sex": Sex,
-    "subject_rank": Rank,
-    "iopc_referral": IopcReferral,
-    "investigation": Investigation,
-    "severity": Severity,
-    "proceedings": Proceedings,
-    "finding": AllegationFinding,
+    name: choices for name, choices in SUBJECT_PART_CHOICES.items() if name != "outcome"
 }
 
 

@@ -33,6 +33,7 @@ from candour.cases.interchange.layout import (
     REF_LENGTH,
     REFERENCES,
     REQUIRED,
+    SUBJECT_COLUMNS,
     SUBJECT_FIELDS,
 )
 from candour.cases.interchange.plan import Plan, make_plan
@@ -104,13 +105,7 @@ def _import_cases(job: ImportJob) -> ImportResult:
             plan = make_plan(checked, dry_run, progress)
         finally:
             checked.db.close()  # the plan is in pyarrow tables: free DuckDB's memory now
-        # Before the audit entry, which counts them.
-        if job.source is not None and job.source.dropped:
-            plan.result.note_dropped(job.source.dropped)
-        if job.source is not None and job.source.repeated:
-            plan.result.note_repeated(job.source.repeated, job.source.repeated_keys)
-        if job.source is not None and job.source.cleared:
-            plan.result.note_cleared(job.source.cleared)
+        job.note_left_out(plan.result)  # before the audit entry, which counts them
         if not dry_run:
             write(plan, progress)
             job.record(
@@ -157,8 +152,8 @@ def report_problems(source: Rows, log: ErrorLog, progress: Progress) -> int:
     flag_sets: dict[str, tuple[str, list[str]]] = {}  # cell text -> (canonical, unknown flags)
     cases: dict[tuple[str, str], tuple[str, str, int]] = {}
     allegations: dict[tuple[str, str, str], tuple[str, str, int]] = {}
-    # The first row of each subject's allegation and its part's values (codes and the date,
-    # shared strings), to say what a repeat changes.
+    # The first row of each subject's allegation and its part's values (SUBJECT_COLUMNS, as
+    # strings shared between rows), to say what a repeat changes.
     seen: dict[tuple[str, str, str, str], tuple[int, tuple[str, ...]]] = {}
     shared: dict[str, str] = {}
     case_types, longest = CASE_TYPES, REF_LENGTH
@@ -263,7 +258,7 @@ def report_problems(source: Rows, log: ErrorLog, progress: Progress) -> int:
             who = f"subject {subject_ref}" if subject_ref else "the unidentified subject"
             differ = [
                 f"{name} '{was}' there, '{now}' here"
-                for name, was, now in zip(PART_COLUMNS, before, part, strict=True)
+                for name, was, now in zip(SUBJECT_COLUMNS, before, part, strict=True)
                 if was != now
             ]
             how = (
@@ -281,21 +276,6 @@ def report_problems(source: Rows, log: ErrorLog, progress: Progress) -> int:
             )
             continue
     return count
-
-
-# The subject's part of a row, in the order report_problems compares it.
-PART_COLUMNS = (
-    "subject_role",
-    "subject_sex",
-    "subject_rank",
-    "iopc_referral",
-    "investigation",
-    "severity",
-    "proceedings",
-    "outcome",
-    "outcome_date",
-    "finding",
-)
 
 
 def _flags(

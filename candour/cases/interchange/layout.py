@@ -4,19 +4,9 @@ its columns from here, by name."""
 
 from __future__ import annotations
 
-from candour.cases.models import (
-    SUBJECT_PART_CODES,
-    AllegationFinding,
-    CaseType,
-    Investigation,
-    IopcReferral,
-    Outcome,
-    Proceedings,
-    Severity,
-)
-from candour.core.interchange.columns import codes
+from candour.cases.models import SUBJECT_PART_CHOICES, SUBJECT_PART_CODES, CaseType
+from candour.core.interchange.columns import code_labels, codes
 from candour.core.interchange.draft import Codes, Layout
-from candour.core.models import PersonRole, Rank, Sex
 
 CASE_COLUMNS = ("force", "case_ref", "case_type", "received_date")
 ALLEGATION_COLUMNS = ("allegation_ref", "category", "flags")
@@ -34,16 +24,8 @@ REFERENCES = ("case_ref", "allegation_ref", "subject_ref")
 REF_LENGTH = 64  # Case.ref, Allegation.ref and Person.ref are CharField(max_length=64)
 
 # Optional columns holding one code of an enumeration (candour/cases/models.py, core/models.py).
-ENUMERATIONS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("subject_role", codes(PersonRole)),
-    ("subject_sex", codes(Sex)),
-    ("subject_rank", codes(Rank)),
-    ("iopc_referral", codes(IopcReferral)),
-    ("investigation", codes(Investigation)),
-    ("severity", codes(Severity)),
-    ("proceedings", codes(Proceedings)),
-    ("outcome", codes(Outcome)),
-    ("finding", codes(AllegationFinding)),
+ENUMERATIONS: tuple[tuple[str, frozenset[str]], ...] = tuple(
+    (name, codes(choices)) for name, choices in SUBJECT_PART_CHOICES.items()
 )
 CASE_TYPES = codes(CaseType)
 
@@ -55,26 +37,14 @@ def _codes() -> dict[str, Codes]:
 
     found: dict[str, Codes] = {
         "force": dict(Force.objects.values_list("code", "name")),
-        "case_type": {str(v): str(label) for v, label in CaseType.choices},
+        "case_type": code_labels(CaseType),
         "category": dict(Category.objects.values_list("code", "label")),
         "flags": dict(Flag.objects.values_list("code", "label")),
     }
-    for name, choices in SUBJECT_CHOICES.items():
-        found[name] = {str(v): str(label) for v, label in choices.choices}
+    for name, choices in SUBJECT_PART_CHOICES.items():
+        found[name] = code_labels(choices)
     return found
 
-
-SUBJECT_CHOICES = {
-    "subject_role": PersonRole,
-    "subject_sex": Sex,
-    "subject_rank": Rank,
-    "iopc_referral": IopcReferral,
-    "investigation": Investigation,
-    "severity": Severity,
-    "proceedings": Proceedings,
-    "outcome": Outcome,
-    "finding": AllegationFinding,
-}
 
 # Names a foreign file gives each column, best first (a UK FOI answer's and a US city's open
 # data's); ``candour mapping draft`` guesses from them.

@@ -14,7 +14,7 @@ from candour.cases.interchange import bulk
 from candour.cases.interchange.cases import STEP
 from candour.cases.interchange.layout import REF_LENGTH
 from candour.core import changes
-from candour.core.interchange.columns import RowChecks, codes, codes_list
+from candour.core.interchange.columns import RowChecks, code_labels, codes, codes_list
 from candour.core.interchange.draft import Codes, Layout
 from candour.core.interchange.importers import ImportJob, file_importer
 from candour.core.interchange.report import ImportResult
@@ -32,9 +32,9 @@ def draft_layout() -> Layout:
     def layout_codes() -> dict[str, Codes]:
         return {
             "force": dict(Force.objects.values_list("code", "name")),
-            "role": {str(v): str(label) for v, label in PersonRole.choices},
-            "rank": {str(v): str(label) for v, label in Rank.choices},
-            "sex": {str(v): str(label) for v, label in Sex.choices},
+            "role": code_labels(PersonRole),
+            "rank": code_labels(Rank),
+            "sex": code_labels(Sex),
         }
 
     return Layout(

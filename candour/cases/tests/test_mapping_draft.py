@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 
 from candour.cases.interchange.layout import COLUMNS
 from candour.cases.models import Allegation, AllegationSubject, Case
-from candour.core.interchange.mapping import MappingError, _norm, load_mapping
+from candour.core.interchange.mapping import MappingError, load_mapping, normalise
 from candour.core.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def fill_in(text: str, choices: dict[str, dict[str, str]], force: str) -> tuple[
             line, filled = f"  force: {{constant: {force}}}", filled + 1
         value = re.match(r'^(\s+)("(?:[^"\\]|\\.)*"): ~(.*)$', line)
         if value:
-            code = choices[column][_norm(json.loads(value.group(2)))]
+            code = choices[column][normalise(json.loads(value.group(2)))]
             line = f"{value.group(1)}{value.group(2)}: {json.dumps(code)}{value.group(3)}"
             filled += 1
         lines.append(line)

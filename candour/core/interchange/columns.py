@@ -20,6 +20,11 @@ def codes(choices: type[TextChoices]) -> frozenset[str]:
     return frozenset(str(value) for value in choices.values)
 
 
+def code_labels(choices: type[TextChoices]) -> dict[str, str]:
+    """Each code and its label (``candour mapping draft`` matches both)."""
+    return {str(value): str(label) for value, label in choices.choices}
+
+
 def codes_list(values: frozenset[str]) -> str:
     return ", ".join(sorted(values))
 

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from candour.core.interchange.mapping import ISO_DAY, normalise
 from candour.core.interchange.readers import open_table
 
 Codes = dict[str, str]  # code -> label (labels are matched too: "Gross Misconduct")
@@ -127,15 +128,8 @@ def _words(name: str) -> str:
     return " ".join(re.sub(r"[^0-9a-zA-Z]+", " ", spaced).lower().split())
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def _reads(value: str, fmt: str) -> bool:
-    if fmt != "%Y-%m-%d" and ISO_DATE.fullmatch(value):
+    if fmt != "%Y-%m-%d" and ISO_DAY.fullmatch(value):
         return True  # a spreadsheet's real date cell, which the import reads under any format
     try:
         dt.datetime.strptime(value, fmt)
@@ -174,12 +168,12 @@ def _date_formats(values: Iterable[str]) -> tuple[list[str], list[str]]:
 def _code_for(text: str, codes: Codes) -> str | None:
     """The code ``text`` is, or whose label it is (ignoring case, spaces and underscores); a
     single letter that begins exactly one label (M, F); else None."""
-    wanted = _norm(text).replace("_", " ")
+    wanted = normalise(text).replace("_", " ")
     for code, label in codes.items():
-        if wanted in (code.replace("_", " "), _norm(label).replace("_", " ")):
+        if wanted in (code.replace("_", " "), normalise(label).replace("_", " ")):
             return code
     if len(wanted) == 1 and wanted.isalpha():
-        starting = [code for code, label in codes.items() if _norm(label).startswith(wanted)]
+        starting = [code for code, label in codes.items() if normalise(label).startswith(wanted)]
         if len(starting) == 1:
             return starting[0]
     return None
@@ -367,7 +361,7 @@ def _column(
                 parts[part.strip()] += n
     grouped: dict[str, tuple[str, int]] = {}
     for text, n in parts.most_common():
-        key = _norm(text)
+        key = normalise(text)
         first, total = grouped.get(key, (text, 0))
         grouped[key] = (first, total + n)
     ordered = sorted(grouped.values(), key=lambda item: -item[1])

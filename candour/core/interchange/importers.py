@@ -54,6 +54,23 @@ class ImportJob:
     channel: str = "cli"
     log: ErrorLog = field(default_factory=ErrorLog)
     source: Rows | None = None  # the rows last opened
+    left_out_noted: bool = False
+
+    def note_left_out(self, result: ImportResult) -> None:
+        """Note on ``result``, once, what the mapping left out of the rows read or read as not
+        known: exact copies (duplicate_rows: drop), rows of a repeated key (repeated_keys:
+        first or last), dates before another (not_before). An importer that writes an audit
+        entry calls it before; every import gets it after the importer returns."""
+        if self.left_out_noted or self.source is None:
+            return
+        self.left_out_noted = True
+        source = self.source
+        if source.dropped:
+            result.note_dropped(source.dropped)
+        if source.repeated:
+            result.note_repeated(source.repeated, source.repeated_keys)
+        if source.cleared:
+            result.note_cleared(source.cleared)
 
     def open(
         self, columns: tuple[str, ...], required: tuple[str, ...], key: tuple[str, ...] = ()
@@ -171,15 +188,7 @@ def file_importer(kind: str) -> Callable[[Callable[[ImportJob], ImportResult]], 
                 channel=channel,
             )
             result = body(job)
-            dropped = job.source.dropped if job.source is not None else []
-            if dropped and "exact_duplicate_rows_dropped" not in result.details:
-                result.note_dropped(dropped)
-            cleared = job.source.cleared if job.source is not None else []
-            if cleared and not any(k.endswith("_read_as_not_known") for k in result.details):
-                result.note_cleared(cleared)
-            repeated = job.source.repeated if job.source is not None else []
-            if repeated and "repeated_key_rows_left_out" not in result.details:
-                result.note_repeated(repeated, job.source.repeated_keys)  # type: ignore[union-attr]
+            job.note_left_out(result)
             return result
 
         return run

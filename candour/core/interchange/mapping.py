@@ -64,7 +64,8 @@ _TextLoader.yaml_implicit_resolvers = {
 }
 
 
-def _norm(text: str) -> str:
+def normalise(text: str) -> str:
+    """Text as values are matched: extra spaces dropped, case ignored."""
     return " ".join(text.split()).casefold()
 
 
@@ -370,7 +371,7 @@ def _builder(
 def _translate(rule: ColumnRule, text: str) -> str | None:
     if rule.values is None and not rule.patterns:
         return text
-    norm = _norm(text)
+    norm = normalise(text)
     mapped = rule.values.get(norm) if rule.values else None
     if mapped is not None:
         return mapped
@@ -586,7 +587,7 @@ def _rule(name: str, target: str, spec: Any, columns: tuple[str, ...]) -> Column
     if values is not None:
         if not isinstance(values, dict):
             raise MappingError(f"{where}.values: list 'source text: Candour code' pairs.")
-        values = {_norm(str(k)): _text(v, f"{where}.values.{k}") for k, v in values.items()}
+        values = {normalise(str(k)): _text(v, f"{where}.values.{k}") for k, v in values.items()}
     date_format = spec.get("date_format") or []
     formats = [date_format] if isinstance(date_format, str) else [str(f) for f in date_format]
     not_before = _opt(spec.get("not_before"))
@@ -656,7 +657,7 @@ def _patterns(spec: Any, where: str) -> list[tuple[str, str | re.Pattern[str], s
         kind = kinds[0]
         code = _text(item["code"], here)
         if kind == "prefix":
-            out.append((kind, _norm(str(item[kind])), code))
+            out.append((kind, normalise(str(item[kind])), code))
         else:
             out.append((kind, _regex(item[kind], here), code))
     return out
